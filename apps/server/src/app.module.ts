@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { VigilConfig } from '@vigil/config';
+import type { Database } from '@vigil/persistence';
+import { AuthModule } from './auth/auth.module';
+import { CamerasModule } from './cameras/cameras.module';
+import { CoreModule } from './core/core.module';
+import { HealthModule } from './health/health.module';
+import { PersonsModule } from './persons/persons.module';
+import { loggerParams } from './platform/logger';
+import { RealtimeModule } from './realtime/realtime.module';
+import { WorkerModule } from './worker/worker.module';
+
+/**
+ * Composes the process from its roles. `api` brings the HTTP resources and the socket gateway;
+ * `worker` brings ingest and inference. Health is always served, so every process can be probed.
+ */
+@Module({})
+export class AppModule {
+  static register(config: VigilConfig, database: Database): DynamicModule {
+    const core = CoreModule.forRoot(config, database);
+    const auth = AuthModule.register(core);
+    const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, HealthModule.register(core)];
+    if (config.roles.includes('api')) {
+      imports.push(PersonsModule.register(core), CamerasModule.register(core), RealtimeModule.register(core, auth));
+    }
+    if (config.roles.includes('worker')) imports.push(WorkerModule.register(core));
+    return { module: AppModule, imports };
+  }
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Principal, TokenIssuer } from '@vigil/auth';
+import { Database } from '@vigil/persistence';
+import type { MintedTokenView, TokenView } from '@vigil/contracts';
+import { CurrentPrincipal, Roles } from './roles.decorator';
+import { ListTokensQuery, MintTokenDto } from './tokens.dto';
+import { toTokenView } from './token.view';
+import { TokenRevocations } from './token-revocations';
+
+@ApiTags('tokens')
+@Controller('tokens')
+export class TokensController {
+  constructor(
+    private readonly issuer: TokenIssuer,
+    private readonly db: Database,
+    private readonly revocations: TokenRevocations,
+  ) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Mint a token for a security, reviewer or kiosk client. The secret is shown only in this response.' })
+  async mint(@CurrentPrincipal() by: Principal, @Body() body: MintTokenDto): Promise<MintedTokenView> {
+    const { token, secret } = await this.issuer.mint(by, body);
+    return { ...toTokenView(token), token: secret };
+  }
+
+  @Get()
+  @Roles('admin')
+  async list(@Query() query: ListTokensQuery): Promise<TokenView[]> {
+    return (await this.db.repos.tokens.list(query.includeRevoked)).map(toTokenView);
+  }
+
+  @Delete(':id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Revoke a token: it stops working at once and its live sockets are disconnected.' })
+  async revoke(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<TokenView> {
+    const token = await this.issuer.revoke(by, id);
+    this.revocations.announce(token.id);
+    return toTokenView(token);
+  }
+}

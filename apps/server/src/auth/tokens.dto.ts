@@ -1,0 +1,32 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { MINTABLE_ROLES, Role } from '@vigil/domain';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class MintTokenDto {
+  @ApiProperty({ example: 'Lobby kiosk 1', description: 'A name that says where the token is used' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiProperty({ enum: MINTABLE_ROLES })
+  @IsIn(MINTABLE_ROLES, { message: `role must be one of: ${MINTABLE_ROLES.join(', ')}` })
+  role!: Role;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When the token stops working' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
+  expiresAt?: Date;
+}
+
+export class ListTokensQuery {
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  includeRevoked: boolean = false;
+}

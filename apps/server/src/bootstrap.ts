@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { TokenIssuer } from '@vigil/auth';
+import type { VigilConfig } from '@vigil/config';
+import { Database } from '@vigil/persistence';
+import { AppModule } from './app.module';
+import { DomainExceptionFilter } from './platform/exception.filter';
+import { setupOpenApi } from './platform/openapi';
+import { createValidationPipe } from './platform/validation';
+
+export interface RunningServer {
+  app: INestApplication;
+  database: Database;
+  /** Base URL, e.g. http://127.0.0.1:3000 */
+  url: string;
+  port: number;
+  /** Set only on the first start without VIGIL_ADMIN_TOKEN: the one time it can be shown. */
+  generatedAdminToken: string | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (taking the embedded lock and migrating), makes sure an admin token exists,
+ * then builds and starts the Nest application. Used by main.ts and by the end-to-end tests.
+ */
+export async function startServer(config: VigilConfig): Promise<RunningServer> {
+  const database = await Database.open(config.database);
+  let app: INestApplication | undefined;
+  try {
+    const { generated } = await new TokenIssuer(database).ensureAdmin(config.adminToken);
+    app = await NestFactory.create(AppModule.register(config, database), { bufferLogs: true, abortOnError: false });
+    app.useLogger(app.get(Logger));
+    app.setGlobalPrefix('api');
+    app.useGlobalPipes(createValidationPipe());
+    app.useGlobalFilters(new DomainExceptionFilter());
+    app.getHttpAdapter().getInstance().disable('x-powered-by');
+    setupOpenApi(app, config.version);
+    await app.listen(config.port, config.host);
+    const port = (app.getHttpServer().address() as AddressInfo).port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const running = app;
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      database,
+      port,
+      url: `http://${host}:${port}`,
+      generatedAdminToken: generated,
+      close: () => (closing ??= running.close()),
+    };
+  } catch (error) {
+    if (app) await app.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}

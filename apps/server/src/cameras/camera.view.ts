@@ -1,0 +1,19 @@
+import type { CameraEntity } from '@vigil/persistence';
+import type { CameraView } from '@vigil/contracts';
+import { redactCredentials } from '@vigil/video';
+
+export function toCameraView(c: CameraEntity): CameraView {
+  return {
+    id: c.id,
+    name: c.name,
+    url: redactCredentials(c.url),
+    fps: c.fps,
+    enabled: c.enabled,
+    status: c.enabled ? c.status : 'disabled',
+    statusReason: c.statusReason,
+    measuredFps: c.measuredFps,
+    lastFrameAt: c.lastFrameAt?.toISOString() ?? null,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}

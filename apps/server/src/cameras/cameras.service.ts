@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { actorOf, Principal } from '@vigil/auth';
+import { NotFoundError } from '@vigil/domain';
+import { CameraEntity, CameraPatch, Database } from '@vigil/persistence';
+import { redactCredentials, validateCameraUrl } from '@vigil/video';
+import { CreateCameraDto, UpdateCameraDto } from './cameras.dto';
+
+@Injectable()
+export class CamerasService {
+  constructor(private readonly db: Database) {}
+
+  async create(by: Principal, dto: CreateCameraDto): Promise<CameraEntity> {
+    const url = validateCameraUrl(dto.url);
+    return this.db.transaction(async (repos) => {
+      const camera = await repos.cameras.create({ name: dto.name, url, fps: dto.fps, enabled: dto.enabled });
+      await repos.audit.append(actorOf(by), {
+        action: 'camera.create',
+        objectType: 'camera',
+        objectId: camera.id,
+        details: { name: camera.name, url: redactCredentials(camera.url), enabled: camera.enabled },
+      });
+      return camera;
+    });
+  }
+
+  async get(id: string): Promise<CameraEntity> {
+    const camera = await this.db.repos.cameras.findById(id);
+    if (!camera) throw new NotFoundError(`No camera with id ${id}.`);
+    return camera;
+  }
+
+  list(limit: number, offset: number) {
+    return this.db.repos.cameras.list(limit, offset);
+  }
+
+  async update(by: Principal, id: string, dto: UpdateCameraDto): Promise<CameraEntity> {
+    return this.db.transaction(async (repos) => {
+      const current = await repos.cameras.findById(id);
+      if (!current) throw new NotFoundError(`No camera with id ${id}.`);
+      const patch: CameraPatch = { name: dto.name, fps: dto.fps, enabled: dto.enabled };
+      // A client that edits a camera it read back holds only the redacted URL; that is not a change.
+      if (dto.url !== undefined && dto.url !== redactCredentials(current.url)) patch.url = validateCameraUrl(dto.url);
+      const changed = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as CameraPatch;
+      const updated = await repos.cameras.update(id, changed, current.name);
+      await repos.audit.append(actorOf(by), {
+        action: 'camera.update',
+        objectType: 'camera',
+        objectId: id,
+        details: { fields: Object.keys(changed), ...(changed.url ? { url: redactCredentials(changed.url) } : {}) },
+      });
+      return updated!;
+    });
+  }
+
+  async delete(by: Principal, id: string): Promise<void> {
+    await this.db.transaction(async (repos) => {
+      const current = await repos.cameras.findById(id);
+      if (!current) throw new NotFoundError(`No camera with id ${id}.`);
+      await repos.cameras.delete(id);
+      await repos.audit.append(actorOf(by), { action: 'camera.delete', objectType: 'camera', objectId: id, details: { name: current.name } });
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { VigilConfig } from '@vigil/config';
+import { Database } from '@vigil/persistence';
+import { TokenIssuer } from '@vigil/auth';
+
+export const VIGIL_CONFIG = Symbol('VIGIL_CONFIG');
+
+/**
+ * What every feature module needs: validated config, the open database and the token issuer.
+ * The database is opened (and migrated) before Nest starts, so a locked data folder or a
+ * failed migration is reported before anything listens; this module closes it on shutdown.
+ */
+@Module({})
+export class CoreModule implements OnApplicationShutdown {
+  constructor(@Inject(Database) private readonly database: Database) {}
+
+  static forRoot(config: VigilConfig, database: Database): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: VIGIL_CONFIG, useValue: config },
+        { provide: Database, useValue: database },
+        { provide: TokenIssuer, useFactory: () => new TokenIssuer(database) },
+      ],
+      exports: [VIGIL_CONFIG, Database, TokenIssuer],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, describeDatabase, loadConfig } from './config';
+
+const opts = { cwd: '/srv/vigil', version: '9.9.9' };
+
+describe('loadConfig defaults', () => {
+  it('runs embedded, both roles, port 3000 with an empty environment', () => {
+    const c = loadConfig({}, opts);
+    assert.deepEqual(c.database, { kind: 'embedded', dataDir: '/srv/vigil/data/db' });
+    assert.equal(c.dataDir, '/srv/vigil/data');
+    assert.equal(c.port, 3000);
+    assert.deepEqual(c.roles, ['api', 'worker']);
+    assert.equal(c.demo, 'auto');
+    assert.equal(c.tfBackend, 'auto');
+    assert.ok(c.inferenceWorkers >= 1);
+    assert.equal(c.version, '9.9.9');
+  });
+});
+
+describe('loadConfig accepts', () => {
+  const cases: Array<[string, NodeJS.ProcessEnv, (c: ReturnType<typeof loadConfig>) => void]> = [
+    ['postgres url', { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }, (c) =>
+      assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test' })],
+    ['blank DATABASE_URL means embedded', { DATABASE_URL: '  ' }, (c) => assert.equal(c.database.kind, 'embedded')],
+    ['port 0 (any free port)', { PORT: '0' }, (c) => assert.equal(c.port, 0)],
+    ['worker only', { VIGIL_ROLES: 'worker' }, (c) => assert.deepEqual(c.roles, ['worker'])],
+    ['roles with spaces and duplicates', { VIGIL_ROLES: ' api , api,worker' }, (c) => assert.deepEqual(c.roles, ['api', 'worker'])],
+    ['demo off', { VIGIL_DEMO: '0' }, (c) => assert.equal(c.demo, false)],
+    ['relative data dir', { VIGIL_DATA_DIR: 'var' }, (c) => assert.equal(c.dataDir, '/srv/vigil/var')],
+    ['wasm backend', { VIGIL_TF_BACKEND: 'wasm' }, (c) => assert.equal(c.tfBackend, 'wasm')],
+    ['workers', { VIGIL_INFERENCE_WORKERS: '3' }, (c) => assert.equal(c.inferenceWorkers, 3)],
+  ];
+  for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
+});
+
+describe('loadConfig rejects, naming the variable', () => {
+  const cases: Array<[NodeJS.ProcessEnv, RegExp]> = [
+    [{ PORT: 'abc' }, /- PORT: must be an integer/],
+    [{ PORT: '70000' }, /^ {2}- PORT: /m],
+    [{ PORT: '3.5' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgres/],
+    [{ VIGIL_ROLES: 'api,web' }, /VIGIL_ROLES: may only contain/],
+    [{ VIGIL_ROLES: ',' }, /VIGIL_ROLES: must name at least one/],
+    [{ VIGIL_ADMIN_TOKEN: 'short' }, /VIGIL_ADMIN_TOKEN: must be at least 24/],
+    [{ VIGIL_DEMO: 'yes' }, /VIGIL_DEMO/],
+    [{ VIGIL_INFERENCE_WORKERS: '0' }, /VIGIL_INFERENCE_WORKERS/],
+    [{ VIGIL_TF_BACKEND: 'cpu' }, /VIGIL_TF_BACKEND: must be one of/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
+  ];
+  for (const [env, pattern] of cases) {
+    it(JSON.stringify(env), () => {
+      assert.throws(() => loadConfig(env, opts), (e: unknown) => e instanceof ConfigError && pattern.test(e.message));
+    });
+  }
+
+  it('reports every problem at once and never echoes a secret', () => {
+    const secret = 'tiny-secret';
+    try {
+      loadConfig({ PORT: 'x', VIGIL_ADMIN_TOKEN: secret }, opts);
+      assert.fail('expected ConfigError');
+    } catch (e) {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.problems.length, 2);
+      assert.ok(!e.message.includes(secret));
+    }
+  });
+});
+
+describe('describeDatabase', () => {
+  it('hides the password', () => {
+    const text = describeDatabase({ kind: 'postgres', url: 'postgres://vigil:s3cr%40t@db:5432/vigil' });
+    assert.ok(!text.includes('s3cr'));
+    assert.match(text, /vigil:\*\*\*@db:5432/);
+  });
+});

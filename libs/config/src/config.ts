@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EnvSchema, LOG_LEVELS, ServerRole, TfBackendChoice } from './env.schema';
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'embedded'; dataDir: string };
+
+/** Infrastructure configuration, validated once at boot. Tunable thresholds live in the database. */
+export interface VigilConfig {
+  database: DatabaseConfig;
+  dataDir: string;
+  port: number;
+  host: string;
+  roles: ServerRole[];
+  adminToken?: string;
+  demo: boolean | 'auto';
+  inferenceWorkers: number;
+  tfBackend: TfBackendChoice;
+  logLevel: (typeof LOG_LEVELS)[number];
+  version: string;
+}
+
+/** Thrown when the environment is invalid; the message names every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const KNOWN = new Set([
+  'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
+  'VIGIL_DEMO', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'LOG_LEVEL',
+]);
+
+/**
+ * Reads and validates the environment. Fails fast with every problem at once, naming the
+ * variable and what a valid value looks like; values are never echoed (they may be secrets).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { cwd?: string; version?: string } = {},
+): VigilConfig {
+  const picked: Record<string, string | undefined> = {};
+  for (const key of KNOWN) picked[key] = env[key];
+  const parsed = plainToInstance(EnvSchema, picked);
+  const errors = validateSync(parsed, { forbidUnknownValues: true });
+  const problems: string[] = [];
+  for (const error of errors) {
+    const messages = new Set(Object.values(error.constraints ?? {}).map((m) => m.replace(new RegExp(`^${error.property} `), '')));
+    problems.push(...[...messages].map((m) => `${error.property}: ${m}`));
+  }
+  const unknownVigil = Object.keys(env).filter((k) => k.startsWith('VIGIL_') && !KNOWN.has(k));
+  for (const key of unknownVigil) problems.push(`${key}: unknown variable (typo?)`);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const cwd = opts.cwd ?? process.cwd();
+  const dataDir = path.resolve(cwd, parsed.VIGIL_DATA_DIR ?? './data');
+  return {
+    database: parsed.DATABASE_URL
+      ? { kind: 'postgres', url: parsed.DATABASE_URL }
+      : { kind: 'embedded', dataDir: path.join(dataDir, 'db') },
+    dataDir,
+    port: parsed.PORT ?? 3000,
+    host: parsed.VIGIL_HOST ?? '0.0.0.0',
+    roles: dedupe(parsed.VIGIL_ROLES ?? ['api', 'worker']),
+    adminToken: parsed.VIGIL_ADMIN_TOKEN,
+    demo: parsed.VIGIL_DEMO === undefined ? 'auto' : parsed.VIGIL_DEMO === '1',
+    inferenceWorkers: parsed.VIGIL_INFERENCE_WORKERS ?? availableParallelism(),
+    tfBackend: parsed.VIGIL_TF_BACKEND ?? 'auto',
+    logLevel: parsed.LOG_LEVEL ?? 'info',
+    version: opts.version ?? readVersion(),
+  };
+}
+
+function dedupe<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function readVersion(): string {
+  try {
+    // Resolved from the package root both in source and in dist/.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(findPackageJson(__dirname)) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function findPackageJson(from: string): string {
+  let dir = from;
+  for (;;) {
+    const candidate = path.join(dir, 'package.json');
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const pkg = require(candidate) as { name?: string };
+      if (pkg.name === 'vigil') return candidate;
+    } catch {
+      /* keep walking up */
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('package.json of vigil not found');
+    dir = parent;
+  }
+}
+
+/** A connection string with its password replaced, safe to log or show. */
+export function describeDatabase(db: DatabaseConfig): string {
+  if (db.kind === 'embedded') return `embedded PGlite at ${db.dataDir}`;
+  try {
+    const u = new URL(db.url);
+    if (u.password) u.password = '***';
+    return `PostgreSQL ${u.toString()}`;
+  } catch {
+    return 'PostgreSQL (unparseable URL)';
+  }
+}

@@ -1,0 +1,97 @@
+import { Transform } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export const SERVER_ROLES = ['api', 'worker'] as const;
+export type ServerRole = (typeof SERVER_ROLES)[number];
+export const TF_BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm'] as const;
+export type TfBackendChoice = (typeof TF_BACKENDS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const blankToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const toInt = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === null || value === '') return undefined;
+  return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+};
+
+/**
+ * The process environment as the service reads it. Every variable is optional here; defaults
+ * are applied in loadConfig so that this class only says what a valid value looks like.
+ */
+export class EnvSchema {
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use the embedded database)',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
+  VIGIL_DATA_DIR?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be an integer between 0 and 65535' })
+  @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
+  PORT?: number;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
+  VIGIL_HOST?: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((r) => r.trim())
+          .filter((r) => r.length > 0)
+      : value,
+  )
+  @ArrayNotEmpty({ message: 'VIGIL_ROLES must name at least one of: api, worker' })
+  @IsIn(SERVER_ROLES, { each: true, message: 'VIGIL_ROLES may only contain api and worker, comma-separated' })
+  VIGIL_ROLES?: ServerRole[];
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
+  @MinLength(24, { message: 'VIGIL_ADMIN_TOKEN must be at least 24 characters (use a random secret)' })
+  VIGIL_ADMIN_TOKEN?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(['0', '1'], { message: 'VIGIL_DEMO must be 0 or 1' })
+  VIGIL_DEMO?: '0' | '1';
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_INFERENCE_WORKERS must be an integer between 1 and 64' })
+  @Min(1, { message: 'VIGIL_INFERENCE_WORKERS must be an integer between 1 and 64' })
+  @Max(64, { message: 'VIGIL_INFERENCE_WORKERS must be an integer between 1 and 64' })
+  VIGIL_INFERENCE_WORKERS?: number;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(TF_BACKENDS, { message: `VIGIL_TF_BACKEND must be one of: ${TF_BACKENDS.join(', ')}` })
+  VIGIL_TF_BACKEND?: TfBackendChoice;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+}

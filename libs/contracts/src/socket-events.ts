@@ -1,0 +1,62 @@
+import type { CameraStatusName, PersonListName } from './views';
+
+/** What a client sends in the socket.io handshake (`io(url, { auth })`). */
+export interface SocketAuth {
+  token: string;
+  /** The highest alert seq the client already has; the server replays alerts after it. */
+  offset?: number | string;
+}
+
+export interface AlertEvent {
+  seq: string;
+  id: string;
+  cameraId: string;
+  personId: string;
+  personName: string;
+  list: PersonListName;
+  score: number;
+  trackId: string;
+  at: string;
+  cropUrl: string;
+  frameUrl: string;
+}
+
+export interface AttendanceEvent {
+  id: string;
+  personId: string;
+  personName: string;
+  kind: 'in' | 'out';
+  cameraId: string | null;
+  at: string;
+  score: number;
+}
+
+export interface CameraStatusEvent {
+  cameraId: string;
+  status: Exclude<CameraStatusName, 'disabled'>;
+  at: string;
+  fps: number | null;
+  reason?: string;
+}
+
+export interface ReviewItemEvent {
+  id: string;
+  kind: string;
+  cameraId: string | null;
+  at: string;
+}
+
+/** Server → client events. The gateway emits only through this map. */
+export interface ServerToClientEvents {
+  alert: (event: AlertEvent, ack: (received: boolean) => void) => void;
+  attendance: (event: AttendanceEvent) => void;
+  'camera.status': (event: CameraStatusEvent) => void;
+  'review.item': (event: ReviewItemEvent) => void;
+  /** Sent once after the handshake: who the server thinks you are. */
+  welcome: (info: { role: string; tokenName: string; serverVersion: string }) => void;
+}
+
+export type ClientToServerEvents = Record<string, never>;
+
+/** socket.io rooms. Every socket joins the room of its role; scoping by site comes later. */
+export const roomForRole = (role: string): string => `role:${role}`;

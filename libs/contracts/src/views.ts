@@ -1,0 +1,76 @@
+/** JSON shapes the HTTP API returns. Plain interfaces: shared by the server and the web app. */
+export type RoleName = 'admin' | 'security' | 'reviewer' | 'kiosk';
+export type PersonListName = 'watchlist' | 'employee';
+export type CameraStatusName = 'starting' | 'online' | 'stalled' | 'offline' | 'frozen' | 'disabled';
+
+export interface ConsentView {
+  givenAt: string;
+  method: string;
+  reference: string | null;
+  withdrawnAt: string | null;
+}
+
+export interface PersonView {
+  id: string;
+  name: string;
+  list: PersonListName;
+  notes: string | null;
+  consent: ConsentView | null;
+  referenceCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CameraView {
+  id: string;
+  name: string;
+  /** The stream URL with any credentials replaced by `***`. */
+  url: string;
+  fps: number;
+  enabled: boolean;
+  status: CameraStatusName;
+  statusReason: string | null;
+  /** Frames per second measured by ingest; null until ingest reports. */
+  measuredFps: number | null;
+  lastFrameAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TokenView {
+  id: string;
+  name: string;
+  role: RoleName;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** Returned once, at minting: the only time the secret is ever shown. */
+export interface MintedTokenView extends TokenView {
+  token: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface HealthView {
+  status: 'ok' | 'degraded' | 'down';
+  version: string;
+  roles: string[];
+  uptimeSeconds: number;
+  database: { ok: boolean; kind: 'postgres' | 'embedded'; latencyMs: number | null; error?: string };
+}
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: Record<string, unknown>;
+  correlationId?: string;
+}

@@ -1,0 +1,52 @@
+import type { DatabaseConfig } from '@vigil/config';
+import { DataSource } from 'typeorm';
+import { migrate, openDataSource, OpenedDataSource } from './data-source';
+import { Repositories } from './repositories';
+
+/** The one handle the application holds on its database. */
+export class Database {
+  readonly repos: Repositories;
+
+  private constructor(private readonly opened: OpenedDataSource) {
+    this.repos = new Repositories(opened.dataSource.manager);
+  }
+
+  /** Opens the database and, unless told otherwise, brings its schema up to date. */
+  static async open(config: DatabaseConfig, opts: { migrate?: boolean } = {}): Promise<Database> {
+    const opened = await openDataSource(config);
+    try {
+      if (opts.migrate !== false) await migrate(opened);
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+    return new Database(opened);
+  }
+
+  get kind(): DatabaseConfig['kind'] {
+    return this.opened.kind;
+  }
+
+  get dataSource(): DataSource {
+    return this.opened.dataSource;
+  }
+
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.opened.dataSource.transaction((manager) => work(new Repositories(manager)));
+  }
+
+  /** Round-trip latency in ms; throws when the database cannot answer. */
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.opened.dataSource.query('SELECT 1');
+    return Math.round((performance.now() - started) * 10) / 10;
+  }
+
+  async runMigrations(): Promise<string[]> {
+    return migrate(this.opened);
+  }
+
+  async close(): Promise<void> {
+    await this.opened.close();
+  }
+}

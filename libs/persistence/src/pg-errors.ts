@@ -1,0 +1,26 @@
+import { QueryFailedError } from 'typeorm';
+
+/** PostgreSQL SQLSTATE codes the repositories translate into domain errors. */
+export const PG_UNIQUE_VIOLATION = '23505';
+export const PG_FOREIGN_KEY_VIOLATION = '23503';
+export const PG_CHECK_VIOLATION = '23514';
+
+export function pgErrorCode(error: unknown): string | undefined {
+  if (error instanceof QueryFailedError) {
+    return (error.driverError as { code?: string } | undefined)?.code;
+  }
+  return (error as { code?: unknown } | null)?.code === undefined
+    ? undefined
+    : String((error as { code: unknown }).code);
+}
+
+/** The violated constraint's name, e.g. `person_list_name_uq`. */
+export function pgConstraint(error: unknown): string | undefined {
+  const driverError = error instanceof QueryFailedError ? error.driverError : error;
+  const name = (driverError as { constraint?: unknown } | null)?.constraint;
+  return typeof name === 'string' ? name : undefined;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  return pgErrorCode(error) === PG_UNIQUE_VIOLATION && (constraint === undefined || pgConstraint(error) === constraint);
+}

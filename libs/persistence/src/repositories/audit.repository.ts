@@ -1,0 +1,43 @@
+import { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AuditEventEntity } from '../entities';
+
+export interface Actor {
+  tokenId: string | null;
+  name: string;
+  role: string;
+}
+
+export interface AuditEntry {
+  action: string;
+  objectType: string;
+  objectId?: string | null;
+  galleryVersion?: string | null;
+  /** Never put secrets, images or embeddings here. */
+  details?: Record<string, unknown>;
+}
+
+/** The audit trail: insert and read, nothing else (the table refuses updates and deletes). */
+export class AuditRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async append(actor: Actor, entry: AuditEntry): Promise<void> {
+    await this.manager.getRepository(AuditEventEntity).insert({
+      actorTokenId: actor.tokenId,
+      actorName: actor.name,
+      actorRole: actor.role,
+      action: entry.action,
+      objectType: entry.objectType,
+      objectId: entry.objectId ?? null,
+      galleryVersion: entry.galleryVersion ?? null,
+      details: (entry.details ?? {}) as QueryDeepPartialEntity<Record<string, unknown>>,
+    });
+  }
+
+  forObject(objectType: string, objectId: string): Promise<AuditEventEntity[]> {
+    return this.manager.getRepository(AuditEventEntity).find({
+      where: { objectType, objectId },
+      order: { id: 'ASC' },
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { FaceReferenceEntity, ReferenceSource } from '../entities';
+import { decodeEmbedding, encodeEmbedding } from '../embedding-codec';
+
+export interface NewFaceReference {
+  personId: string;
+  embedding: Float32Array;
+  modelId: string;
+  quality?: Record<string, unknown>;
+  source: ReferenceSource;
+  sourceImagePath?: string | null;
+  augmentation?: string | null;
+  derivedFromId?: string | null;
+  galleryVersion: string;
+}
+
+export interface StoredFaceReference {
+  id: string;
+  personId: string;
+  embedding: Float32Array;
+  modelId: string;
+  weight: number;
+}
+
+export class FaceReferenceRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** Draws the next gallery version; every change to the set of references takes one. */
+  async nextGalleryVersion(): Promise<string> {
+    const [row] = (await this.manager.query(`SELECT nextval('gallery_version_seq')::text AS v`)) as Array<{ v: string }>;
+    return row!.v;
+  }
+
+  async insert(ref: NewFaceReference): Promise<string> {
+    const result = await this.manager.getRepository(FaceReferenceEntity).insert({
+      personId: ref.personId,
+      embedding: encodeEmbedding(ref.embedding),
+      modelId: ref.modelId,
+      quality: (ref.quality ?? {}) as QueryDeepPartialEntity<Record<string, unknown>>,
+      source: ref.source,
+      sourceImagePath: ref.sourceImagePath ?? null,
+      augmented: Boolean(ref.augmentation),
+      augmentation: ref.augmentation ?? null,
+      derivedFromId: ref.derivedFromId ?? null,
+      addedGalleryVersion: ref.galleryVersion,
+    });
+    return (result.identifiers[0] as { id: string }).id;
+  }
+
+  /** Current references of a model, for the matcher's in-memory index. */
+  async current(modelId: string): Promise<StoredFaceReference[]> {
+    const rows = await this.manager.getRepository(FaceReferenceEntity).createQueryBuilder('r')
+      .select(['r.id', 'r.personId', 'r.embedding', 'r.modelId', 'r.weight'])
+      .where('r.model_id = :modelId', { modelId })
+      .andWhere('r.removed_gallery_version IS NULL')
+      .orderBy('r.created_at', 'ASC')
+      .getMany();
+    return rows.map((r) => ({ id: r.id, personId: r.personId, modelId: r.modelId, weight: r.weight, embedding: decodeEmbedding(r.embedding) }));
+  }
+}

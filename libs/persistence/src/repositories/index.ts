@@ -1,0 +1,43 @@
+import { EntityManager } from 'typeorm';
+import { AuditRepository } from './audit.repository';
+import { CameraRepository } from './camera.repository';
+import { FaceReferenceRepository } from './face-reference.repository';
+import { PersonRepository } from './person.repository';
+import { TokenRepository } from './token.repository';
+
+/**
+ * Repositories bound to one EntityManager: the global one, or a transaction's. Handing the
+ * transaction's set to the callback makes it impossible to reach the global manager by
+ * accident inside a transaction (which deadlocks the embedded database's single connection).
+ */
+export class Repositories {
+  constructor(readonly manager: EntityManager) {}
+
+  get persons() {
+    return new PersonRepository(this.manager);
+  }
+  get cameras() {
+    return new CameraRepository(this.manager);
+  }
+  get tokens() {
+    return new TokenRepository(this.manager);
+  }
+  get audit() {
+    return new AuditRepository(this.manager);
+  }
+  get faceReferences() {
+    return new FaceReferenceRepository(this.manager);
+  }
+
+  /** Serialises transactions that take the same key, across processes (advisory xact lock). */
+  async lock(key: string): Promise<void> {
+    await this.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+  }
+}
+
+export { AuditRepository, CameraRepository, FaceReferenceRepository, PersonRepository, TokenRepository };
+export type { Actor, AuditEntry } from './audit.repository';
+export type { NewCamera, CameraPatch } from './camera.repository';
+export type { NewFaceReference, StoredFaceReference } from './face-reference.repository';
+export type { NewPerson, PersonPatch, PersonQuery, PersonRow } from './person.repository';
+export type { NewToken } from './token.repository';

@@ -1,0 +1,124 @@
+import { EntityManager } from 'typeorm';
+import { ConflictError, PersonList } from '@vigil/domain';
+import { PersonEntity } from '../entities';
+import { isUniqueViolation } from '../pg-errors';
+
+export interface PersonRow extends PersonEntity {
+  referenceCount: number;
+}
+
+export interface NewPerson {
+  name: string;
+  list: PersonList;
+  notes?: string | null;
+  consent?: { givenAt: Date; method: string; reference: string | null } | null;
+}
+
+export type PersonPatch = Partial<Omit<NewPerson, 'consent'>> & {
+  consent?: { givenAt: Date; method: string; reference: string | null; withdrawnAt?: Date | null } | null;
+};
+
+export interface PersonQuery {
+  list?: PersonList;
+  /** Case-insensitive substring of the name. */
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+export class PersonRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async create(person: NewPerson): Promise<PersonRow> {
+    const repo = this.manager.getRepository(PersonEntity);
+    try {
+      const saved = await repo.save(
+        repo.create({
+          name: person.name,
+          list: person.list,
+          notes: person.notes ?? null,
+          consentGivenAt: person.consent?.givenAt ?? null,
+          consentMethod: person.consent?.method ?? null,
+          consentReference: person.consent?.reference ?? null,
+        }),
+      );
+      return { ...(await repo.findOneByOrFail({ id: saved.id })), referenceCount: 0 };
+    } catch (error) {
+      throw this.translate(error, person);
+    }
+  }
+
+  async findById(id: string): Promise<PersonRow | null> {
+    const rows = await this.selectWithCounts().where('p.id = :id', { id }).getRawAndEntities();
+    return this.withCounts(rows)[0] ?? null;
+  }
+
+  async list(query: PersonQuery): Promise<{ items: PersonRow[]; total: number }> {
+    const qb = this.selectWithCounts();
+    if (query.list) qb.andWhere('p.list = :list', { list: query.list });
+    if (query.search) qb.andWhere('p.name ILIKE :q', { q: `%${escapeLike(query.search)}%` });
+    const total = await qb.clone().getCount();
+    const rows = await qb.orderBy('lower(p.name)', 'ASC').addOrderBy('p.id', 'ASC').limit(query.limit).offset(query.offset).getRawAndEntities();
+    return { items: this.withCounts(rows), total };
+  }
+
+  async update(id: string, patch: PersonPatch, current: PersonEntity): Promise<PersonRow> {
+    const repo = this.manager.getRepository(PersonEntity);
+    const changes: Partial<PersonEntity> = { updatedAt: new Date() };
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.list !== undefined) changes.list = patch.list;
+    if (patch.notes !== undefined) changes.notes = patch.notes;
+    if (patch.consent !== undefined) {
+      changes.consentGivenAt = patch.consent?.givenAt ?? null;
+      changes.consentMethod = patch.consent?.method ?? null;
+      changes.consentReference = patch.consent?.reference ?? null;
+      changes.consentWithdrawnAt = patch.consent?.withdrawnAt ?? null;
+    }
+    try {
+      await repo.update({ id }, changes);
+    } catch (error) {
+      throw this.translate(error, { name: patch.name ?? current.name, list: patch.list ?? current.list });
+    }
+    const updated = await this.findById(id);
+    if (!updated) throw new Error(`person ${id} vanished during update`);
+    return updated;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.manager.getRepository(PersonEntity).delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  private selectWithCounts() {
+    return this.manager
+      .getRepository(PersonEntity)
+      .createQueryBuilder('p')
+      .addSelect(
+        (sub) =>
+          sub
+            .select('count(*)::int')
+            .from('face_reference', 'r')
+            .where('r.person_id = p.id')
+            .andWhere('r.removed_gallery_version IS NULL'),
+        'reference_count',
+      );
+  }
+
+  private withCounts(rows: { entities: PersonEntity[]; raw: Array<{ reference_count: number }> }): PersonRow[] {
+    return rows.entities.map((entity, i) => ({ ...entity, referenceCount: Number(rows.raw[i]?.reference_count ?? 0) }));
+  }
+
+  private translate(error: unknown, person: { name: string; list: PersonList }): unknown {
+    if (isUniqueViolation(error, 'person_list_name_uq')) {
+      return new ConflictError(
+        `A person named "${person.name}" is already on the ${person.list} list. ` +
+          'Add a distinguishing detail to the name, or enrol more photos on the existing person.',
+      );
+    }
+    return error;
+  }
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
