@@ -19,7 +19,6 @@ export function validateCameraUrl(raw: unknown, policy: CameraUrlPolicy = {}): s
     throw new InvalidInputError('url must be a non-empty string such as rtsp://camera.local:554/stream');
   }
   if (raw.length > MAX_URL_LENGTH) throw new InvalidInputError(`url must be at most ${MAX_URL_LENGTH} characters`);
-  // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(raw)) {
     throw new InvalidInputError('url must not contain spaces or control characters (percent-encode them)');
   }

@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { TokenIssuer } from '@vigil/auth';
+import { ConfigError, describeDatabase, loadConfig } from '@vigil/config';
+import { Database, DataDirLockedError } from '@vigil/persistence';
+
+const USAGE = `Usage: vigil <command> [options]
+
+Commands:
+  migrate                     apply pending database migrations and exit
+  admin-token --rotate        revoke every admin token and print a new one (needs local
+                              access to the database; stop the server first when embedded)
+  help                        show this text
+
+The database comes from DATABASE_URL, or the embedded one in VIGIL_DATA_DIR (./data).
+`;
+
+type Out = (text: string) => void;
+
+export async function run(argv: string[], out: Out, err: Out): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    out(USAGE);
+    return command ? 0 : 1;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'migrate': {
+      parseArgs({ args: rest, options: {}, strict: true });
+      const db = await Database.open(config.database, { migrate: false });
+      try {
+        const applied = await db.runMigrations();
+        out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'Schema is up to date.\n');
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'admin-token': {
+      const { values } = parseArgs({ args: rest, options: { rotate: { type: 'boolean' } }, strict: true });
+      if (!values.rotate) {
+        err('admin-token needs --rotate (admin tokens are stored hashed and cannot be shown again).\n');
+        return 1;
+      }
+      const db = await Database.open(config.database);
+      try {
+        const secret = await new TokenIssuer(db).rotateAdmin();
+        out(`New admin token for ${describeDatabase(config.database)} (every earlier admin token is revoked):\n${secret}\n`);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    default:
+      err(`Unknown command "${command}".\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+/** Process entry: called by bin/vigil.js. */
+export function main(argv: string[] = process.argv.slice(2)): void {
+  run(argv, (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(2);
+      }
+      if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+        process.stderr.write(`${error.message}\n\n${USAGE}`);
+        process.exit(1);
+      }
+      process.stderr.write(`vigil: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+if (require.main === module) main();
