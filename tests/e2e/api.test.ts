@@ -34,7 +34,8 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     assert.equal(res.status, 200);
     assert.equal(res.body.status, 'ok');
     assert.equal(res.body.database.ok, true);
-    assert.deepEqual(res.body.roles, ['api', 'worker']);
+    assert.deepEqual(res.body.roles, ['api']);
+    assert.equal(res.body.inference, null, 'an api-only process runs no inference');
     assert.match(res.body.version, /^\d+\.\d+\.\d+/);
   });
 

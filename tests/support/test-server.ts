@@ -13,11 +13,14 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Boots the real application on port 0 against a fresh test database. */
+/**
+ * Boots the real application on port 0 against a fresh test database. api-only by default:
+ * the worker role loads the face models (~0.5 GB, seconds); tests that need it pass VIGIL_ROLES.
+ */
 export async function startTestServer(env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
   const db = await createTestDatabase();
   const config: VigilConfig = {
-    ...loadConfig({ PORT: '0', VIGIL_HOST: '127.0.0.1', LOG_LEVEL: 'silent', VIGIL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...env }),
+    ...loadConfig({ PORT: '0', VIGIL_HOST: '127.0.0.1', LOG_LEVEL: 'silent', VIGIL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, VIGIL_ROLES: 'api', ...env }),
     database: db.config,
   };
   const server = await startServer(config);

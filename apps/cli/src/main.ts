@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { TokenIssuer } from '@vigil/auth';
 import { ConfigError, describeDatabase, loadConfig } from '@vigil/config';
+import { DomainError } from '@vigil/domain';
 import { Database, DataDirLockedError } from '@vigil/persistence';
+import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
 
 const USAGE = `Usage: vigil <command> [options]
 
@@ -10,7 +12,11 @@ Commands:
   migrate                     apply pending database migrations and exit
   admin-token --rotate        revoke every admin token and print a new one (needs local
                               access to the database; stop the server first when embedded)
+  evaluate --pairs <csv> --images <dir> [--threshold t] [--json]
+                              offline verification metrics (AUC, FAR, FRR, TAR@FAR)
   help                        show this text
+
+${EVALUATE_USAGE}
 
 The database comes from DATABASE_URL, or the embedded one in VIGIL_DATA_DIR (./data).
 `;
@@ -51,6 +57,8 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
       }
       return 0;
     }
+    case 'evaluate':
+      return evaluateCommand(rest, config, out, err);
     default:
       err(`Unknown command "${command}".\n\n${USAGE}`);
       return 1;
@@ -62,7 +70,7 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   run(argv, (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+      if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof DomainError) {
         process.stderr.write(`${error.message}\n`);
         process.exit(2);
       }

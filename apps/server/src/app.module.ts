@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CoreModule } from './core/core.module';
 import { HealthModule } from './health/health.module';
+import { InferenceModule } from './inference/inference.module';
 import { PersonsModule } from './persons/persons.module';
 import { loggerParams } from './platform/logger';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -20,11 +21,13 @@ export class AppModule {
   static register(config: VigilConfig, database: Database): DynamicModule {
     const core = CoreModule.forRoot(config, database);
     const auth = AuthModule.register(core);
-    const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, HealthModule.register(core)];
+    const worker = config.roles.includes('worker');
+    const inference = worker ? InferenceModule.register(core) : null;
+    const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, HealthModule.register(core, inference)];
     if (config.roles.includes('api')) {
       imports.push(PersonsModule.register(core), CamerasModule.register(core), RealtimeModule.register(core, auth));
     }
-    if (config.roles.includes('worker')) imports.push(WorkerModule.register(core));
+    if (inference) imports.push(WorkerModule.register(core, inference));
     return { module: AppModule, imports };
   }
 }

@@ -65,6 +65,15 @@ export interface HealthView {
   roles: string[];
   uptimeSeconds: number;
   database: { ok: boolean; kind: 'postgres' | 'embedded'; latencyMs: number | null; error?: string };
+  /** Worker processes only (null in an api-only process): which TensorFlow backend and why. */
+  inference: {
+    status: 'starting' | 'ready' | 'failed';
+    backend: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | null;
+    reason: string | null;
+    workers: number;
+    stats: { queued: number; inFlight: number; processed: number; dropped: number; timeouts: number; crashes: number; workers: number } | null;
+    error?: string;
+  } | null;
 }
 
 export interface ErrorBody {

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { VigilConfig } from '@vigil/config';
@@ -6,19 +6,24 @@ import { Database } from '@vigil/persistence';
 import type { HealthView } from '@vigil/contracts';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { Public } from '../auth/roles.decorator';
+import { InferenceService } from '../inference/inference.service';
 
 const started = Date.now();
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(VIGIL_CONFIG) private readonly config: VigilConfig, private readonly db: Database) {}
+  constructor(
+    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
+    private readonly db: Database,
+    @Optional() private readonly inference?: InferenceService,
+  ) {}
 
   /** Public on purpose: load balancers and container probes have no token, and nothing here is sensitive. */
   @Get()
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness and readiness: 200 when the database answers, 503 otherwise' })
+  @ApiOperation({ summary: 'Liveness and readiness: 200 when the database answers (status degraded if inference failed), 503 otherwise' })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthView> {
     let database: HealthView['database'];
     try {
@@ -26,7 +31,8 @@ export class HealthController {
     } catch {
       database = { ok: false, kind: this.db.kind, latencyMs: null, error: 'database did not answer' };
     }
-    const status: HealthView['status'] = database.ok ? 'ok' : 'down';
+    const inference = this.inference?.health() ?? null;
+    const status: HealthView['status'] = !database.ok ? 'down' : inference?.status === 'failed' ? 'degraded' : 'ok';
     if (status === 'down') res.status(503);
     return {
       status,
@@ -34,6 +40,7 @@ export class HealthController {
       roles: this.config.roles,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
       database,
+      inference,
     };
   }
 }

@@ -3,7 +3,8 @@ import { HealthController } from './health.controller';
 
 @Module({})
 export class HealthModule {
-  static register(core: DynamicModule): DynamicModule {
-    return { module: HealthModule, imports: [core], controllers: [HealthController] };
+  /** `inference` is present in worker processes; an api-only process reports inference as null. */
+  static register(core: DynamicModule, inference: DynamicModule | null): DynamicModule {
+    return { module: HealthModule, imports: inference ? [core, inference] : [core], controllers: [HealthController] };
   }
 }

@@ -1,0 +1,9 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { InferenceService } from './inference.service';
+
+@Module({})
+export class InferenceModule {
+  static register(core: DynamicModule): DynamicModule {
+    return { module: InferenceModule, imports: [core], providers: [InferenceService], exports: [InferenceService] };
+  }
+}

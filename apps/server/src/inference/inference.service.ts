@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { VigilConfig } from '@vigil/config';
+import { InferencePool, type BackendSelection, type PoolStats } from '@vigil/vision';
+import { VIGIL_CONFIG } from '../core/core.module';
+
+export interface InferenceHealth {
+  status: 'starting' | 'ready' | 'failed';
+  backend: BackendSelection['name'] | null;
+  reason: string | null;
+  workers: number;
+  stats: PoolStats | null;
+  error?: string;
+}
+
+/**
+ * Owns the worker role's inference pool. Models load and warm up in the background after boot,
+ * so the HTTP side answers (and health reports `starting`) while the engines get ready.
+ */
+@Injectable()
+export class InferenceService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Inference');
+  private pool?: InferencePool;
+  private starting?: Promise<void>;
+  private failure?: string;
+  private stopped = false;
+
+  constructor(@Inject(VIGIL_CONFIG) private readonly config: VigilConfig) {}
+
+  onApplicationBootstrap(): void {
+    const started = Date.now();
+    this.starting = InferencePool.create({ workers: this.config.inferenceWorkers, engine: { backend: this.config.tfBackend } }).then(
+      async (pool) => {
+        if (this.stopped) return pool.close();
+        this.pool = pool;
+        const backend = pool.backend;
+        this.logger.log(
+          { backend: backend?.name, reason: backend?.reason, workers: this.config.inferenceWorkers, ms: Date.now() - started },
+          `inference ready on ${backend?.name ?? 'unknown'} backend`,
+        );
+      },
+      (error: unknown) => {
+        this.failure = error instanceof Error ? error.message : String(error);
+        this.logger.error({ err: error }, 'inference failed to start; recognition is unavailable');
+      },
+    );
+  }
+
+  /** The pool once ready; throws while starting or after a failed start. */
+  get ready(): InferencePool {
+    if (!this.pool) throw new Error(this.failure ? `inference unavailable: ${this.failure}` : 'inference is still starting');
+    return this.pool;
+  }
+
+  /** Resolves when the start attempt has finished (ready or failed). */
+  async settled(): Promise<void> {
+    await this.starting;
+  }
+
+  health(): InferenceHealth {
+    if (this.pool) {
+      const backend = this.pool.backend ?? null;
+      return { status: 'ready', backend: backend?.name ?? null, reason: backend?.reason ?? null, workers: this.config.inferenceWorkers, stats: this.pool.stats() };
+    }
+    if (this.failure) return { status: 'failed', backend: null, reason: null, workers: this.config.inferenceWorkers, stats: null, error: this.failure };
+    return { status: 'starting', backend: null, reason: null, workers: this.config.inferenceWorkers, stats: null };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.pool?.close();
+  }
+}

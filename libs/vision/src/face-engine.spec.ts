@@ -1,0 +1,107 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { assessFaceQuality, InvalidInputError, resolveQualityThresholds } from '@vigil/domain';
+import { backendPreferenceFromEnv } from './backend';
+import { FaceEngine, type DetectedFace } from './face-engine';
+import { decodeSample, readSamplePhoto, SAMPLE_FACE_COUNTS, toFrame } from './testing/sample-photos';
+
+// Measured on wasm (docs/vision-measurements.md): SSD finds 22/22; 16/22 pass enrolment;
+// blur σ=4 keeps 22/22 detections, all 'blurry'; ×0.2 brightness keeps 17/22, all 'too_dark'.
+describe('FaceEngine on the face-api sample photos', () => {
+  let engine: FaceEngine;
+  const faces: DetectedFace[][] = [];
+
+  before(async () => {
+    engine = await FaceEngine.create();
+    for (let i = 1; i <= 6; i++) faces.push(await engine.detect(await decodeSample(i)));
+  });
+
+  it('records the chosen backend and why the others were skipped', () => {
+    const b = engine.backend;
+    assert.ok(['tensorflow-gpu', 'tensorflow', 'wasm'].includes(b.name));
+    assert.ok(b.reason.length > 0);
+    if (b.name === 'wasm') {
+      assert.deepEqual(b.tried.map((t) => t.name), ['tensorflow-gpu', 'tensorflow']);
+      for (const t of b.tried) assert.ok(t.error.length > 0);
+    }
+  });
+
+  it('rejects an invalid VIGIL_TF_BACKEND value', () => {
+    assert.throws(() => backendPreferenceFromEnv({ VIGIL_TF_BACKEND: 'cpu' }), InvalidInputError);
+    assert.equal(backendPreferenceFromEnv({}), 'auto');
+    assert.equal(backendPreferenceFromEnv({ VIGIL_TF_BACKEND: 'WASM' }), 'wasm');
+  });
+
+  it('SSD finds 3/3/3/4/5/4 faces', () => {
+    assert.deepEqual(faces.map((f) => f.length), [...SAMPLE_FACE_COUNTS]);
+  });
+
+  it('returns 68 landmarks, a finite 128-d descriptor and quality measures per face', () => {
+    for (const face of faces.flat()) {
+      assert.equal(face.landmarks.length, 68);
+      assert.ok(face.descriptor instanceof Float32Array && face.descriptor.length === 128);
+      assert.ok(face.descriptor.every(Number.isFinite));
+      assert.ok(Math.hypot(...face.descriptor) > 0.5);
+      assert.ok(face.quality.interOcularPx > 10 && face.quality.interOcularPx < face.box.width);
+    }
+  });
+
+  it('all 22 faces pass the recognition profile and at least 14 pass enrolment', () => {
+    const all = faces.flat();
+    const recognition = resolveQualityThresholds('recognition');
+    const enrolment = resolveQualityThresholds('enrolment');
+    const failed = all.map((f) => assessFaceQuality(f.quality, recognition)).filter((v) => !v.ok);
+    assert.deepEqual(failed, []);
+    const enrolled = all.filter((f) => assessFaceQuality(f.quality, enrolment).ok).length;
+    assert.ok(enrolled >= 14, `${enrolled} of 22 pass enrolment`);
+    assert.ok(enrolled < 22, 'enrolment should be stricter than recognition on these photos');
+  });
+
+  it('rejects blurred copies as blurry', async () => {
+    const thresholds = resolveQualityThresholds('recognition');
+    let detected = 0;
+    for (let i = 1; i <= 6; i++) {
+      const blurred = await engine.detect(await toFrame(sharp(readSamplePhoto(i)).blur(4)));
+      detected += blurred.length;
+      for (const f of blurred) assert.ok(assessFaceQuality(f.quality, thresholds).reasons.includes('blurry'));
+    }
+    assert.ok(detected >= 20, `only ${detected} faces detected in blurred copies`);
+  });
+
+  it('rejects darkened copies as too_dark (rarely as blurry: sharpness is contrast-normalised)', async () => {
+    const thresholds = resolveQualityThresholds('recognition');
+    let detected = 0;
+    let alsoBlurry = 0;
+    for (let i = 1; i <= 6; i++) {
+      const dark = await engine.detect(await toFrame(sharp(readSamplePhoto(i)).linear(0.2, 0)));
+      detected += dark.length;
+      for (const f of dark) {
+        const reasons = assessFaceQuality(f.quality, thresholds).reasons;
+        assert.ok(reasons.includes('too_dark'), `reasons ${reasons.join(',')}`);
+        if (reasons.includes('blurry')) alsoBlurry++;
+      }
+    }
+    assert.ok(detected >= 15, `only ${detected} faces detected in darkened copies`);
+    // ×0.2 leaves ~50 grey levels, which erases the finest detail of a few faces.
+    assert.ok(alsoBlurry <= 2, `${alsoBlurry} of ${detected} dark faces also judged blurry`);
+  });
+
+  it('Tiny detector at 416 finds most faces too', async () => {
+    let found = 0;
+    for (let i = 1; i <= 6; i++) found += (await engine.detect(await decodeSample(i), { detector: 'tiny', tinyInputSize: 416 })).length;
+    assert.ok(found >= 18 && found <= 22, `tiny found ${found}`);
+  });
+
+  it('rejects a wrong-size raw frame and invalid options', async () => {
+    await assert.rejects(engine.detect({ width: 10, height: 10, data: new Uint8Array(299) }), InvalidInputError);
+    const frame = { width: 10, height: 10, data: new Uint8Array(300) };
+    await assert.rejects(engine.detect(frame, { tinyInputSize: 300, detector: 'tiny' }), InvalidInputError);
+    await assert.rejects(engine.detect(frame, { detector: 'yolo' as never }), InvalidInputError);
+  });
+
+  it('finds no face in a flat grey frame', async () => {
+    const frame = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 3).fill(128) };
+    assert.deepEqual(await engine.detect(frame), []);
+  });
+});

@@ -1,0 +1,156 @@
+import * as path from 'node:path';
+import { InvalidInputError, type FaceQualityMeasures } from '@vigil/domain';
+import { loadTfRuntime, type BackendPreference, type BackendSelection, type TfRuntime } from './backend';
+import { decodeImage, type DecodeOptions } from './image-decoder';
+import { measureFaceQuality, type Box, type Point } from './face-measures';
+import { assertRgbFrame, type RgbFrame } from './rgb-frame';
+
+export type DetectorKind = 'ssd' | 'tiny';
+
+export interface DetectOptions {
+  /** 'ssd' (default): SSD MobileNet v1, accurate. 'tiny': TinyFaceDetector, ~5x faster, misses small faces. */
+  detector?: DetectorKind;
+  /** TinyFaceDetector input size; multiple of 32 in [128, 1024]. Default 416. */
+  tinyInputSize?: number;
+  /** Minimum detector confidence to report a face. Default 0.5. */
+  minScore?: number;
+  /** Compute the 128-d descriptor (default true); false gives detection, landmarks and quality only. */
+  descriptors?: boolean;
+}
+
+export interface DetectedFace {
+  box: Box;
+  score: number;
+  /** 68 landmark points in frame pixels. */
+  landmarks: Point[];
+  /** 128-d FaceRecognitionNet descriptor; absent when descriptors were not requested. */
+  descriptor?: Float32Array;
+  quality: FaceQualityMeasures;
+}
+
+export interface FaceEngineOptions extends DetectOptions {
+  backend?: BackendPreference;
+  /** Folder holding face-api weights; default: the installed @vladmandic/face-api/model. */
+  modelDir?: string;
+}
+
+export function defaultModelDir(): string {
+  return path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+}
+
+function validateDetectOptions(o: DetectOptions): Required<DetectOptions> {
+  const detector = o.detector ?? 'ssd';
+  if (detector !== 'ssd' && detector !== 'tiny') throw new InvalidInputError(`unknown detector '${String(detector)}'`);
+  const tinyInputSize = o.tinyInputSize ?? 416;
+  if (!Number.isInteger(tinyInputSize) || tinyInputSize % 32 !== 0 || tinyInputSize < 128 || tinyInputSize > 1024) {
+    throw new InvalidInputError('tinyInputSize must be a multiple of 32 between 128 and 1024');
+  }
+  const minScore = o.minScore ?? 0.5;
+  if (!(minScore >= 0.05 && minScore <= 0.99)) throw new InvalidInputError('minScore must be between 0.05 and 0.99');
+  return { detector, tinyInputSize, minScore, descriptors: o.descriptors ?? true };
+}
+
+/**
+ * In-process face engine: detection, 68-point landmarks, 128-d descriptors and quality measures.
+ * face-api's nets are module singletons and TF state is per process, so create one engine per
+ * process (or worker thread); InferencePool gives parallelism.
+ *
+ * Alignment: face-api's withFaceDescriptors() crops each face with `alignedRect`, a box re-derived
+ * from the landmarks (centred and sized on the landmark hull), not the raw detector box. It does
+ * not rotate the crop; FaceRecognitionNet tolerates the ±10° roll we measured (see docs).
+ */
+export class FaceEngine {
+  private constructor(
+    private readonly runtime: TfRuntime,
+    private readonly defaults: Required<DetectOptions>,
+    private readonly decodeDefaults: DecodeOptions,
+  ) {}
+
+  static async create(options: FaceEngineOptions = {}, decodeOptions: DecodeOptions = {}): Promise<FaceEngine> {
+    const defaults = validateDetectOptions(options);
+    const runtime = await loadTfRuntime(options.backend);
+    const dir = options.modelDir ?? defaultModelDir();
+    const { nets } = runtime.faceapi;
+    // Sequential: the loaders share the TF engine and parallel loads give no speed-up on wasm.
+    for (const net of [nets.ssdMobilenetv1, nets.tinyFaceDetector, nets.faceLandmark68Net, nets.faceRecognitionNet]) {
+      if (!net.isLoaded) await net.loadFromDisk(dir);
+    }
+    const engine = new FaceEngine(runtime, defaults, decodeOptions);
+    await engine.warmUp();
+    return engine;
+  }
+
+  get backend(): BackendSelection {
+    return this.runtime.selection;
+  }
+
+  /** Live tensor count: must return to its post-warm-up value after every frame (leak check). */
+  numTensors(): number {
+    return this.runtime.tf.memory().numTensors;
+  }
+
+  /**
+   * First inference compiles kernels and allocates; doing it at boot keeps that ~2x latency out of
+   * the first real request. A synthetic grey frame runs every model (SSD and Tiny) end to end.
+   */
+  async warmUp(): Promise<void> {
+    const size = 160;
+    const frame: RgbFrame = { width: size, height: size, data: new Uint8Array(size * size * 3).fill(128) };
+    await this.detect(frame, { detector: 'ssd' });
+    await this.detect(frame, { detector: 'tiny' });
+    // An empty frame has no face, so landmarks/descriptor nets are exercised on a fixed box.
+    const { faceapi, tf } = this.runtime;
+    const input = tf.zeros([150, 150, 3], 'int32') as unknown as Parameters<typeof faceapi.computeFaceDescriptor>[0];
+    try {
+      const lm = await faceapi.detectFaceLandmarks(input);
+      void lm;
+      await faceapi.computeFaceDescriptor(input);
+    } finally {
+      tf.dispose(input as unknown as import('@tensorflow/tfjs').Tensor);
+    }
+  }
+
+  /** Detects faces in a raw RGB frame. Boxes and landmarks are in frame pixels. */
+  async detect(frame: RgbFrame, options: DetectOptions = {}): Promise<DetectedFace[]> {
+    assertRgbFrame(frame);
+    const o = validateDetectOptions({ ...this.defaults, ...options });
+    const { faceapi, tf } = this.runtime;
+    const detectorOptions =
+      o.detector === 'ssd'
+        ? new faceapi.SsdMobilenetv1Options({ minConfidence: o.minScore, maxResults: 100 })
+        : new faceapi.TinyFaceDetectorOptions({ inputSize: o.tinyInputSize, scoreThreshold: o.minScore });
+    const input = tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+    try {
+      const tensorInput = input as unknown as Parameters<typeof faceapi.detectAllFaces>[0];
+      const withLandmarks = faceapi.detectAllFaces(tensorInput, detectorOptions).withFaceLandmarks();
+      const results = o.descriptors ? await withLandmarks.withFaceDescriptors() : await withLandmarks;
+      return results.map((r) => {
+        const b = r.detection.box;
+        const box = { x: b.x, y: b.y, width: b.width, height: b.height };
+        const landmarks = r.landmarks.positions.map((p) => ({ x: p.x, y: p.y }));
+        const face: DetectedFace = {
+          box,
+          score: r.detection.score,
+          landmarks,
+          quality: measureFaceQuality(frame, box, landmarks, r.detection.score),
+        };
+        if ('descriptor' in r) face.descriptor = (r as { descriptor: Float32Array }).descriptor;
+        return face;
+      });
+    } finally {
+      input.dispose();
+    }
+  }
+
+  /** Decodes an uploaded JPEG/PNG/WebP (see decodeImage for its errors) and detects faces in it. */
+  async detectImage(encoded: Uint8Array, options: DetectOptions = {}): Promise<DetectedFace[]> {
+    return this.detect(await decodeImage(encoded, this.decodeDefaults), options);
+  }
+}
+
+/** The face with the largest detection box, or undefined. */
+export function largestFace<T extends { box: Box }>(faces: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const f of faces) if (!best || f.box.width * f.box.height > best.box.width * best.box.height) best = f;
+  return best;
+}

@@ -1,0 +1,102 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { InvalidInputError, UnsupportedMediaError } from '@vigil/domain';
+import { InferencePool, PoolJobError } from './inference-pool';
+import { CRASH_MARKER, HANG_MARKER } from './testing/fault-markers';
+import { readSamplePhoto, toFrame } from './testing/sample-photos';
+import type { RgbFrame } from './rgb-frame';
+
+const FAULTY_WORKER = path.join(__dirname, 'testing', 'faulty.worker.js');
+
+function marker(value: number): RgbFrame {
+  const data = new Uint8Array(12);
+  data[0] = value;
+  return { width: 2, height: 2, data };
+}
+
+const isPoolError = (reason: PoolJobError['reason']) => (err: unknown) =>
+  err instanceof PoolJobError && err.reason === reason;
+
+describe('InferencePool (one worker with fault injection)', () => {
+  let pool: InferencePool;
+  let face: RgbFrame;
+  const fresh = (): RgbFrame => ({ ...face, data: Buffer.from(face.data) });
+
+  before(async () => {
+    face = await toFrame(sharp(readSamplePhoto(1)).resize({ width: 400 }));
+    pool = await InferencePool.create({
+      workers: 1,
+      queueSize: 1,
+      jobTimeoutMs: 5_000,
+      workerScript: FAULTY_WORKER,
+      engine: { detector: 'tiny', tinyInputSize: 320 },
+    });
+  });
+  after(() => pool.close());
+
+  it('starts warmed-up workers and reports the backend', () => {
+    assert.equal(pool.stats().workers, 1);
+    assert.ok(pool.backend && pool.backend.name.length > 0);
+  });
+
+  it('runs a frame, transferring (detaching) the caller buffer', async () => {
+    const frame = { ...face, data: new Uint8Array(face.data) };
+    const faces = await pool.detect(frame);
+    assert.equal(frame.data.byteLength, 0, 'buffer should have been transferred');
+    assert.ok(faces.length >= 2);
+    assert.equal(faces[0].descriptor?.length, 128);
+  });
+
+  it('fails the in-flight job of a crashed worker clearly, replaces the worker and runs the next job', async () => {
+    const before = pool.stats();
+    await assert.rejects(pool.detect(marker(CRASH_MARKER)), (err: unknown) => {
+      return isPoolError('crashed')(err) && /worker crashed \(exit code 3\)/.test((err as Error).message);
+    });
+    const faces = await pool.detect(fresh());
+    assert.ok(faces.length >= 2);
+    const after = pool.stats();
+    assert.equal(after.crashes, before.crashes + 1);
+    assert.equal(after.workers, 1);
+  });
+
+  it('drops the oldest pending job when the queue is full and counts it', async () => {
+    const droppedBefore = pool.stats().dropped;
+    const first = pool.detect(fresh()); // dispatched at once
+    const second = pool.detect(fresh()); // queued
+    const third = pool.detect(fresh()); // evicts second
+    const fourth = pool.detect(fresh()); // evicts third
+    assert.equal(pool.stats().queued, 1);
+    await assert.rejects(second, isPoolError('dropped'));
+    await assert.rejects(third, (err: unknown) => isPoolError('dropped')(err) && /dropped/.test((err as Error).message));
+    assert.ok((await first).length >= 2);
+    assert.ok((await fourth).length >= 2);
+    assert.equal(pool.stats().dropped, droppedBefore + 2);
+  });
+
+  it('times out a hung job, replaces the worker and keeps serving', async () => {
+    const before = pool.stats();
+    await assert.rejects(pool.detect(marker(HANG_MARKER)), isPoolError('timeout'));
+    assert.ok((await pool.detect(fresh())).length >= 2);
+    const after = pool.stats();
+    assert.equal(after.timeouts, before.timeouts + 1);
+    assert.equal(after.inFlight, 0);
+    assert.equal(after.queued, 0);
+  });
+
+  it('maps domain errors from the worker back to their classes', async () => {
+    await assert.rejects(pool.detectImage(Buffer.from('<svg/>')), UnsupportedMediaError);
+    await assert.rejects(pool.detect({ width: 3, height: 3, data: new Uint8Array(5) }), InvalidInputError);
+  });
+
+  it('close() rejects later jobs and terminates workers', async () => {
+    const local = await InferencePool.create({ workers: 1, engine: { detector: 'tiny', tinyInputSize: 320 } });
+    const processedBefore = local.stats().processed;
+    assert.ok((await local.detect(fresh())).length >= 2);
+    assert.equal(local.stats().processed, processedBefore + 1);
+    await local.close();
+    assert.equal(local.stats().workers, 0);
+    await assert.rejects(local.detect(fresh()), isPoolError('closed'));
+  });
+});

@@ -1,0 +1,102 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { InvalidInputError, parseSameLabel } from '@vigil/domain';
+
+export interface PairRow {
+  /** 1-based line number in the CSV file, for error messages and reports. */
+  line: number;
+  imageA: string;
+  imageB: string;
+  same: boolean;
+}
+
+/** Pairs files beyond this are refused before parsing (LFW's 6 000 pairs are ~300 kB). */
+export const MAX_PAIRS_CSV_BYTES = 20 * 1024 * 1024;
+
+function checkRelativePath(raw: string, line: number): string {
+  const p = raw.trim();
+  if (!p) throw new InvalidInputError(`pairs CSV line ${line}: empty image path`);
+  if (p.includes('\0')) throw new InvalidInputError(`pairs CSV line ${line}: invalid image path`);
+  if (path.isAbsolute(p) || path.win32.isAbsolute(p)) {
+    throw new InvalidInputError(`pairs CSV line ${line}: image path must be relative to the images directory`);
+  }
+  return p;
+}
+
+/**
+ * Parses pairs CSV text: a header row, then rows whose first two columns are image paths relative
+ * to the images directory and whose third is the label (Yes/No, true/false, 1/0). Extra columns are
+ * ignored. Errors are InvalidInputError naming the line.
+ */
+export function parsePairsCsv(text: string): PairRow[] {
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new InvalidInputError(`pairs CSV${line ? ` line ${line}` : ''} is malformed: ${message}`);
+  }
+  if (records.length === 0) throw new InvalidInputError('pairs CSV is empty: expected a header row and pairs');
+  const rows: PairRow[] = [];
+  for (const { record, info } of records.slice(1)) {
+    const line = info.lines;
+    if (record.length < 3) {
+      throw new InvalidInputError(`pairs CSV line ${line}: expected 3 columns (imageA, imageB, label), got ${record.length}`);
+    }
+    rows.push({
+      line,
+      imageA: checkRelativePath(record[0], line),
+      imageB: checkRelativePath(record[1], line),
+      same: parseSameLabel(record[2], `pairs CSV line ${line}`),
+    });
+  }
+  if (rows.length === 0) throw new InvalidInputError('pairs CSV has a header but no pairs');
+  return rows;
+}
+
+export async function readPairsCsv(csvPath: string): Promise<PairRow[]> {
+  let stat;
+  try {
+    stat = await fs.stat(csvPath);
+  } catch {
+    throw new InvalidInputError(`pairs CSV not found: ${csvPath}`);
+  }
+  if (!stat.isFile()) throw new InvalidInputError(`pairs CSV is not a file: ${csvPath}`);
+  if (stat.size > MAX_PAIRS_CSV_BYTES) {
+    throw new InvalidInputError(`pairs CSV is ${stat.size} bytes; the limit is ${MAX_PAIRS_CSV_BYTES}`);
+  }
+  return parsePairsCsv(await fs.readFile(csvPath, 'utf8'));
+}
+
+/**
+ * Resolves a CSV image path inside imagesDir, refusing anything that escapes it, including
+ * through symbolic links (both sides are compared after realpath).
+ */
+export async function resolveInside(imagesDirReal: string, relative: string, line: number): Promise<string> {
+  const candidate = path.resolve(imagesDirReal, relative);
+  const escapes = (p: string): boolean => {
+    const rel = path.relative(imagesDirReal, p);
+    return rel === '' || rel.startsWith('..' + path.sep) || rel === '..' || path.isAbsolute(rel);
+  };
+  if (escapes(candidate)) {
+    throw new InvalidInputError(`pairs CSV line ${line}: image path '${relative}' points outside the images directory`);
+  }
+  let real: string;
+  try {
+    real = await fs.realpath(candidate);
+  } catch {
+    throw new InvalidInputError(`pairs CSV line ${line}: image '${relative}' not found in the images directory`);
+  }
+  if (escapes(real)) {
+    throw new InvalidInputError(`pairs CSV line ${line}: image path '${relative}' points outside the images directory`);
+  }
+  return real;
+}
