@@ -29,7 +29,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
 WORKDIR /app
 ENV NODE_ENV=production VIGIL_DATA_DIR=/data PORT=3000 VIGIL_TF_BACKEND=tensorflow-gpu
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm install-scripts approve @tensorflow/tfjs-node-gpu && npm rebuild @tensorflow/tfjs-node-gpu
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 VOLUME /data
