@@ -39,6 +39,14 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     assert.match(res.body.version, /^\d+\.\d+\.\d+/);
   });
 
+  it('serves Prometheus metrics at /metrics (outside /api)', async () => {
+    const res = await fetch(`${t.server.url}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+    assert.match(await res.text(), /^vigil_process_cpu_user_seconds_total /m);
+    assert.equal((await fetch(`${t.server.url}/api/metrics`)).status, 404, 'no metrics route under /api');
+  });
+
   it('serves the OpenAPI document', async () => {
     const res = await fetch(`${t.server.url}/api/docs/openapi.json`);
     assert.equal(res.status, 200);

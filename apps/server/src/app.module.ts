@@ -8,6 +8,7 @@ import { CoreModule } from './core/core.module';
 import { HealthModule } from './health/health.module';
 import { InferenceModule } from './inference/inference.module';
 import { PersonsModule } from './persons/persons.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { loggerParams } from './platform/logger';
 import { RealtimeModule } from './realtime/realtime.module';
 import { WorkerModule } from './worker/worker.module';
@@ -22,10 +23,11 @@ export class AppModule {
     const core = CoreModule.forRoot(config, database);
     const auth = AuthModule.register(core);
     const worker = config.roles.includes('worker');
-    const inference = worker ? InferenceModule.register(core) : null;
-    const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, HealthModule.register(core, inference)];
+    const metrics = MetricsModule.register();
+    const inference = worker ? InferenceModule.register(core, metrics) : null;
+    const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference)];
     if (config.roles.includes('api')) {
-      imports.push(PersonsModule.register(core), CamerasModule.register(core), RealtimeModule.register(core, auth));
+      imports.push(PersonsModule.register(core), CamerasModule.register(core), RealtimeModule.register(core));
     }
     if (inference) imports.push(WorkerModule.register(core, inference));
     return { module: AppModule, imports };

@@ -33,7 +33,7 @@ export async function startServer(config: VigilConfig): Promise<RunningServer> {
     const { generated } = await new TokenIssuer(database).ensureAdmin(config.adminToken);
     app = await NestFactory.create(AppModule.register(config, database), { bufferLogs: true, abortOnError: false });
     app.useLogger(app.get(Logger));
-    app.setGlobalPrefix('api');
+    app.setGlobalPrefix('api', { exclude: ['metrics'] });
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new DomainExceptionFilter());
     app.getHttpAdapter().getInstance().disable('x-powered-by');

@@ -18,6 +18,8 @@ export interface VigilConfig {
   roles: ServerRole[];
   adminToken?: string;
   demo: boolean | 'auto';
+  /** Admit file: camera URLs over the API (tests, replaying recordings). The demo camera needs no API. */
+  allowFileUrls: boolean;
   inferenceWorkers: number;
   tfBackend: TfBackendChoice;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -34,7 +36,7 @@ export class ConfigError extends Error {
 
 const KNOWN = new Set([
   'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
-  'VIGIL_DEMO', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'LOG_LEVEL',
+  'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'LOG_LEVEL',
 ]);
 
 /**
@@ -70,6 +72,7 @@ export function loadConfig(
     roles: dedupe(parsed.VIGIL_ROLES ?? ['api', 'worker']),
     adminToken: parsed.VIGIL_ADMIN_TOKEN,
     demo: parsed.VIGIL_DEMO === undefined ? 'auto' : parsed.VIGIL_DEMO === '1',
+    allowFileUrls: parsed.VIGIL_ALLOW_FILE_URLS === '1',
     inferenceWorkers: parsed.VIGIL_INFERENCE_WORKERS ?? availableParallelism(),
     tfBackend: parsed.VIGIL_TF_BACKEND ?? 'auto',
     logLevel: parsed.LOG_LEVEL ?? 'info',

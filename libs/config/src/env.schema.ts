@@ -79,6 +79,11 @@ export class EnvSchema {
   VIGIL_DEMO?: '0' | '1';
 
   @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(['0', '1'], { message: 'VIGIL_ALLOW_FILE_URLS must be 0 or 1' })
+  VIGIL_ALLOW_FILE_URLS?: '0' | '1';
+
+  @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'VIGIL_INFERENCE_WORKERS must be an integer between 1 and 64' })
   @Min(1, { message: 'VIGIL_INFERENCE_WORKERS must be an integer between 1 and 64' })

@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard';
-import { TokenRevocations } from './token-revocations';
 import { TokensController } from './tokens.controller';
 
 @Module({})
@@ -11,8 +10,7 @@ export class AuthModule {
       module: AuthModule,
       imports: [core],
       controllers: [TokensController],
-      providers: [TokenRevocations, { provide: APP_GUARD, useClass: AuthGuard }],
-      exports: [TokenRevocations],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

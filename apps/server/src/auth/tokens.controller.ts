@@ -6,7 +6,7 @@ import type { MintedTokenView, TokenView } from '@vigil/contracts';
 import { CurrentPrincipal, Roles } from './roles.decorator';
 import { ListTokensQuery, MintTokenDto } from './tokens.dto';
 import { toTokenView } from './token.view';
-import { TokenRevocations } from './token-revocations';
+import { AppEvents } from '../core/app-events';
 
 @ApiTags('tokens')
 @Controller('tokens')
@@ -14,7 +14,7 @@ export class TokensController {
   constructor(
     private readonly issuer: TokenIssuer,
     private readonly db: Database,
-    private readonly revocations: TokenRevocations,
+    private readonly events: AppEvents,
   ) {}
 
   @Post()
@@ -36,7 +36,7 @@ export class TokensController {
   @ApiOperation({ summary: 'Revoke a token: it stops working at once and its live sockets are disconnected.' })
   async revoke(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<TokenView> {
     const token = await this.issuer.revoke(by, id);
-    this.revocations.announce(token.id);
+    this.events.emit('token.revoked', token.id);
     return toTokenView(token);
   }
 }

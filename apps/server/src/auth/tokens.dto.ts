@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { MINTABLE_ROLES, Role } from '@vigil/domain';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../platform/dto-transforms';
 
 export class MintTokenDto {
   @ApiProperty({ example: 'Lobby kiosk 1', description: 'A name that says where the token is used' })

@@ -1,17 +1,28 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { VigilConfig } from '@vigil/config';
 import { actorOf, Principal } from '@vigil/auth';
 import { NotFoundError } from '@vigil/domain';
 import { CameraEntity, CameraPatch, Database } from '@vigil/persistence';
 import { redactCredentials, validateCameraUrl } from '@vigil/video';
+import { VIGIL_CONFIG } from '../core/core.module';
 import { CreateCameraDto, UpdateCameraDto } from './cameras.dto';
+import { AppEvents } from '../core/app-events';
 
 @Injectable()
 export class CamerasService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
+    private readonly events: AppEvents,
+  ) {}
+
+  private validUrl(url: string): string {
+    return validateCameraUrl(url, { allowFile: this.config.allowFileUrls });
+  }
 
   async create(by: Principal, dto: CreateCameraDto): Promise<CameraEntity> {
-    const url = validateCameraUrl(dto.url);
-    return this.db.transaction(async (repos) => {
+    const url = this.validUrl(dto.url);
+    const camera = await this.db.transaction(async (repos) => {
       const camera = await repos.cameras.create({ name: dto.name, url, fps: dto.fps, enabled: dto.enabled });
       await repos.audit.append(actorOf(by), {
         action: 'camera.create',
@@ -21,6 +32,8 @@ export class CamerasService {
       });
       return camera;
     });
+    this.events.emit('camera.changed', camera.id);
+    return camera;
   }
 
   async get(id: string): Promise<CameraEntity> {
@@ -34,12 +47,12 @@ export class CamerasService {
   }
 
   async update(by: Principal, id: string, dto: UpdateCameraDto): Promise<CameraEntity> {
-    return this.db.transaction(async (repos) => {
+    const camera = await this.db.transaction(async (repos) => {
       const current = await repos.cameras.findById(id);
       if (!current) throw new NotFoundError(`No camera with id ${id}.`);
       const patch: CameraPatch = { name: dto.name, fps: dto.fps, enabled: dto.enabled };
       // A client that edits a camera it read back holds only the redacted URL; that is not a change.
-      if (dto.url !== undefined && dto.url !== redactCredentials(current.url)) patch.url = validateCameraUrl(dto.url);
+      if (dto.url !== undefined && dto.url !== redactCredentials(current.url)) patch.url = this.validUrl(dto.url);
       const changed = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as CameraPatch;
       const updated = await repos.cameras.update(id, changed, current.name);
       await repos.audit.append(actorOf(by), {
@@ -50,6 +63,8 @@ export class CamerasService {
       });
       return updated!;
     });
+    this.events.emit('camera.changed', id);
+    return camera;
   }
 
   async delete(by: Principal, id: string): Promise<void> {
@@ -59,5 +74,6 @@ export class CamerasService {
       await repos.cameras.delete(id);
       await repos.audit.append(actorOf(by), { action: 'camera.delete', objectType: 'camera', objectId: id, details: { name: current.name } });
     });
+    this.events.emit('camera.changed', id);
   }
 }

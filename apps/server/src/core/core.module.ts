@@ -2,11 +2,13 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
 import { TokenIssuer } from '@vigil/auth';
+import { AppEvents } from './app-events';
 
 export const VIGIL_CONFIG = Symbol('VIGIL_CONFIG');
 
 /**
- * What every feature module needs: validated config, the open database and the token issuer.
+ * What every feature module needs: validated config, the open database, the token issuer and
+ * the in-process event bus.
  * The database is opened (and migrated) before Nest starts, so a locked data folder or a
  * failed migration is reported before anything listens; this module closes it on shutdown.
  */
@@ -21,8 +23,9 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: VIGIL_CONFIG, useValue: config },
         { provide: Database, useValue: database },
         { provide: TokenIssuer, useFactory: () => new TokenIssuer(database) },
+        AppEvents,
       ],
-      exports: [VIGIL_CONFIG, Database, TokenIssuer],
+      exports: [VIGIL_CONFIG, Database, TokenIssuer, AppEvents],
     };
   }
 

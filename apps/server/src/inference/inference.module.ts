@@ -3,7 +3,7 @@ import { InferenceService } from './inference.service';
 
 @Module({})
 export class InferenceModule {
-  static register(core: DynamicModule): DynamicModule {
-    return { module: InferenceModule, imports: [core], providers: [InferenceService], exports: [InferenceService] };
+  static register(core: DynamicModule, metrics: DynamicModule): DynamicModule {
+    return { module: InferenceModule, imports: [core, metrics], providers: [InferenceService], exports: [InferenceService] };
   }
 }

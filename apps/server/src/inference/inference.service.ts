@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { VigilConfig } from '@vigil/config';
 import { InferencePool, type BackendSelection, type PoolStats } from '@vigil/vision';
+import { Gauge } from 'prom-client';
 import { VIGIL_CONFIG } from '../core/core.module';
+import { Metrics } from '../metrics/metrics';
 
 export interface InferenceHealth {
   status: 'starting' | 'ready' | 'failed';
@@ -24,7 +26,27 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
   private failure?: string;
   private stopped = false;
 
-  constructor(@Inject(VIGIL_CONFIG) private readonly config: VigilConfig) {}
+  constructor(@Inject(VIGIL_CONFIG) private readonly config: VigilConfig, metrics: Metrics) {
+    // Pool counters are read at scrape time rather than mirrored on every job.
+    const stats = () => this.pool?.stats();
+    new Gauge({
+      name: 'vigil_inference_pool',
+      help: 'Inference pool state: queued, in_flight, processed, dropped, timeouts, crashes, workers',
+      labelNames: ['stat'],
+      registers: [metrics.registry],
+      collect() {
+        const s = stats();
+        if (!s) return;
+        this.set({ stat: 'queued' }, s.queued);
+        this.set({ stat: 'in_flight' }, s.inFlight);
+        this.set({ stat: 'processed' }, s.processed);
+        this.set({ stat: 'dropped' }, s.dropped);
+        this.set({ stat: 'timeouts' }, s.timeouts);
+        this.set({ stat: 'crashes' }, s.crashes);
+        this.set({ stat: 'workers' }, s.workers);
+      },
+    });
+  }
 
   onApplicationBootstrap(): void {
     const started = Date.now();

@@ -3,8 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, Length, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { PERSON_LISTS, PersonList } from '@vigil/domain';
 import { PaginationQuery } from '../platform/pagination.dto';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../platform/dto-transforms';
 
 export class ConsentDto {
   @ApiProperty({ example: 'signed-form', description: 'How consent was given (signed form, e-signature, …)' })

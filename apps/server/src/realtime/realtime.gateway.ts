@@ -4,8 +4,8 @@ import type { Server, Socket } from 'socket.io';
 import { TokenIssuer } from '@vigil/auth';
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
-import { ClientToServerEvents, roomForRole, ServerToClientEvents } from '@vigil/contracts';
-import { TokenRevocations } from '../auth/token-revocations';
+import { CameraStatusEvent, ClientToServerEvents, roomForRole, ServerToClientEvents } from '@vigil/contracts';
+import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { SocketData, socketAuthMiddleware } from './socket-auth.middleware';
 
@@ -31,12 +31,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
     private readonly tokens: TokenIssuer,
     private readonly db: Database,
-    private readonly revocations: TokenRevocations,
+    private readonly events: AppEvents,
   ) {}
 
   afterInit(server: VigilServer): void {
     server.use(socketAuthMiddleware(this.tokens));
-    this.unsubscribe = this.revocations.subscribe((tokenId) => this.disconnectToken(tokenId));
+    this.unsubscribe = this.events.on('token.revoked', (tokenId) => this.disconnectToken(tokenId));
     this.recheck = setInterval(() => void this.dropRevoked(), RECHECK_MS);
     this.recheck.unref();
   }
@@ -46,6 +46,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     void socket.join(roomForRole(principal.role));
     socket.emit('welcome', { role: principal.role, tokenName: principal.name, serverVersion: this.config.version });
     this.logger.debug({ role: principal.role, tokenId: principal.tokenId }, 'socket connected');
+  }
+
+  /** Camera health goes to the roles that watch cameras. */
+  emitCameraStatus(event: CameraStatusEvent): void {
+    this.server.to([roomForRole('admin'), roomForRole('security')]).emit('camera.status', event);
   }
 
   onModuleDestroy(): void {

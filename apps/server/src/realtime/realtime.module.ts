@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CameraStatusRelay } from './camera-status.relay';
 import { RealtimeGateway } from './realtime.gateway';
 
 @Module({})
 export class RealtimeModule {
-  static register(core: DynamicModule, auth: DynamicModule): DynamicModule {
-    return { module: RealtimeModule, imports: [core, auth], providers: [RealtimeGateway], exports: [RealtimeGateway] };
+  static register(core: DynamicModule): DynamicModule {
+    return { module: RealtimeModule, imports: [core], providers: [RealtimeGateway, CameraStatusRelay], exports: [RealtimeGateway] };
   }
 }

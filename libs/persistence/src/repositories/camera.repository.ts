@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ConflictError } from '@vigil/domain';
-import { CameraEntity } from '../entities';
+import { CameraEntity, CameraStatus } from '../entities';
 import { isUniqueViolation } from '../pg-errors';
 
 export interface NewCamera {
@@ -12,6 +12,24 @@ export interface NewCamera {
 }
 
 export type CameraPatch = Partial<NewCamera>;
+
+export interface StatusChange {
+  cameraId: string;
+  status: CameraStatus;
+  /** Already redacted: never a URL with credentials. */
+  reason?: string | null;
+  fps: number | null;
+  at: Date;
+}
+
+export interface CameraEventRow {
+  id: string;
+  cameraId: string;
+  status: CameraStatus;
+  reason: string | null;
+  fps: number | null;
+  at: Date;
+}
 
 export class CameraRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -51,6 +69,52 @@ export class CameraRepository {
       throw translate(error, patch.name ?? currentName);
     }
     return this.findById(id);
+  }
+
+  /** Enabled cameras, for the ingest supervisors. */
+  listEnabled(): Promise<CameraEntity[]> {
+    return this.repo.find({ where: { enabled: true }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async count(): Promise<number> {
+    return this.repo.count();
+  }
+
+  /**
+   * Records a status change: the camera row shows the latest, camera_event keeps the history and
+   * is the outbox the realtime relay reads (`id` is its offset). Call inside a transaction.
+   */
+  async recordStatus(change: StatusChange): Promise<CameraEventRow | null> {
+    const updated = await this.repo.update(
+      { id: change.cameraId },
+      { status: change.status, statusReason: change.reason ?? null, statusAt: change.at, measuredFps: change.fps },
+    );
+    if ((updated.affected ?? 0) === 0) return null; // camera deleted meanwhile
+    const [row] = (await this.manager.query(
+      `INSERT INTO camera_event (camera_id, status, reason, fps, at) VALUES ($1, $2, $3, $4, $5)
+       RETURNING id::text AS id, camera_id AS "cameraId", status, reason, fps, at`,
+      [change.cameraId, change.status, change.reason ?? null, change.fps, change.at],
+    )) as CameraEventRow[];
+    return row!;
+  }
+
+  /** Frame-rate bookkeeping, written at most every few seconds by ingest (not per frame). */
+  async recordLiveness(cameraId: string, fps: number | null, lastFrameAt: Date | null): Promise<void> {
+    await this.repo.update({ id: cameraId }, { measuredFps: fps, lastFrameAt });
+  }
+
+  /** Camera events after an offset, oldest first: the relay's source. */
+  async eventsAfter(afterId: string, limit: number): Promise<CameraEventRow[]> {
+    return (await this.manager.query(
+      `SELECT id::text AS id, camera_id AS "cameraId", status, reason, fps, at
+         FROM camera_event WHERE id > $1 ORDER BY id ASC LIMIT $2`,
+      [afterId, limit],
+    )) as CameraEventRow[];
+  }
+
+  async lastEventId(): Promise<string> {
+    const [row] = (await this.manager.query(`SELECT coalesce(max(id), 0)::text AS id FROM camera_event`)) as Array<{ id: string }>;
+    return row!.id;
   }
 
   async delete(id: string): Promise<boolean> {

@@ -37,7 +37,7 @@ export class Repositories {
 
 export { AuditRepository, CameraRepository, FaceReferenceRepository, PersonRepository, TokenRepository };
 export type { Actor, AuditEntry } from './audit.repository';
-export type { NewCamera, CameraPatch } from './camera.repository';
+export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './camera.repository';
 export type { NewFaceReference, StoredFaceReference } from './face-reference.repository';
 export type { NewPerson, PersonPatch, PersonQuery, PersonRow } from './person.repository';
 export type { NewToken } from './token.repository';

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+
+/** In-process notices between modules, sent after the change they describe has committed. */
+export interface AppEventMap {
+  /** A camera was created, edited, disabled or deleted: ingest reconciles its supervisor now. */
+  'camera.changed': [cameraId: string];
+  /** A camera status change was stored: the realtime relay reads the outbox now, not at its next poll. */
+  'camera.event-recorded': [];
+  /** A token was revoked: live sockets using it are cut. */
+  'token.revoked': [tokenId: string];
+}
+
+/**
+ * Other processes sharing the database learn the same facts by polling (ingest reconciliation,
+ * the relay's outbox poll, the socket token re-check), so these events only make this process
+ * react sooner; nothing depends on them for correctness.
+ */
+@Injectable()
+export class AppEvents {
+  private readonly emitter = new EventEmitter();
+
+  emit<K extends keyof AppEventMap>(event: K, ...args: AppEventMap[K]): void {
+    this.emitter.emit(event, ...args);
+  }
+
+  on<K extends keyof AppEventMap>(event: K, listener: (...args: AppEventMap[K]) => void): () => void {
+    const fn = listener as (...args: unknown[]) => void;
+    this.emitter.on(event, fn);
+    return () => this.emitter.off(event, fn);
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+export const CAMERA_STATES = ['starting', 'online', 'stalled', 'offline', 'frozen'] as const;
+
+/**
+ * The process's Prometheus registry. Labels carry camera ids only — never names, URLs or
+ * anything a password could hide in.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly cameraFrames = new Counter({ name: 'vigil_camera_frames_total', help: 'Frames delivered by ingest', labelNames: ['camera_id'], registers: [this.registry] });
+  readonly cameraDropped = new Counter({ name: 'vigil_camera_dropped_frames_total', help: 'Frames discarded by ingest (partial or not analysed)', labelNames: ['camera_id'], registers: [this.registry] });
+  readonly cameraAnalysed = new Counter({ name: 'vigil_camera_analysed_frames_total', help: 'Frames the motion gate passed on for analysis', labelNames: ['camera_id'], registers: [this.registry] });
+  readonly cameraReconnects = new Counter({ name: 'vigil_camera_reconnects_total', help: 'ffmpeg restarts after a lost stream', labelNames: ['camera_id'], registers: [this.registry] });
+  readonly cameraStalls = new Counter({ name: 'vigil_camera_stalls_total', help: 'Frame watchdog expiries', labelNames: ['camera_id'], registers: [this.registry] });
+  readonly cameraFps = new Gauge({ name: 'vigil_camera_fps', help: 'Measured frames per second', labelNames: ['camera_id'], registers: [this.registry] });
+  readonly cameraStatus = new Gauge({ name: 'vigil_camera_status', help: '1 for the camera\'s current status', labelNames: ['camera_id', 'status'], registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
+  }
+
+  setCameraStatus(cameraId: string, status: (typeof CAMERA_STATES)[number]): void {
+    for (const s of CAMERA_STATES) this.cameraStatus.set({ camera_id: cameraId, status: s }, s === status ? 1 : 0);
+  }
+
+  forgetCamera(cameraId: string): void {
+    for (const metric of [this.cameraFrames, this.cameraDropped, this.cameraAnalysed, this.cameraReconnects, this.cameraStalls, this.cameraFps]) {
+      metric.remove({ camera_id: cameraId });
+    }
+    for (const s of CAMERA_STATES) this.cameraStatus.remove({ camera_id: cameraId, status: s });
+  }
+}
