@@ -7,6 +7,7 @@ import { CamerasModule } from './cameras/cameras.module';
 import { CoreModule } from './core/core.module';
 import { HealthModule } from './health/health.module';
 import { InferenceModule } from './inference/inference.module';
+import { IngestModule } from './ingest/ingest.module';
 import { PersonsModule } from './persons/persons.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { loggerParams } from './platform/logger';
@@ -29,7 +30,7 @@ export class AppModule {
     if (config.roles.includes('api')) {
       imports.push(PersonsModule.register(core), CamerasModule.register(core), RealtimeModule.register(core));
     }
-    if (inference) imports.push(WorkerModule.register(core, inference));
+    if (inference) imports.push(WorkerModule.register(core, inference, IngestModule.register(core, metrics)));
     return { module: AppModule, imports };
   }
 }

@@ -28,6 +28,7 @@ export interface CameraView {
   url: string;
   fps: number;
   enabled: boolean;
+  settings: { motionSensitivity: number; stallSeconds: number; frozenSeconds: number; analyseEverySeconds: number };
   status: CameraStatusName;
   statusReason: string | null;
   /** Frames per second measured by ingest; null until ingest reports. */

@@ -5,3 +5,4 @@ export * from './descriptor';
 export * from './quality';
 export * from './verification-metrics';
 export * from './pair-label';
+export * from './camera-settings';

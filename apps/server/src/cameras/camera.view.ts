@@ -1,6 +1,7 @@
 import type { CameraEntity } from '@vigil/persistence';
 import type { CameraView } from '@vigil/contracts';
 import { redactCredentials } from '@vigil/video';
+import { cameraSettings } from '@vigil/domain';
 
 export function toCameraView(c: CameraEntity): CameraView {
   return {
@@ -9,6 +10,7 @@ export function toCameraView(c: CameraEntity): CameraView {
     url: redactCredentials(c.url),
     fps: c.fps,
     enabled: c.enabled,
+    settings: cameraSettings(c.settings),
     status: c.enabled ? c.status : 'disabled',
     statusReason: c.statusReason,
     measuredFps: c.measuredFps,

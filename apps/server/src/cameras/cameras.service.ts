@@ -23,7 +23,7 @@ export class CamerasService {
   async create(by: Principal, dto: CreateCameraDto): Promise<CameraEntity> {
     const url = this.validUrl(dto.url);
     const camera = await this.db.transaction(async (repos) => {
-      const camera = await repos.cameras.create({ name: dto.name, url, fps: dto.fps, enabled: dto.enabled });
+      const camera = await repos.cameras.create({ name: dto.name, url, fps: dto.fps, enabled: dto.enabled, settings: dto.settings ? { ...dto.settings } : undefined });
       await repos.audit.append(actorOf(by), {
         action: 'camera.create',
         objectType: 'camera',
@@ -51,6 +51,7 @@ export class CamerasService {
       const current = await repos.cameras.findById(id);
       if (!current) throw new NotFoundError(`No camera with id ${id}.`);
       const patch: CameraPatch = { name: dto.name, fps: dto.fps, enabled: dto.enabled };
+      if (dto.settings) patch.settings = { ...current.settings, ...dto.settings };
       // A client that edits a camera it read back holds only the redacted URL; that is not a change.
       if (dto.url !== undefined && dto.url !== redactCredentials(current.url)) patch.url = this.validUrl(dto.url);
       const changed = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as CameraPatch;

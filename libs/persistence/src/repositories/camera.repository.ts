@@ -9,6 +9,7 @@ export interface NewCamera {
   fps?: number;
   enabled?: boolean;
   preset?: string;
+  settings?: Record<string, unknown>;
 }
 
 export type CameraPatch = Partial<NewCamera>;
