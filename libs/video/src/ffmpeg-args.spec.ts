@@ -7,7 +7,8 @@ const base = { width: 640, height: 360, fps: 5, ffmpegVersion: 5 };
 const SELECT_640 =
   'select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,0.18),' +
   'scale=640:360:force_original_aspect_ratio=decrease:flags=bilinear,pad=640:360:(ow-iw)/2:(oh-ih)/2,setsar=1';
-const OUTPUT = ['-an', '-sn', '-dn', '-vf', SELECT_640, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+const OUTPUT = ['-an', '-sn', '-dn', '-vf', SELECT_640, '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+const OUTPUT4 = OUTPUT.map((a) => (a === '-fps_mode' ? '-vsync' : a));
 const HEAD = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
 const LOW_DELAY = ['-fflags', '+genpts+discardcorrupt+nobuffer', '-flags', 'low_delay', '-probesize', '32', '-analyzeduration', '0'];
 
@@ -23,7 +24,7 @@ describe('buildFfmpegArgs builds the whole argv per preset and ffmpeg version', 
       'rtsp on ffmpeg 4: -stimeout (its -timeout would mean listen mode)',
       { url: 'rtsp://cam/s', ffmpegVersion: 4, socketTimeoutMs: 2000 },
       [...HEAD, '-rtsp_transport', 'tcp', ...LOW_DELAY, '-use_wallclock_as_timestamps', '1', '-stimeout', '2000000',
-        '-protocol_whitelist', 'rtsp,rtp,tcp,udp', '-i', 'rtsp://cam/s', ...OUTPUT],
+        '-protocol_whitelist', 'rtsp,rtp,tcp,udp', '-i', 'rtsp://cam/s', ...OUTPUT4],
     ],
     [
       'rtsps adds tls to the whitelist',
@@ -41,7 +42,7 @@ describe('buildFfmpegArgs builds the whole argv per preset and ffmpeg version', 
       'http: rw_timeout on every version, web protocols only',
       { url: 'https://cam/video.mjpg', ffmpegVersion: 4 },
       [...HEAD, '-fflags', '+genpts+discardcorrupt+nobuffer', '-flags', 'low_delay', '-use_wallclock_as_timestamps', '1',
-        '-rw_timeout', '5000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto,hls', '-i', 'https://cam/video.mjpg', ...OUTPUT],
+        '-rw_timeout', '5000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto,hls', '-i', 'https://cam/video.mjpg', ...OUTPUT4],
     ],
     [
       'file URL: looping in real time, file protocol only, path made explicit',
