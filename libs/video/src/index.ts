@@ -8,3 +8,6 @@ export * from './frozen-detector';
 export * from './motion-gate';
 export * from './stderr-tail';
 export * from './rate-meter';
+export * from './child-exit';
+export * from './camera-supervisor';
+export * from './demo-clip';
