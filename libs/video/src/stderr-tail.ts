@@ -44,7 +44,8 @@ export class StderrTail {
   }
 
   private add(raw: string): void {
-    const line = redactCredentials(raw.slice(0, this.maxLineLength)).trim();
+    // Redact the whole line first: cutting first could split a URL before its '@'.
+    const line = redactCredentials(raw).slice(0, this.maxLineLength).trim();
     if (!line) return;
     this.lines.push(line);
     if (this.lines.length > this.capacity) this.lines.shift();
