@@ -4,7 +4,7 @@
 Usage: rtsp-server.py --port N [--user U --password P] MOUNT...
   MOUNT is /path=live:WxH@FPS      live moving test picture, never ends
            /path=switch:WxH,WxH@FPS live picture whose resolution alternates every 2 s
-           /path=flash               live black picture that turns white for 400 ms each second
+           /path=flash               live black picture that turns white for 400 ms every 0.7-1.3 s (random)
                                      and prints "FLASH <unix-ms>" at each switch to white
            /path=FILE.mp4            an H.264 MP4 played once per session (ends with EOS)
 Prints "READY <port>" on stdout once listening. Needs /usr/bin/python3 with python3-gi,
@@ -15,9 +15,11 @@ or not) stalls the RTP stream after the first pass, so a clip cannot loop inside
 a live videotestsrc + openh264enc never ends, costs ~12 % of a core at 1280x720@25, and can
 change resolution mid-stream by swapping its caps (the encoder emits new SPS/PPS).
 config-interval=1 re-sends SPS/PPS every second (single-slice streams, so the -1 trap does not
-apply). Live mounts are shared: a reconnecting client joins the running pipeline.
+apply). Live mounts are shared: a reconnecting client joins the running pipeline and waits for
+the next keyframe, so their GOP is half a second to keep reconnect-heavy tests quick.
 """
 import argparse
+import random
 import sys
 import time
 
@@ -55,7 +57,7 @@ def live_factory(spec):
     pattern = 'black' if kind == 'flash' else 'ball'
     factory.set_launch(
         f'( videotestsrc name=src is-live=true pattern={pattern} ! capsfilter name=caps caps={raw_caps(sizes[0], fps)} '
-        + ENCODE.format(gop=fps)
+        + ENCODE.format(gop=max(1, int(fps) // 2))
     )
     factory.set_shared(True)
 
@@ -72,10 +74,15 @@ def live_factory(spec):
             src = bin_.get_by_name('src')
 
             def white():
+                if media.get_status() in (GstRtspServer.RTSPMediaStatus.UNPREPARED, GstRtspServer.RTSPMediaStatus.ERROR):
+                    return False
                 src.set_property('pattern', 'white')
                 print(f'FLASH {int(time.time() * 1000)}', flush=True)
                 GLib.timeout_add(400, lambda: src.set_property('pattern', 'black') and False)
-            every(media, 1000, white)
+                # Random spacing, so flashes do not stay phase-locked to a 5 fps sampling grid.
+                GLib.timeout_add(random.randint(700, 1300), white)
+                return False
+            GLib.timeout_add(1000, white)
 
     factory.connect('media-configure', configure)
     return factory

@@ -8,13 +8,14 @@ import { InvalidInputError } from '@vigil/domain';
 export type IngestPreset = 'rtsp' | 'rtsp-udp' | 'http' | 'file';
 
 /**
- * Where frames are thinned to the output rate:
- * - `select`: ffmpeg's select filter keeps a frame once ≥ 0.9 interval passed since the last kept
- *   one; it decides on the frame itself, so it adds no delay, and only kept frames are scaled.
- * - `fps-filter`: ffmpeg's fps filter; it must see the next frame before emitting one, which
- *   delays every frame by about one output interval (200 ms at 5 fps).
- * - `node`: ffmpeg converts every frame and the supervisor drops; lowest latency, ~2x ffmpeg CPU.
- * Measured in docs/ingest-measurements.md; `select` is the default.
+ * Where frames are thinned to the output rate (numbers: docs/ingest-measurements.md):
+ * - `select` (default): ffmpeg's select filter keeps a frame once ≥ 0.9 interval passed since
+ *   the last kept one, so only kept frames are scaled, converted and piped. Measured: ffmpeg
+ *   then hands each kept frame over only when the next one is produced (about one output
+ *   interval, 200 ms at 5 fps; -flush_packets, -avioflags direct and -threads 1 did not change it).
+ * - `fps-filter`: ffmpeg's fps filter; the same hold plus its own look-ahead: slowest.
+ * - `node`: ffmpeg converts and pipes every frame and the supervisor drops; lowest latency, but
+ *   ~2x ffmpeg CPU and every source frame crosses the pipe into Node's event loop.
  */
 export type Decimation = 'select' | 'fps-filter' | 'node';
 
