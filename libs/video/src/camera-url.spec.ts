@@ -52,6 +52,7 @@ describe('redactCredentials', () => {
     ['[tcp @ 0x55] Connection to rtsp://a:b#c!d@1.2.3.4:554 failed', '[tcp @ 0x55] Connection to rtsp://***@1.2.3.4:554 failed', ['b#c!d']],
     ['http://cam/video.cgi?user=admin&password=s3cret&x=1', 'http://cam/video.cgi?user=***&password=***&x=1', ['s3cret']],
     ['http://cam/?PWD=abc', 'http://cam/?PWD=***', ['abc']],
+    ['http://cam/?user=u;password=ab#cd&x=1', 'http://cam/?user=***&x=1', ['ab#cd', '#cd']],
     ['no urls here', 'no urls here', []],
   ];
   for (const [input, expected, secrets] of cases) {

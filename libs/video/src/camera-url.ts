@@ -56,7 +56,9 @@ function isLinkLocal(hostname: string): boolean {
   return false;
 }
 
-const SECRET_QUERY_KEYS = /([?&;](?:user(?:name)?|pass(?:word)?|pwd|token|auth|key|secret)=)[^&#\s]*/gi;
+// The value runs to the next `&` or whitespace: an unencoded `#` or `;` inside a password is
+// common and must not end the match (found by the property test; over-redacting is safe).
+const SECRET_QUERY_KEYS = /([?&;](?:user(?:name)?|pass(?:word)?|pwd|token|auth|key|secret)=)[^&\s]*/gi;
 
 /**
  * Replaces credentials in any text that may contain URLs (a URL, an ffmpeg stderr line, an
