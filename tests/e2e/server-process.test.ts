@@ -1,9 +1,12 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { testClip } from '../support/clips';
+import { RtspTestServer, rtspSkip } from '../support/rtsp-server';
 import { spawnServer } from '../support/server-process';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-proc-'));
@@ -77,5 +80,85 @@ describe('the server as a process on the embedded database', { timeout: 240_000 
     assert.ok(!server.output().includes(secret), 'the secret is never printed');
     server.child.kill('SIGTERM');
     assert.equal((await server.exited).code, 0);
+  });
+});
+
+function ffmpegProcessesMentioning(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.startsWith('ffmpeg') || cmd.includes('/ffmpeg\0')) {
+        if (cmd.includes(marker)) pids.push(Number(entry));
+      }
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+async function waitOnline(url: string, token: string, name: string, timeoutMs: number): Promise<{ id: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const list = await api(url, 'GET', '/api/cameras', token);
+    const cam = list.body?.items?.find((c: { name: string; status: string }) => c.name === name && c.status === 'online');
+    if (cam) return cam;
+    if (Date.now() > deadline) throw new Error(`${name} not online in ${timeoutMs} ms: ${JSON.stringify(list.body)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('cameras and process lifetime', { skip: rtspSkip(), timeout: 300_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-proc-cam-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('SIGTERM with a streaming and a hung camera exits within 10 s and leaves no ffmpeg behind', async () => {
+    const rtsp = await RtspTestServer.start({ mounts: { '/hang': 'live:640x360@15' } });
+    const clip = testClip(640, 360);
+    const secret = 'env-admin-secret-abcdefghijklmnop';
+    const server = spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: secret, VIGIL_DEMO: '0', VIGIL_ALLOW_FILE_URLS: '1' });
+    try {
+      const url = await server.ready;
+      assert.equal((await api(url, 'POST', '/api/cameras', secret, { name: 'Clip', url: pathToFileURL(clip).toString() })).status, 201);
+      assert.equal((await api(url, 'POST', '/api/cameras', secret, { name: 'Hung', url: rtsp.url('/hang') })).status, 201);
+      await waitOnline(url, secret, 'Clip', 30_000);
+      await waitOnline(url, secret, 'Hung', 30_000);
+      rtsp.pause(); // the camera's server stops answering: its ffmpeg hangs mid-read
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(ffmpegProcessesMentioning(clip).length, 1);
+      const started = Date.now();
+      server.child.kill('SIGTERM');
+      const exited = await server.exited;
+      const took = Date.now() - started;
+      console.log(`# server exited ${took} ms after SIGTERM with cameras running`);
+      assert.equal(exited.code, 0, server.output());
+      assert.ok(took <= 10_000, `exit took ${took} ms`);
+      assert.deepEqual(ffmpegProcessesMentioning(clip), []);
+      assert.deepEqual(ffmpegProcessesMentioning(`:${rtsp.port}/hang`), []);
+    } finally {
+      rtsp.resume();
+      await rtsp.stop();
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  });
+
+  it('first start registers the demo camera, which comes online', async () => {
+    const demoDir = mkdtempSync(path.join(tmpdir(), 'vigil-demo-'));
+    const server = spawnServer({ VIGIL_DATA_DIR: demoDir, VIGIL_DEMO: '' });
+    try {
+      const url = await server.ready;
+      const token = /admin token \(shown only this once, store it now\): (vgl_\S+)/.exec(server.output())![1]!;
+      const started = Date.now();
+      const cam = await waitOnline(url, token, 'Demo camera', 150_000);
+      console.log(`# demo camera online ${Date.now() - started} ms after the server listened (clip encoded on first start)`);
+      assert.ok(cam.id);
+      server.child.kill('SIGTERM');
+      assert.equal((await server.exited).code, 0);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      rmSync(demoDir, { recursive: true, force: true });
+    }
   });
 });

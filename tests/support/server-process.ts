@@ -16,7 +16,7 @@ export function spawnServer(env: NodeJS.ProcessEnv): ServerProcess {
   const base = { ...process.env };
   delete base.DATABASE_URL; // these tests are about the embedded default
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...base, PORT: '0', VIGIL_HOST: '127.0.0.1', LOG_LEVEL: 'warn', VIGIL_INFERENCE_WORKERS: '1', ...env },
+    env: { ...base, PORT: '0', VIGIL_HOST: '127.0.0.1', LOG_LEVEL: 'warn', VIGIL_INFERENCE_WORKERS: '1', VIGIL_DEMO: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConflictError } from '@vigil/domain';
 import { CameraEntity, CameraStatus } from '../entities';
 import { isUniqueViolation } from '../pg-errors';
@@ -65,7 +66,7 @@ export class CameraRepository {
 
   async update(id: string, patch: CameraPatch, currentName: string): Promise<CameraEntity | null> {
     try {
-      await this.repo.update({ id }, { ...patch, updatedAt: new Date() });
+      await this.repo.update({ id }, { ...patch, updatedAt: new Date() } as QueryDeepPartialEntity<CameraEntity>);
     } catch (error) {
       throw translate(error, patch.name ?? currentName);
     }

@@ -1,0 +1,115 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { io, Socket } from 'socket.io-client';
+import type { CameraStatusEvent } from '@vigil/contracts';
+import { childProcesses, sleep } from '../support/camera-watch';
+import { RtspTestServer, rtspSkip } from '../support/rtsp-server';
+import { startTestServer, TestServer } from '../support/test-server';
+
+const PASSWORD = 'pa:ss@w0rd!';
+
+function ffmpegChildren(): number {
+  return childProcesses().filter((p) => p.comm === 'ffmpeg' && p.state !== 'Z').length;
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('cameras ingest live in the server (RTSP → supervisor → database → socket.io)', { skip: rtspSkip(), timeout: 240_000 }, () => {
+  let rtsp: RtspTestServer;
+  let t: TestServer;
+  let socket: Socket;
+  const pushed: CameraStatusEvent[] = [];
+  let cameraId: string;
+
+  before(async () => {
+    rtsp = await RtspTestServer.start({ mounts: { '/cam': 'live:640x360@15' } });
+    t = await startTestServer({ VIGIL_ROLES: 'api,worker', VIGIL_DEMO: '0', VIGIL_INFERENCE_WORKERS: '1' });
+    const security = await t.api('POST', '/api/tokens', { body: { name: 'Wall', role: 'security' } });
+    socket = io(t.server.url, { auth: { token: security.body.token }, transports: ['websocket'], reconnection: false });
+    socket.on('camera.status', (e: CameraStatusEvent) => pushed.push(e));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('welcome', () => resolve());
+      socket.once('connect_error', reject);
+    });
+  });
+  after(async () => {
+    socket?.close();
+    await t?.stop();
+    await rtsp?.stop();
+  });
+
+  it('a new camera starts streaming without a restart: online pushed, live fps in the API', async () => {
+    const url = rtsp.url('/cam').replace('rtsp://', `rtsp://admin:${encodeURIComponent(PASSWORD)}@`);
+    const created = await t.api('POST', '/api/cameras', { body: { name: 'Dock', url, fps: 5, settings: { stallSeconds: 3 } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    cameraId = created.body.id;
+    assert.equal(created.body.settings.stallSeconds, 3);
+    const online = await until('online pushed', 20_000, () => pushed.find((e) => e.cameraId === cameraId && e.status === 'online'));
+    assert.ok(online.at);
+    const live = await until('measured fps in GET /api/cameras/:id', 15_000, async () => {
+      const res = await t.api('GET', `/api/cameras/${cameraId}`);
+      return res.body.status === 'online' && res.body.measuredFps > 0 && res.body.lastFrameAt ? res.body : undefined;
+    });
+    assert.ok(live.measuredFps > 2 && live.measuredFps < 8, `fps ${live.measuredFps} near the configured 5`);
+    assert.equal(ffmpegChildren(), 1);
+    const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
+    assert.match(metrics, new RegExp(`vigil_camera_frames_total\\{camera_id="${cameraId}"\\} [1-9]`));
+    assert.match(metrics, new RegExp(`vigil_camera_status\\{camera_id="${cameraId}",status="online"\\} 1`));
+  });
+
+  it('a lost server is pushed as offline/stalled and recovery as exactly one online', async () => {
+    const mark = pushed.length;
+    await rtsp.stop();
+    const lost = await until('lost stream pushed', 10_000, () => pushed.slice(mark).find((e) => e.cameraId === cameraId && (e.status === 'offline' || e.status === 'stalled')));
+    assert.ok(lost.reason, 'a reason is given');
+    await rtsp.restart();
+    await until('online again', 45_000, () => pushed.slice(mark).find((e) => e.cameraId === cameraId && e.status === 'online'));
+    await sleep(1500);
+    assert.equal(pushed.slice(mark).filter((e) => e.cameraId === cameraId && e.status === 'online').length, 1);
+    const history = (await t.server.database.dataSource.query('SELECT status FROM camera_event WHERE camera_id = $1 ORDER BY id', [cameraId])) as Array<{ status: string }>;
+    assert.deepEqual(history.map((h) => h.status), pushed.filter((e) => e.cameraId === cameraId).map((e) => e.status), 'what was pushed is what was stored, in order');
+  });
+
+  it('disabling stops ffmpeg, enabling starts it again, deleting stops it for good', async () => {
+    assert.equal((await t.api('PATCH', `/api/cameras/${cameraId}`, { body: { enabled: false } })).body.status, 'disabled');
+    await until('ffmpeg gone after disable', 10_000, () => (ffmpegChildren() === 0 ? true : undefined));
+    const mark = pushed.length;
+    await t.api('PATCH', `/api/cameras/${cameraId}`, { body: { enabled: true } });
+    await until('online after enable', 20_000, () => pushed.slice(mark).find((e) => e.cameraId === cameraId && e.status === 'online'));
+    assert.equal((await t.api('DELETE', `/api/cameras/${cameraId}`)).status, 204);
+    await until('ffmpeg gone after delete', 10_000, () => (ffmpegChildren() === 0 ? true : undefined));
+    await sleep(500);
+    assert.equal(ffmpegChildren(), 0);
+  });
+
+  it('an unreachable camera goes offline with a redacted reason and keeps being retried', async () => {
+    const created = await t.api('POST', '/api/cameras', { body: { name: 'Nowhere', url: `rtsp://admin:${encodeURIComponent(PASSWORD)}@127.0.0.1:9/none` } });
+    const id = created.body.id as string;
+    const offline = await until('offline pushed', 20_000, () => pushed.find((e) => e.cameraId === id && e.status === 'offline'));
+    const api = await t.api('GET', `/api/cameras/${id}`);
+    assert.equal(api.body.status, 'offline');
+    await t.api('DELETE', `/api/cameras/${id}`);
+    const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
+    const everything = JSON.stringify([pushed, offline, api.body]) + metrics;
+    for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), 'pa:ss']) assert.ok(!everything.includes(secret), `leaked ${secret}`);
+  });
+
+  it('forbidden URLs are refused with 400 and never reach ffmpeg', async () => {
+    const before = ffmpegChildren();
+    for (const url of ['file:///etc/passwd', 'concat:/a|/b', 'http://169.254.169.254/latest/meta-data', '-i /etc/passwd', 'lavfi:testsrc']) {
+      const res = await t.api('POST', '/api/cameras', { body: { name: `Bad ${url.slice(0, 12)}`, url } });
+      assert.equal(res.status, 400, url);
+    }
+    await sleep(500);
+    assert.equal(ffmpegChildren(), before);
+    assert.equal((await t.api('GET', '/api/cameras')).body.total, 0);
+  });
+});
