@@ -103,4 +103,31 @@ describe('CameraSupervisor with a fake ffmpeg', () => {
     assert.deepEqual(events.map((e) => e.status).slice(0, 3), ['starting', 'online', 'stalled']);
     assert.match(events[2]!.reason ?? '', /no frame for \d+ s/);
   });
+
+  const resets: Array<[string, number, number[]]> = [
+    ['backoff climbs while runs stay short', 60_000, [50, 100, 200]],
+    ['backoff restarts from its base after a stable online period', 100, [50, 50, 50]],
+  ];
+  for (const [name, stableResetMs, expected] of resets) {
+    it(name, async () => {
+      // Frames for ~0.3 s, then the stream ends.
+      const ffmpeg = fakeFfmpeg(`burst${stableResetMs}`, 'for i in 1 2 3 4 5 6 7 8 9 10; do head -c 12 /dev/zero; sleep 0.03; done; exit 0');
+      const cam = new CameraSupervisor({ cameraId: 'h', ffmpeg, ...opts, stableResetMs, backoff: { baseMs: 50, capMs: 10_000, random: () => 0 } });
+      const delays: number[] = [];
+      cam.start();
+      let seen: number | null = null;
+      await until(() => {
+        const s = cam.stats();
+        if (s.nextRetryAt !== null && s.nextRetryAt !== seen) {
+          seen = s.nextRetryAt;
+          delays.push(s.nextRetryAt - s.since);
+        }
+        return delays.length >= 3;
+      }, 8000);
+      await cam.stop();
+      // nextRetryAt and since come from two clock reads a millisecond or two apart.
+      assert.ok(delays.every((d, i) => d >= expected[i]! && d <= expected[i]! + 5), `delays ${delays.join(',')} vs ${expected.join(',')}`);
+    });
+  }
 });
+
