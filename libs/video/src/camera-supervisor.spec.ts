@@ -129,5 +129,20 @@ describe('CameraSupervisor with a fake ffmpeg', () => {
       assert.ok(delays.every((d, i) => d >= expected[i]! && d <= expected[i]! + 5), `delays ${delays.join(',')} vs ${expected.join(',')}`);
     });
   }
+
+  it('the same picture while frames arrive → frozen; a new picture → online again', async () => {
+    // 15 black frames (~0.45 s), then white ones; frozen after 0.2 s of the same picture.
+    const ffmpeg = fakeFfmpeg(
+      'freeze',
+      "for i in $(seq 15); do head -c 12 /dev/zero; sleep 0.03; done; for i in $(seq 10); do head -c 12 /dev/zero | tr '\\000' '\\377'; sleep 0.03; done; sleep 5",
+    );
+    const cam = new CameraSupervisor({ cameraId: 'i', ffmpeg, ...opts, frozenSeconds: 0.2 });
+    const { events } = collect(cam);
+    cam.start();
+    await until(() => events.length >= 4);
+    await cam.stop();
+    assert.deepEqual(events.map((e) => e.status).slice(0, 4), ['starting', 'online', 'frozen', 'online']);
+    assert.match(events[2]!.reason ?? '', /picture unchanged/);
+  });
 });
 
