@@ -62,9 +62,16 @@ describe('CameraSupervisor recovers from a lost server', { skip: rtspSkip(), tim
     }
     await watch.waitFor('online', RECONNECT_BOUND_MS + STALL_S * 1000, mark);
     assert.ok(cam.stats().stalls >= 1);
+    console.log(`# after the freeze: ${watch.statuses(mark).join(' → ')}`);
   });
 
   it('stop() resolves only after ffmpeg exited, and nothing restarts afterwards', async () => {
+    // The thawed server may still drop the connection it held while frozen: wait for a steady run.
+    const deadline = Date.now() + 15_000;
+    while (!(cam.stats().status === 'online' && cam.stats().pid !== null)) {
+      assert.ok(Date.now() < deadline, `never steady: ${JSON.stringify(watch.events.slice(-5))}`);
+      await sleep(50);
+    }
     const pid = cam.stats().pid;
     assert.ok(pid, 'ffmpeg is running');
     await cam.stop();

@@ -31,7 +31,12 @@ from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 Gst.init(None)
 
-ENCODE = '! videoconvert ! openh264enc gop-size={gop} complexity=low ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )'
+# openh264enc (gstreamer1.0-plugins-bad on Debian 12), else x264enc (plugins-ugly).
+if Gst.ElementFactory.find('openh264enc'):
+    ENCODER = 'openh264enc gop-size={gop} complexity=low'
+else:
+    ENCODER = 'x264enc tune=zerolatency speed-preset=ultrafast bframes=0 key-int-max={gop}'
+ENCODE = '! videoconvert ! ' + ENCODER + ' ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )'
 
 
 def raw_caps(size, fps):

@@ -18,7 +18,7 @@ export function rtspServerAvailable(): { ok: boolean; reason: string } {
   availability ??= (() => {
     const probe = spawnSync(
       SYSTEM_PYTHON,
-      ['-c', "import gi; gi.require_version('Gst','1.0'); gi.require_version('GstRtspServer','1.0'); from gi.repository import Gst, GstRtspServer; Gst.init(None); assert Gst.ElementFactory.find('openh264enc'), 'openh264enc missing'"],
+      ['-c', "import gi; gi.require_version('Gst','1.0'); gi.require_version('GstRtspServer','1.0'); from gi.repository import Gst, GstRtspServer; Gst.init(None); assert Gst.ElementFactory.find('openh264enc') or Gst.ElementFactory.find('x264enc'), 'no H.264 encoder: openh264enc (plugins-bad) or x264enc (plugins-ugly)'"],
       { encoding: 'utf8', timeout: 20_000 },
     );
     if (probe.status === 0) return { ok: true, reason: '' };
