@@ -215,6 +215,10 @@ export class CameraSupervisor extends EventEmitter<SupervisorEvents> {
     if (!this.running) return;
     if (this.launches++ > 0) this.counters.reconnects++;
     this.stderr.clear();
+    // Spawned directly, not through fluent-ffmpeg (which the one-shot demo encode uses): for a
+    // live stream it would probe `ffmpeg -formats` before each new binary, buffer stdout unless
+    // handed a stream, report a dead server (exit 0) as a normal 'end', and keep the child behind
+    // its own kill logic — while the supervisor needs the exact tested argv and the raw child.
     const child = spawn(binary.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const run: Run = {
       child,

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import ffmpegCommand from 'fluent-ffmpeg';
 import { resolveFfmpeg } from './ffmpeg-binary';
 
 export interface DemoClipOptions {
@@ -54,19 +54,23 @@ export function ensureDemoClip(dir: string, options: DemoClipOptions = {}): Prom
     mkdirSync(dir, { recursive: true });
     const ffmpeg = options.ffmpegPath ?? (await resolveFfmpeg()).path;
     const temp = path.join(dir, `.demo-${process.pid}-${randomBytes(4).toString('hex')}.mp4`);
-    const args = [
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-      ...samplePhotoPaths().flatMap((p) => ['-loop', '1', '-framerate', '25', '-t', String(seconds), '-i', p]),
-      '-filter_complex', demoClipFilter(width, height, seconds),
-      '-map', '[out]', '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', '25',
-      '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4', temp,
-    ];
+    // A one-shot batch encode: fluent-ffmpeg's builder and end/error events fit it well. (Live
+    // ingest spawns ffmpeg itself — see camera-supervisor.ts for why.)
     try {
-      await new Promise<void>((resolve, reject) =>
-        execFile(ffmpeg, args, { timeout: 300_000 }, (error, _out, stderr) =>
-          error ? reject(new Error(`demo clip encoding failed: ${stderr.trim().split('\n').pop() ?? error.message}`)) : resolve(),
-        ),
-      );
+      await new Promise<void>((resolve, reject) => {
+        const command = ffmpegCommand({ timeout: 300, stdoutLines: 0 }).setFfmpegPath(ffmpeg);
+        for (const photo of samplePhotoPaths()) {
+          command.input(photo).inputOptions(['-loop', '1', '-framerate', '25', '-t', String(seconds)]);
+        }
+        command
+          .complexFilter(demoClipFilter(width, height, seconds))
+          .outputOptions(['-map', '[out]', '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', '25', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4'])
+          .on('error', (error: Error, _stdout: string | null, stderr: string | null) =>
+            reject(new Error(`demo clip encoding failed: ${(stderr ?? '').trim().split('\n').pop() || error.message}`)),
+          )
+          .on('end', () => resolve())
+          .save(temp);
+      });
       renameSync(temp, target);
       return target;
     } finally {
