@@ -8,7 +8,7 @@ import { InvalidInputError } from '@vigil/domain';
 export type IngestPreset = 'rtsp' | 'rtsp-udp' | 'http' | 'file';
 
 /**
- * Where frames are thinned to the output rate (numbers: docs/ingest-measurements.md):
+ * Where frames are thinned to the output rate (numbers: docs/performance.md):
  * - `select` (default): ffmpeg's select filter keeps a frame once ≥ 0.9 interval passed since
  *   the last kept one, so only kept frames are scaled, converted and piped. Measured: ffmpeg
  *   then hands each kept frame over only when the next one is produced (about one output
