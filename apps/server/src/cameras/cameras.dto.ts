@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { trim } from '../platform/dto-transforms';
@@ -65,36 +65,5 @@ export class CreateCameraDto {
   settings?: CameraSettingsDto;
 }
 
-export class UpdateCameraDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
-  name?: string;
-
-  @ApiPropertyOptional({ description: 'Sending back the redacted URL from GET leaves the stored one unchanged' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
-  url?: string;
-
-  @ApiPropertyOptional({ minimum: 0.1, maximum: 30 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0.1)
-  @Max(30)
-  fps?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-
-  @ApiPropertyOptional({ type: CameraSettingsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => CameraSettingsDto)
-  settings?: CameraSettingsDto;
-}
+/** Every field optional. Sending back the redacted URL from GET leaves the stored one unchanged. */
+export class UpdateCameraDto extends PartialType(CreateCameraDto) {}

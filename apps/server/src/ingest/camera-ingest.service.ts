@@ -128,7 +128,7 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
   private onStatus(run: Running, event: CameraStatusEvent): void {
     this.metrics.setCameraStatus(event.cameraId, event.status);
     this.syncCounters(run);
-    const level = event.status === 'online' ? 'log' : 'warn';
+    const level = event.status === 'online' || event.status === 'starting' ? 'log' : 'warn';
     this.logger[level]({ cameraId: event.cameraId, status: event.status, reason: event.reason }, `camera ${event.status}`);
     run.writes = run.writes.then(async () => {
       const stored = await this.db.transaction((repos) =>
