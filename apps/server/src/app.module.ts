@@ -5,6 +5,7 @@ import type { Database } from '@vigil/persistence';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CoreModule } from './core/core.module';
+import { GalleryModule } from './gallery/gallery.module';
 import { HealthModule } from './health/health.module';
 import { InferenceModule } from './inference/inference.module';
 import { IngestModule } from './ingest/ingest.module';
@@ -25,12 +26,12 @@ export class AppModule {
     const auth = AuthModule.register(core);
     const worker = config.roles.includes('worker');
     const metrics = MetricsModule.register();
-    const inference = worker ? InferenceModule.register(core, metrics) : null;
+    const inference = InferenceModule.register(core, metrics);
     const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference)];
     if (config.roles.includes('api')) {
-      imports.push(PersonsModule.register(core), CamerasModule.register(core), RealtimeModule.register(core));
+      imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), RealtimeModule.register(core));
     }
-    if (inference) imports.push(WorkerModule.register(core, inference, IngestModule.register(core, metrics)));
+    if (worker) imports.push(WorkerModule.register(core, inference, IngestModule.register(core, metrics)));
     return { module: AppModule, imports };
   }
 }

@@ -66,9 +66,9 @@ export interface HealthView {
   roles: string[];
   uptimeSeconds: number;
   database: { ok: boolean; kind: 'postgres' | 'embedded'; latencyMs: number | null; error?: string };
-  /** Worker processes only (null in an api-only process): which TensorFlow backend and why. */
+  /** Which TensorFlow backend inference runs on and why (`idle` until an api-only process needs it). */
   inference: {
-    status: 'starting' | 'ready' | 'failed';
+    status: 'idle' | 'starting' | 'ready' | 'failed';
     backend: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | null;
     reason: string | null;
     workers: number;

@@ -154,3 +154,9 @@ export function largestFace<T extends { box: Box }>(faces: readonly T[]): T | un
   for (const f of faces) if (!best || f.box.width * f.box.height > best.box.width * best.box.height) best = f;
   return best;
 }
+
+/**
+ * Identifies the embedding space: references made by another model are not comparable, so every
+ * stored embedding records this and the matcher loads only its own.
+ */
+export const EMBEDDING_MODEL_ID = 'face-api@1.7.15/face-recognition-net-128';

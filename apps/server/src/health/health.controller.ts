@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { VigilConfig } from '@vigil/config';
@@ -16,7 +16,7 @@ export class HealthController {
   constructor(
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
     private readonly db: Database,
-    @Optional() private readonly inference?: InferenceService,
+    private readonly inference: InferenceService,
   ) {}
 
   /** Public on purpose: load balancers and container probes have no token, and nothing here is sensitive. */
@@ -31,7 +31,7 @@ export class HealthController {
     } catch {
       database = { ok: false, kind: this.db.kind, latencyMs: null, error: 'database did not answer' };
     }
-    const inference = this.inference?.health() ?? null;
+    const inference = this.inference.health();
     const status: HealthView['status'] = !database.ok ? 'down' : inference?.status === 'failed' ? 'degraded' : 'ok';
     if (status === 'down') res.status(503);
     return {

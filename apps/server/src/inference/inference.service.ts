@@ -6,7 +6,7 @@ import { VIGIL_CONFIG } from '../core/core.module';
 import { Metrics } from '../metrics/metrics';
 
 export interface InferenceHealth {
-  status: 'starting' | 'ready' | 'failed';
+  status: 'idle' | 'starting' | 'ready' | 'failed';
   backend: BackendSelection['name'] | null;
   reason: string | null;
   workers: number;
@@ -15,8 +15,9 @@ export interface InferenceHealth {
 }
 
 /**
- * Owns the worker role's inference pool. Models load and warm up in the background after boot,
- * so the HTTP side answers (and health reports `starting`) while the engines get ready.
+ * Owns the process's inference pool. A worker loads and warms the models in the background at
+ * boot (the HTTP side answers meanwhile; health says `starting`); an api-only process starts the
+ * pool on first use (an enrolment upload), so a pure API node costs no model memory until then.
  */
 @Injectable()
 export class InferenceService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -49,6 +50,20 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
+    if (this.config.roles.includes('worker')) this.start();
+  }
+
+  /** The pool, starting it if needed; rejects if the models cannot load. */
+  async acquire(): Promise<InferencePool> {
+    if (!this.starting || this.failure) {
+      this.failure = undefined;
+      this.start();
+    }
+    await this.starting;
+    return this.ready;
+  }
+
+  private start(): void {
     const started = Date.now();
     this.starting = InferencePool.create({ workers: this.config.inferenceWorkers, engine: { backend: this.config.tfBackend } }).then(
       async (pool) => {
@@ -84,7 +99,8 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
       return { status: 'ready', backend: backend?.name ?? null, reason: backend?.reason ?? null, workers: this.config.inferenceWorkers, stats: this.pool.stats() };
     }
     if (this.failure) return { status: 'failed', backend: null, reason: null, workers: this.config.inferenceWorkers, stats: null, error: this.failure };
-    return { status: 'starting', backend: null, reason: null, workers: this.config.inferenceWorkers, stats: null };
+    const status = this.starting ? 'starting' : 'idle';
+    return { status, backend: null, reason: null, workers: this.config.inferenceWorkers, stats: null };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,7 +1,20 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { FaceReferenceEntity, ReferenceSource } from '../entities';
 import { decodeEmbedding, encodeEmbedding } from '../embedding-codec';
+
+/** A reference without its embedding: what the API may show. */
+export interface FaceReferenceInfo {
+  id: string;
+  modelId: string;
+  quality: Record<string, unknown>;
+  source: ReferenceSource;
+  augmented: boolean;
+  augmentation: string | null;
+  outlier: boolean;
+  weight: number;
+  createdAt: Date;
+}
 
 export interface NewFaceReference {
   personId: string;
@@ -10,6 +23,7 @@ export interface NewFaceReference {
   quality?: Record<string, unknown>;
   source: ReferenceSource;
   sourceImagePath?: string | null;
+  sourceMediaId?: string | null;
   augmentation?: string | null;
   derivedFromId?: string | null;
   galleryVersion: string;
@@ -40,12 +54,31 @@ export class FaceReferenceRepository {
       quality: (ref.quality ?? {}) as QueryDeepPartialEntity<Record<string, unknown>>,
       source: ref.source,
       sourceImagePath: ref.sourceImagePath ?? null,
+      sourceMediaId: ref.sourceMediaId ?? null,
       augmented: Boolean(ref.augmentation),
       augmentation: ref.augmentation ?? null,
       derivedFromId: ref.derivedFromId ?? null,
       addedGalleryVersion: ref.galleryVersion,
     });
     return (result.identifiers[0] as { id: string }).id;
+  }
+
+  /** The person's current references, oldest first, without embeddings. */
+  async listByPerson(personId: string): Promise<FaceReferenceInfo[]> {
+    return this.manager.getRepository(FaceReferenceEntity).find({
+      select: { id: true, modelId: true, quality: true, source: true, augmented: true, augmentation: true, outlier: true, weight: true, createdAt: true },
+      where: { personId, removedGalleryVersion: IsNull() },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** Takes a reference out of the gallery (kept for rollback until erasure); false if not current. */
+  async remove(personId: string, id: string, galleryVersion: string): Promise<boolean> {
+    const result = await this.manager.getRepository(FaceReferenceEntity).update(
+      { id, personId, removedGalleryVersion: IsNull() },
+      { removedGalleryVersion: galleryVersion },
+    );
+    return (result.affected ?? 0) > 0;
   }
 
   /** Current references of a model, for the matcher's in-memory index. */

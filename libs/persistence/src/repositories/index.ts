@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { AuditRepository } from './audit.repository';
 import { CameraRepository } from './camera.repository';
 import { FaceReferenceRepository } from './face-reference.repository';
+import { MediaRepository } from './media.repository';
 import { PersonRepository } from './person.repository';
 import { TokenRepository } from './token.repository';
 
@@ -28,6 +29,9 @@ export class Repositories {
   get faceReferences() {
     return new FaceReferenceRepository(this.manager);
   }
+  get media() {
+    return new MediaRepository(this.manager);
+  }
 
   /** Serialises transactions that take the same key, across processes (advisory xact lock). */
   async lock(key: string): Promise<void> {
@@ -35,9 +39,10 @@ export class Repositories {
   }
 }
 
-export { AuditRepository, CameraRepository, FaceReferenceRepository, PersonRepository, TokenRepository };
+export { AuditRepository, CameraRepository, FaceReferenceRepository, MediaRepository, PersonRepository, TokenRepository };
+export type { MediaKind, NewMedia } from './media.repository';
 export type { Actor, AuditEntry } from './audit.repository';
 export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './camera.repository';
-export type { NewFaceReference, StoredFaceReference } from './face-reference.repository';
+export type { FaceReferenceInfo, NewFaceReference, StoredFaceReference } from './face-reference.repository';
 export type { NewPerson, PersonPatch, PersonQuery, PersonRow } from './person.repository';
 export type { NewToken } from './token.repository';

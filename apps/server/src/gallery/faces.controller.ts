@@ -1,0 +1,47 @@
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@vigil/auth';
+import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
+import { EnrolmentService } from './enrolment.service';
+
+/** Uploads beyond this are refused (413) while streaming, before they are buffered whole. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+@ApiTags('persons')
+@Controller('persons/:id/faces')
+export class FacesController {
+  constructor(private readonly enrolment: EnrolmentService) {}
+
+  @Post()
+  @Roles('admin')
+  @UseInterceptors(FileInterceptor('image', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 0 } }))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { image: { type: 'string', format: 'binary' } }, required: ['image'] } })
+  @ApiOperation({ summary: 'Enrol one reference photo (JPEG/PNG/WebP, one face) → { id, quality }, or 422 with the quality reasons' })
+  async enrol(
+    @CurrentPrincipal() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @UploadedFile() image: { buffer: Buffer; originalname?: string } | undefined,
+  ) {
+    return this.enrolment.enrol(by, id, image);
+  }
+
+  @Get()
+  @Roles('admin', 'reviewer')
+  @ApiOperation({ summary: 'The person\'s current references (quality, source; never the embedding)' })
+  async list(@Param('id', new ParseUUIDPipe()) id: string) {
+    return (await this.enrolment.list(id)).map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+  }
+
+  @Delete(':faceId')
+  @Roles('admin')
+  @HttpCode(204)
+  async remove(
+    @CurrentPrincipal() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('faceId', new ParseUUIDPipe()) faceId: string,
+  ): Promise<void> {
+    await this.enrolment.remove(by, id, faceId);
+  }
+}

@@ -1,0 +1,10 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EnrolmentService } from './enrolment.service';
+import { FacesController } from './faces.controller';
+
+@Module({})
+export class GalleryModule {
+  static register(core: DynamicModule, inference: DynamicModule): DynamicModule {
+    return { module: GalleryModule, imports: [core, inference], controllers: [FacesController], providers: [EnrolmentService] };
+  }
+}

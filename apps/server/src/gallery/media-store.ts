@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Image files under VIGIL_DATA_DIR/media. Paths are generated here (never taken from a request),
+ * grouped by owner so erasure can remove a person's folder, and written atomically.
+ */
+export class MediaStore {
+  readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = path.join(dataDir, 'media');
+  }
+
+  /** Writes bytes and returns the path relative to the media root. */
+  async writePersonImage(personId: string, bytes: Buffer, extension: 'jpg' | 'png' | 'webp'): Promise<string> {
+    if (!/^[0-9a-f-]{36}$/.test(personId)) throw new Error('invalid person id for a media path');
+    const relative = path.posix.join('persons', personId, `${randomUUID()}.${extension}`);
+    const absolute = path.join(this.root, relative);
+    await mkdir(path.dirname(absolute), { recursive: true });
+    const temp = `${absolute}.${process.pid}.tmp`;
+    await writeFile(temp, bytes, { mode: 0o600 });
+    await rename(temp, absolute);
+    return relative;
+  }
+
+  async remove(relative: string): Promise<void> {
+    await rm(path.join(this.root, relative), { force: true });
+  }
+}

@@ -1,0 +1,28 @@
+import { EntityManager } from 'typeorm';
+
+export type MediaKind = 'reference' | 'crop' | 'frame' | 'upload';
+
+export interface NewMedia {
+  kind: MediaKind;
+  /** Relative to VIGIL_DATA_DIR/media. */
+  path: string;
+  contentType: string;
+  bytes: number;
+  personId?: string | null;
+  cameraId?: string | null;
+  expiresAt?: Date | null;
+}
+
+/** Rows for stored images, so retention and erasure find files through SQL. */
+export class MediaRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async insert(media: NewMedia): Promise<string> {
+    const [row] = (await this.manager.query(
+      `INSERT INTO media (kind, path, content_type, bytes, person_id, camera_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [media.kind, media.path, media.contentType, media.bytes, media.personId ?? null, media.cameraId ?? null, media.expiresAt ?? null],
+    )) as Array<{ id: string }>;
+    return row!.id;
+  }
+}
