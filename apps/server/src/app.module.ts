@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { VigilConfig } from '@vigil/config';
 import type { Database } from '@vigil/persistence';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CoreModule } from './core/core.module';
@@ -29,7 +30,7 @@ export class AppModule {
     const inference = InferenceModule.register(core, metrics);
     const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference)];
     if (config.roles.includes('api')) {
-      imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), RealtimeModule.register(core));
+      imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), AlertsModule.register(core), RealtimeModule.register(core));
     }
     if (worker) imports.push(WorkerModule.register(core, inference, IngestModule.register(core, metrics)));
     return { module: AppModule, imports };

@@ -8,17 +8,19 @@ export interface SocketAuth {
 }
 
 export interface AlertEvent {
+  /** Monotonic offset (a decimal string: bigint). Send the highest you hold as `auth.offset`. */
   seq: string;
   id: string;
-  cameraId: string;
-  personId: string;
-  personName: string;
+  cameraId: string | null;
+  personId: string | null;
+  personName: string | null;
   list: PersonListName;
   score: number;
-  trackId: string;
+  trackId: string | null;
   at: string;
-  cropUrl: string;
-  frameUrl: string;
+  status: 'new' | 'acknowledged' | 'resolved' | 'escalated';
+  cropUrl: string | null;
+  frameUrl: string | null;
 }
 
 export interface AttendanceEvent {
@@ -48,7 +50,8 @@ export interface ReviewItemEvent {
 
 /** Server → client events. The gateway emits only through this map. */
 export interface ServerToClientEvents {
-  alert: (event: AlertEvent, ack: (received: boolean) => void) => void;
+  /** Acknowledge receipt through the ack callback (`socket.on('alert', (e, ack) => ack())`). */
+  alert: (event: AlertEvent, ack: () => void) => void;
   attendance: (event: AttendanceEvent) => void;
   'camera.status': (event: CameraStatusEvent) => void;
   'review.item': (event: ReviewItemEvent) => void;

@@ -7,6 +7,8 @@ export interface AppEventMap {
   'camera.changed': [cameraId: string];
   /** A camera status change was stored: the realtime relay reads the outbox now, not at its next poll. */
   'camera.event-recorded': [];
+  /** An alert committed: the alert relay reads the outbox now. */
+  'alert.recorded': [];
   /** A token was revoked: live sockets using it are cut. */
   'token.revoked': [tokenId: string];
 }

@@ -1,11 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Database, CameraEventRow } from '@vigil/persistence';
 import type { CameraStatusEvent } from '@vigil/contracts';
 import { AppEvents } from '../core/app-events';
+import { OutboxRelay } from './outbox-relay';
 import { RealtimeGateway } from './realtime.gateway';
-
-const POLL_MS = 1_000;
-const BATCH = 200;
 
 export function toCameraStatusEvent(row: CameraEventRow): CameraStatusEvent {
   return {
@@ -17,63 +15,32 @@ export function toCameraStatusEvent(row: CameraEventRow): CameraStatusEvent {
   };
 }
 
-/**
- * Relays stored camera status changes (camera_event, the outbox) to socket.io. Ingest may run in
- * another process, so the table, not an in-process call, is the source: polled every second and
- * read at once when this process records a change. Events are pushed only after they committed.
- */
+/** camera_event → `camera.status`. Ingest may run in another process; the table is the source. */
 @Injectable()
 export class CameraStatusRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('CameraStatusRelay');
-  private lastId = '0';
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly relay: OutboxRelay<CameraEventRow>;
   private unsubscribe?: () => void;
 
-  constructor(private readonly db: Database, private readonly gateway: RealtimeGateway, private readonly events: AppEvents) {}
+  constructor(db: Database, gateway: RealtimeGateway, private readonly events: AppEvents) {
+    this.relay = new OutboxRelay<CameraEventRow>(
+      {
+        name: 'camera_event',
+        lastOffset: () => db.repos.cameras.lastEventId(),
+        readAfter: (offset, limit) => db.repos.cameras.eventsAfter(offset, limit),
+        offsetOf: (row) => row.id,
+        publish: (row) => gateway.emitCameraStatus(toCameraStatusEvent(row)),
+      },
+      1_000,
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.lastId = await this.db.repos.cameras.lastEventId();
-    this.unsubscribe = this.events.on('camera.event-recorded', () => this.kick());
-    this.timer = setInterval(() => this.kick(), POLL_MS);
-    this.timer.unref();
+    await this.relay.start();
+    this.unsubscribe = this.events.on('camera.event-recorded', () => this.relay.kick());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
-    await this.running;
-  }
-
-  /** Coalesces wake-ups: one read at a time, and one more if asked while reading. */
-  private kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'camera status relay read failed; will retry'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
-  }
-
-  private async drain(): Promise<void> {
-    for (;;) {
-      const rows = await this.db.repos.cameras.eventsAfter(this.lastId, BATCH);
-      for (const row of rows) {
-        this.gateway.emitCameraStatus(toCameraStatusEvent(row));
-        this.lastId = row.id;
-      }
-      if (rows.length < BATCH) return;
-    }
+    await this.relay.stop();
   }
 }

@@ -4,7 +4,8 @@ import type { Server, Socket } from 'socket.io';
 import { TokenIssuer } from '@vigil/auth';
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
-import { CameraStatusEvent, ClientToServerEvents, roomForRole, ServerToClientEvents } from '@vigil/contracts';
+import { AlertEvent, CameraStatusEvent, ClientToServerEvents, roomForRole, ServerToClientEvents } from '@vigil/contracts';
+import { toAlertEvent } from '../alerts/alert.view';
 import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { SocketData, socketAuthMiddleware } from './socket-auth.middleware';
@@ -14,6 +15,17 @@ type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 
 /** Revocations made by another process are noticed by this re-check. */
 const RECHECK_MS = 30_000;
+const ALERTS_ROOM = 'alerts';
+const ALERT_ROLES: readonly string[] = ['admin', 'security'];
+const REPLAY_BATCH = 500;
+const ACK_TIMEOUT_MS = 10_000;
+
+/** `auth.offset`: a non-negative integer (number or decimal string); anything else means none. */
+export function parseOffset(raw: unknown): string | null {
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) return String(raw);
+  if (typeof raw === 'string' && /^\d{1,19}$/.test(raw)) return raw.replace(/^0+(?=\d)/, '');
+  return null;
+}
 
 /**
  * The socket.io endpoint (default namespace, path /socket.io). Thin on purpose: authenticate,
@@ -41,11 +53,45 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     this.recheck.unref();
   }
 
-  handleConnection(socket: VigilSocket): void {
+  async handleConnection(socket: VigilSocket): Promise<void> {
     const { principal } = socket.data;
     void socket.join(roomForRole(principal.role));
     socket.emit('welcome', { role: principal.role, tokenName: principal.name, serverVersion: this.config.version });
     this.logger.debug({ role: principal.role, tokenId: principal.tokenId }, 'socket connected');
+    if (ALERT_ROLES.includes(principal.role)) {
+      await this.catchUp(socket).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'alert replay failed; disconnecting so the client retries');
+        socket.disconnect(true);
+      });
+    }
+  }
+
+  /**
+   * Replays alerts after the client's `auth.offset`, in seq order, then joins the live alerts room
+   * and replays once more what committed meanwhile. A client may thus see an alert twice around
+   * the switch (it de-duplicates by id) but never misses one. Without an offset: live only.
+   */
+  private async catchUp(socket: VigilSocket): Promise<void> {
+    const offset = parseOffset((socket.handshake.auth as { offset?: unknown } | undefined)?.offset);
+    if (offset === null) {
+      await socket.join(ALERTS_ROOM);
+      return;
+    }
+    let cursor = offset;
+    for (let round = 0; round < 2; round++) {
+      for (;;) {
+        const rows = await this.db.repos.alerts.after(cursor, REPLAY_BATCH);
+        for (const row of rows) socket.timeout(ACK_TIMEOUT_MS).emit('alert', toAlertEvent(row), () => undefined);
+        if (rows.length > 0) cursor = rows[rows.length - 1]!.seq;
+        if (rows.length < REPLAY_BATCH || !socket.connected) break;
+      }
+      if (round === 0) await socket.join(ALERTS_ROOM);
+    }
+  }
+
+  /** Pushes a committed alert to every caught-up security/admin socket; receipts are acked. */
+  emitAlert(event: AlertEvent): void {
+    this.server.to(ALERTS_ROOM).timeout(ACK_TIMEOUT_MS).emit('alert', event, () => undefined);
   }
 
   /** Camera health goes to the roles that watch cameras. */

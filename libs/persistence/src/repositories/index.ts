@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { AlertRepository } from './alert.repository';
 import { AuditRepository } from './audit.repository';
 import { CameraRepository } from './camera.repository';
 import { FaceReferenceRepository } from './face-reference.repository';
@@ -29,6 +30,9 @@ export class Repositories {
   get faceReferences() {
     return new FaceReferenceRepository(this.manager);
   }
+  get alerts() {
+    return new AlertRepository(this.manager);
+  }
   get media() {
     return new MediaRepository(this.manager);
   }
@@ -39,7 +43,8 @@ export class Repositories {
   }
 }
 
-export { AuditRepository, CameraRepository, FaceReferenceRepository, MediaRepository, PersonRepository, TokenRepository };
+export type { AlertAction, AlertRow, AlertStatus, NewAlert } from './alert.repository';
+export { AlertRepository, AuditRepository, CameraRepository, FaceReferenceRepository, MediaRepository, PersonRepository, TokenRepository };
 export type { MediaKind, NewMedia } from './media.repository';
 export type { Actor, AuditEntry } from './audit.repository';
 export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './camera.repository';

@@ -1,0 +1,63 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import type { Principal } from '@vigil/auth';
+import type { AlertEvent } from '@vigil/contracts';
+import type { AlertAction } from '@vigil/persistence';
+import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
+import { toAlertEvent } from './alert.view';
+import { AlertsService } from './alerts.service';
+
+export class AlertsQuery {
+  @ApiPropertyOptional({ description: 'Only alerts with seq greater than this (the replay offset)', default: '0' })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'after must be a non-negative integer (an alert seq)' })
+  after: string = '0';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 100;
+}
+
+@ApiTags('alerts')
+@Controller('alerts')
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Get()
+  @Roles('admin', 'security')
+  @ApiOperation({ summary: 'Alerts in seq order after an offset: the replay source for clients that missed pushes' })
+  async list(@Query() query: AlertsQuery): Promise<AlertEvent[]> {
+    return (await this.alerts.after(query.after, query.limit)).map(toAlertEvent);
+  }
+
+  @Post(':id/ack')
+  @Roles('admin', 'security')
+  @HttpCode(200)
+  ack(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.act(by, id, 'acknowledge');
+  }
+
+  @Post(':id/resolve')
+  @Roles('admin', 'security')
+  @HttpCode(200)
+  resolve(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.act(by, id, 'resolve');
+  }
+
+  @Post(':id/escalate')
+  @Roles('admin', 'security')
+  @HttpCode(200)
+  escalate(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.act(by, id, 'escalate');
+  }
+
+  private async act(by: Principal, id: string, action: AlertAction): Promise<AlertEvent> {
+    return toAlertEvent(await this.alerts.act(by, id, action));
+  }
+}

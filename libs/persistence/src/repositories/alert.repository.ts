@@ -1,0 +1,102 @@
+import { EntityManager } from 'typeorm';
+import type { PersonList } from '@vigil/domain';
+
+export type AlertStatus = 'new' | 'acknowledged' | 'resolved' | 'escalated';
+export type AlertAction = 'acknowledge' | 'resolve' | 'escalate';
+
+export interface NewAlert {
+  cameraId: string | null;
+  personId: string;
+  list: PersonList;
+  score: number;
+  distance?: number | null;
+  trackId?: string | null;
+  sightingId?: string | null;
+  cropMediaId?: string | null;
+  frameMediaId?: string | null;
+  modelVersionId?: number | null;
+  raisedAt?: Date;
+}
+
+export interface AlertRow {
+  id: string;
+  seq: string;
+  cameraId: string | null;
+  personId: string | null;
+  personName: string | null;
+  list: PersonList;
+  score: number;
+  distance: number | null;
+  trackId: string | null;
+  status: AlertStatus;
+  cropMediaId: string | null;
+  frameMediaId: string | null;
+  raisedAt: Date;
+  acknowledgedAt: Date | null;
+  resolvedAt: Date | null;
+  escalatedAt: Date | null;
+}
+
+const SELECT = `
+  SELECT a.id, a.seq::text AS seq, a.camera_id AS "cameraId", a.person_id AS "personId", p.name AS "personName",
+         a.list, a.score, a.distance, a.track_id AS "trackId", a.status, a.crop_media_id AS "cropMediaId",
+         a.frame_media_id AS "frameMediaId", a.raised_at AS "raisedAt", a.acknowledged_at AS "acknowledgedAt",
+         a.resolved_at AS "resolvedAt", a.escalated_at AS "escalatedAt"
+    FROM alert a LEFT JOIN person p ON p.id = a.person_id`;
+
+/** Which status an action leads to, and from which statuses it is allowed. */
+const TRANSITIONS: Record<AlertAction, { to: AlertStatus; from: AlertStatus[]; column: string; by: string }> = {
+  acknowledge: { to: 'acknowledged', from: ['new', 'escalated'], column: 'acknowledged_at', by: 'acknowledged_by' },
+  escalate: { to: 'escalated', from: ['new', 'acknowledged'], column: 'escalated_at', by: 'escalated_by' },
+  resolve: { to: 'resolved', from: ['new', 'acknowledged', 'escalated'], column: 'resolved_at', by: 'resolved_by' },
+};
+
+export class AlertRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /**
+   * Stores an alert and returns it with its seq. Must run inside a transaction: the advisory lock
+   * is held until commit, so alerts commit in seq order and a reader resuming "after seq N" can
+   * never miss an alert that commits late with a smaller seq.
+   */
+  async raise(alert: NewAlert): Promise<AlertRow> {
+    await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext('vigil:alert-seq'))`);
+    const [row] = (await this.manager.query(
+      `INSERT INTO alert (camera_id, person_id, list, score, distance, track_id, sighting_id, crop_media_id, frame_media_id, model_version_id, raised_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [
+        alert.cameraId, alert.personId, alert.list, alert.score, alert.distance ?? null, alert.trackId ?? null,
+        alert.sightingId ?? null, alert.cropMediaId ?? null, alert.frameMediaId ?? null, alert.modelVersionId ?? null,
+        alert.raisedAt ?? new Date(),
+      ],
+    )) as Array<{ id: string }>;
+    return (await this.findById(row!.id))!;
+  }
+
+  async findById(id: string): Promise<AlertRow | null> {
+    const [row] = (await this.manager.query(`${SELECT} WHERE a.id = $1`, [id])) as AlertRow[];
+    return row ?? null;
+  }
+
+  /** Alerts with seq > after, in seq order: the replay source. */
+  after(afterSeq: string, limit: number): Promise<AlertRow[]> {
+    return this.manager.query(`${SELECT} WHERE a.seq > $1 ORDER BY a.seq ASC LIMIT $2`, [afterSeq, limit]) as Promise<AlertRow[]>;
+  }
+
+  async lastSeq(): Promise<string> {
+    const [row] = (await this.manager.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM alert`)) as Array<{ seq: string }>;
+    return row!.seq;
+  }
+
+  /** Applies a staff action; null when the alert does not exist, 'conflict' when not allowed now. */
+  async apply(id: string, action: AlertAction, byTokenId: string | null, at = new Date()): Promise<AlertRow | null | 'conflict'> {
+    const t = TRANSITIONS[action];
+    const result = (await this.manager.query(
+      `UPDATE alert SET status = $2, ${t.column} = $3, ${t.by} = $4 WHERE id = $1 AND status = ANY($5::text[]) RETURNING id`,
+      [id, t.to, at, byTokenId, t.from],
+    )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
+    const rows = Array.isArray(result[0]) ? (result[0] as Array<{ id: string }>) : (result as Array<{ id: string }>);
+    if (rows.length === 1) return this.findById(id);
+    return (await this.findById(id)) ? 'conflict' : null;
+  }
+}
