@@ -51,6 +51,19 @@ describe('enrolling reference photos (POST /api/persons/:id/faces)', { timeout: 
     const audit = await t.server.database.repos.audit.forObject('person', id);
     assert.ok(audit.some((a) => a.action === 'face.enrol'));
 
+    // The stored photo is served through /api/media with auth, and the view is audited.
+    const [media] = (await t.server.database.dataSource.query('SELECT source_media_id AS m FROM face_reference WHERE id = $1', [res.body.id])) as Array<{ m: string }>;
+    const photo = await fetch(`${t.server.url}/api/media/${media!.m}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    assert.equal(photo.status, 200);
+    assert.equal(photo.headers.get('content-type'), 'image/jpeg');
+    assert.deepEqual(Buffer.from(await photo.arrayBuffer()), await singleFacePhoto());
+    assert.equal((await fetch(`${t.server.url}/api/media/${media!.m}`)).status, 401);
+    assert.equal((await t.server.database.repos.audit.forObject('media', media!.m)).length, 1);
+    for (const probe of ['..%2F..%2Fetc%2Fpasswd', '%2e%2e%2fdb', '00000000-0000-4000-8000-000000000000']) {
+      const r = await fetch(`${t.server.url}/api/media/${probe}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      assert.ok(r.status === 400 || r.status === 404, `${probe} → ${r.status}`);
+    }
+
     assert.equal((await t.api('DELETE', `/api/persons/${id}/faces/${res.body.id}`)).status, 204);
     assert.equal((await t.api('GET', `/api/persons/${id}`)).body.referenceCount, 0);
   });

@@ -25,6 +25,15 @@ export class MediaStore {
     return relative;
   }
 
+  /**
+   * Absolute path of a stored file, or null when the relative path would leave the media root
+   * (defence in depth: paths come from the database, which also refuses '..' and absolute paths).
+   */
+  resolve(relative: string): string | null {
+    const absolute = path.resolve(this.root, relative);
+    return absolute.startsWith(this.root + path.sep) ? absolute : null;
+  }
+
   async remove(relative: string): Promise<void> {
     await rm(path.join(this.root, relative), { force: true });
   }

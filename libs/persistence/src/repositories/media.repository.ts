@@ -17,6 +17,15 @@ export interface NewMedia {
 export class MediaRepository {
   constructor(private readonly manager: EntityManager) {}
 
+  async findById(id: string): Promise<{ id: string; kind: MediaKind; path: string; contentType: string; personId: string | null } | null> {
+    const [row] = (await this.manager.query(
+      `SELECT id, kind, path, content_type AS "contentType", person_id AS "personId" FROM media
+        WHERE id = $1 AND (expires_at IS NULL OR expires_at > now())`,
+      [id],
+    )) as Array<{ id: string; kind: MediaKind; path: string; contentType: string; personId: string | null }>;
+    return row ?? null;
+  }
+
   async insert(media: NewMedia): Promise<string> {
     const [row] = (await this.manager.query(
       `INSERT INTO media (kind, path, content_type, bytes, person_id, camera_id, expires_at)
