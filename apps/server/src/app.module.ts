@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { VigilConfig } from '@vigil/config';
 import type { Database } from '@vigil/persistence';
-import { AlertsModule } from './alerts/alerts.module';
+import { AlertsCoreModule, AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CoreModule } from './core/core.module';
@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { InferenceModule } from './inference/inference.module';
 import { IngestModule } from './ingest/ingest.module';
 import { PersonsModule } from './persons/persons.module';
+import { RecognitionModule } from './recognition/recognition.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { loggerParams } from './platform/logger';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -28,11 +29,15 @@ export class AppModule {
     const worker = config.roles.includes('worker');
     const metrics = MetricsModule.register();
     const inference = InferenceModule.register(core, metrics);
+    const alertsCore = AlertsCoreModule.register(core);
     const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference)];
     if (config.roles.includes('api')) {
-      imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), AlertsModule.register(core), RealtimeModule.register(core));
+      imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), AlertsModule.register(alertsCore), RealtimeModule.register(core));
     }
-    if (worker) imports.push(WorkerModule.register(core, inference, IngestModule.register(core, metrics)));
+    if (worker) {
+      const ingest = IngestModule.register(core, metrics);
+      imports.push(WorkerModule.register(core, inference, ingest), RecognitionModule.register(core, inference, ingest, alertsCore));
+    }
     return { module: AppModule, imports };
   }
 }

@@ -2,9 +2,18 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
 
+/** Raising and acting on alerts: used by the worker (recognition) and the api (routes). */
+@Module({})
+export class AlertsCoreModule {
+  static register(core: DynamicModule): DynamicModule {
+    return { module: AlertsCoreModule, imports: [core], providers: [AlertsService], exports: [AlertsService] };
+  }
+}
+
+/** The api role's alert routes. */
 @Module({})
 export class AlertsModule {
-  static register(core: DynamicModule): DynamicModule {
-    return { module: AlertsModule, imports: [core], controllers: [AlertsController], providers: [AlertsService], exports: [AlertsService] };
+  static register(alertsCore: DynamicModule): DynamicModule {
+    return { module: AlertsModule, imports: [alertsCore], controllers: [AlertsController] };
   }
 }

@@ -7,6 +7,8 @@ export interface AppEventMap {
   'camera.changed': [cameraId: string];
   /** A camera status change was stored: the realtime relay reads the outbox now, not at its next poll. */
   'camera.event-recorded': [];
+  /** A reference was enrolled or removed: the matcher reloads its index. */
+  'gallery.changed': [];
   /** An alert committed: the alert relay reads the outbox now. */
   'alert.recorded': [];
   /** A token was revoked: live sockets using it are cut. */

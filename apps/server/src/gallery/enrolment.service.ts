@@ -5,6 +5,7 @@ import { assessFaceQuality, ConflictError, InvalidInputError, NotFoundError, res
 import { Database, FaceReferenceInfo } from '@vigil/persistence';
 import { EMBEDDING_MODEL_ID, largestFace } from '@vigil/vision';
 import { VIGIL_CONFIG } from '../core/core.module';
+import { AppEvents } from '../core/app-events';
 import { InferenceService } from '../inference/inference.service';
 import { MediaStore } from './media-store';
 
@@ -26,6 +27,7 @@ export class EnrolmentService {
   constructor(
     private readonly db: Database,
     private readonly inference: InferenceService,
+    private readonly events: AppEvents,
     @Inject(VIGIL_CONFIG) config: VigilConfig,
   ) {
     this.media = new MediaStore(config.dataDir);
@@ -81,6 +83,7 @@ export class EnrolmentService {
         await repos.audit.append(actorOf(by), { action: 'face.enrol', objectType: 'person', objectId: personId, galleryVersion, details: { referenceId: refId } });
         return refId;
       });
+      this.events.emit('gallery.changed');
       return { id, quality };
     } catch (error) {
       await this.media.remove(relative);
@@ -101,6 +104,7 @@ export class EnrolmentService {
       }
       await repos.audit.append(actorOf(by), { action: 'face.remove', objectType: 'person', objectId: personId, galleryVersion, details: { referenceId } });
     });
+    this.events.emit('gallery.changed');
   }
 }
 

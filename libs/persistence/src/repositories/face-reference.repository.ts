@@ -81,6 +81,26 @@ export class FaceReferenceRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Current references of a model with their person's list, for the matcher's index. */
+  async currentWithList(modelId: string): Promise<Array<StoredFaceReference & { list: 'watchlist' | 'employee' }>> {
+    const rows = (await this.manager.query(
+      `SELECT r.id, r.person_id AS "personId", r.embedding, r.model_id AS "modelId", r.weight, p.list
+         FROM face_reference r JOIN person p ON p.id = r.person_id
+        WHERE r.model_id = $1 AND r.removed_gallery_version IS NULL ORDER BY r.created_at, r.id`,
+      [modelId],
+    )) as Array<{ id: string; personId: string; embedding: Buffer; modelId: string; weight: number; list: 'watchlist' | 'employee' }>;
+    return rows.map((r) => ({ ...r, embedding: decodeEmbedding(r.embedding) }));
+  }
+
+  /** Changes whenever a reference is added or removed anywhere: cheap to poll. */
+  async galleryStamp(): Promise<string> {
+    const [row] = (await this.manager.query(
+      `SELECT coalesce(max(greatest(added_gallery_version, coalesce(removed_gallery_version, 0))), 0)::text || ':' || count(*)::text AS stamp
+         FROM face_reference`,
+    )) as Array<{ stamp: string }>;
+    return row!.stamp;
+  }
+
   /** Current references of a model, for the matcher's in-memory index. */
   async current(modelId: string): Promise<StoredFaceReference[]> {
     const rows = await this.manager.getRepository(FaceReferenceEntity).createQueryBuilder('r')

@@ -1,0 +1,74 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { decideMatch, DEFAULT_MATCH_POLICY, GalleryIndex, MatchDecision } from '@vigil/domain';
+import { Database } from '@vigil/persistence';
+import { EMBEDDING_MODEL_ID } from '@vigil/vision';
+import { AppEvents } from '../core/app-events';
+
+/** Enrolments made by another process reach this index through this poll of the gallery stamp. */
+const POLL_MS = 5_000;
+
+/**
+ * The matcher: every current reference of the embedding model in one in-memory GalleryIndex,
+ * loaded from bytea at boot and reloaded when the gallery changes (at once for changes made in
+ * this process, within POLL_MS for others).
+ */
+@Injectable()
+export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Matcher');
+  private index = new GalleryIndex();
+  private stamp = '';
+  private timer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  private loading: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: Database, private readonly events: AppEvents) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.reload();
+    this.unsubscribe = this.events.on('gallery.changed', () => void this.reload());
+    this.timer = setInterval(() => void this.reloadIfChanged(), POLL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  match(descriptor: Float32Array): MatchDecision {
+    return decideMatch(this.index.bestPerPerson(descriptor, 2), DEFAULT_MATCH_POLICY);
+  }
+
+  /** Resolves once any reload in progress has finished (tests, and callers needing a fresh index). */
+  settled(): Promise<void> {
+    return this.loading;
+  }
+
+  private reloadIfChanged(): Promise<void> {
+    return this.db.repos.faceReferences.galleryStamp().then(
+      (stamp) => (stamp === this.stamp ? undefined : this.reload()),
+      (error: unknown) => this.logger.warn({ err: error }, 'gallery poll failed'),
+    );
+  }
+
+  private reload(): Promise<void> {
+    this.loading = this.loading.then(async () => {
+      try {
+        const stamp = await this.db.repos.faceReferences.galleryStamp();
+        const refs = await this.db.repos.faceReferences.currentWithList(EMBEDDING_MODEL_ID);
+        const index = new GalleryIndex();
+        index.replaceAll(refs.map((r) => ({ referenceId: r.id, personId: r.personId, list: r.list, embedding: r.embedding, weight: r.weight })));
+        this.index = index;
+        this.stamp = stamp;
+        this.logger.log({ references: index.size }, 'gallery index loaded');
+      } catch (error) {
+        this.logger.warn({ err: error }, 'gallery reload failed; keeping the previous index');
+      }
+    });
+    return this.loading;
+  }
+}

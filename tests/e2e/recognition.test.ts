@@ -1,0 +1,108 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import { io, Socket } from 'socket.io-client';
+import type { AlertEvent } from '@vigil/contracts';
+// Test fixtures are deliberately not part of @vigil/vision's public API.
+// eslint-disable-next-line no-restricted-imports
+import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
+import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'vigil-recog-'));
+let t: TestServer;
+let socket: Socket;
+const alerts: AlertEvent[] = [];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A still picture of one face as a looping camera clip (what a person standing at a door looks like). */
+function faceClip(name: string, jpeg: string): string {
+  const out = path.join(dir, `${name}.mp4`);
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', jpeg, '-t', '6', '-r', '25',
+    '-vf', 'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2', '-c:v', 'libx264', '-preset', 'ultrafast',
+    '-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p', out]);
+  return out;
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+describe('a watchlist person seen by a camera becomes one pushed alert; a stranger leaves nothing', { timeout: 300_000 }, () => {
+  let walterJpeg: string;
+  let strangerClip: string;
+  let walterClip: string;
+  let walterId: string;
+
+  before(async () => {
+    walterJpeg = path.join(dir, 'walter.jpg');
+    await sharp(samplePhotoPath(1)).extract({ left: 250, top: 180, width: 500, height: 560 }).jpeg({ quality: 95 }).toFile(walterJpeg);
+    const strangerJpeg = path.join(dir, 'stranger.jpg');
+    await sharp(samplePhotoPath(6)).extract({ left: 560, top: 200, width: 420, height: 560 }).jpeg({ quality: 95 }).toFile(strangerJpeg);
+    walterClip = faceClip('walter', walterJpeg);
+    strangerClip = faceClip('stranger', strangerJpeg);
+    t = await startTestServer({ VIGIL_ROLES: 'api,worker', VIGIL_DEMO: '0', VIGIL_INFERENCE_WORKERS: '1', VIGIL_ALLOW_FILE_URLS: '1' });
+    await until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health', { token: null })).body.inference.status === 'ready' ? true : undefined));
+    walterId = (await t.api('POST', '/api/persons', { body: { name: 'Watch Walter', list: 'watchlist' } })).body.id;
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array(await sharp(walterJpeg).toBuffer())], { type: 'image/jpeg' }), 'walter.jpg');
+    const enrolled = await fetch(`${t.server.url}/api/persons/${walterId}/faces`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: form });
+    assert.equal(enrolled.status, 201, await enrolled.text());
+    const security = (await t.api('POST', '/api/tokens', { body: { name: 'Desk', role: 'security' } })).body.token;
+    socket = io(t.server.url, { auth: { token: security, offset: 0 }, transports: ['websocket'], reconnection: false });
+    socket.on('alert', (a: AlertEvent, ack: () => void) => {
+      ack();
+      alerts.push(a);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('welcome', () => resolve());
+      socket.once('connect_error', reject);
+    });
+  });
+  after(async () => {
+    socket?.close();
+    await t?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a stranger at the door: no alert, no stored embedding', async () => {
+    const cam = await t.api('POST', '/api/cameras', { body: { name: 'Side door', url: pathToFileURL(strangerClip).toString(), settings: { motionSensitivity: 1 } } });
+    assert.equal(cam.status, 201, JSON.stringify(cam.body));
+    await until('side door online', 30_000, async () => ((await t.api('GET', `/api/cameras/${cam.body.id}`)).body.status === 'online' ? true : undefined));
+    await sleep(12_000); // several analysed frames and track votes
+    assert.equal(alerts.length, 0, JSON.stringify(alerts));
+    const [refs] = (await t.server.database.dataSource.query('SELECT count(*)::int AS n FROM face_reference')) as Array<{ n: number }>;
+    assert.equal(refs!.n, 1, 'only the enrolled reference exists');
+    await t.api('DELETE', `/api/cameras/${cam.body.id}`);
+  });
+
+  it('the enrolled watchlist person: one alert, pushed after commit, with crop and frame that load', async () => {
+    const cam = await t.api('POST', '/api/cameras', { body: { name: 'Entrance', url: pathToFileURL(walterClip).toString(), settings: { motionSensitivity: 1 } } });
+    const alert = await until('alert pushed', 90_000, () => alerts.find((a) => a.cameraId === cam.body.id));
+    assert.equal(alert.personId, walterId);
+    assert.equal(alert.personName, 'Watch Walter');
+    assert.equal(alert.list, 'watchlist');
+    assert.ok(alert.score >= 0.5, `score ${alert.score}`);
+    const stored = (await t.api('GET', '/api/alerts?after=0')).body as AlertEvent[];
+    assert.ok(stored.some((a) => a.id === alert.id), 'the pushed alert is in the database');
+    for (const url of [alert.cropUrl, alert.frameUrl]) {
+      assert.ok(url);
+      const img = await fetch(`${t.server.url}${url}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      assert.equal(img.status, 200);
+      assert.equal(img.headers.get('content-type'), 'image/jpeg');
+      assert.ok((await img.arrayBuffer()).byteLength > 1000);
+    }
+    await sleep(8_000); // the same person keeps standing there: no second alert (one per track, cooldown)
+    assert.equal(alerts.filter((a) => a.personId === walterId).length, 1);
+  });
+});
