@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { io, Socket } from 'socket.io-client';
-import type { AlertEvent } from '@vigil/contracts';
+import type { AlertEvent, AttendanceEvent } from '@vigil/contracts';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
@@ -17,6 +17,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'vigil-recog-'));
 let t: TestServer;
 let socket: Socket;
 const alerts: AlertEvent[] = [];
+const attendance: AttendanceEvent[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A still picture of one face as a looping camera clip (what a person standing at a door looks like). */
@@ -41,13 +42,14 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 describe('a watchlist person seen by a camera becomes one pushed alert; a stranger leaves nothing', { timeout: 300_000 }, () => {
   let walterJpeg: string;
   let strangerClip: string;
+  let strangerJpeg: string;
   let walterClip: string;
   let walterId: string;
 
   before(async () => {
     walterJpeg = path.join(dir, 'walter.jpg');
     await sharp(samplePhotoPath(1)).extract({ left: 250, top: 180, width: 500, height: 560 }).jpeg({ quality: 95 }).toFile(walterJpeg);
-    const strangerJpeg = path.join(dir, 'stranger.jpg');
+    strangerJpeg = path.join(dir, 'stranger.jpg');
     await sharp(samplePhotoPath(6)).extract({ left: 560, top: 200, width: 420, height: 560 }).jpeg({ quality: 95 }).toFile(strangerJpeg);
     walterClip = faceClip('walter', walterJpeg);
     strangerClip = faceClip('stranger', strangerJpeg);
@@ -60,6 +62,7 @@ describe('a watchlist person seen by a camera becomes one pushed alert; a strang
     assert.equal(enrolled.status, 201, await enrolled.text());
     const security = (await t.api('POST', '/api/tokens', { body: { name: 'Desk', role: 'security' } })).body.token;
     socket = io(t.server.url, { auth: { token: security, offset: 0 }, transports: ['websocket'], reconnection: false });
+    socket.on('attendance', (e: AttendanceEvent) => attendance.push(e));
     socket.on('alert', (a: AlertEvent, ack: () => void) => {
       ack();
       alerts.push(a);
@@ -104,5 +107,21 @@ describe('a watchlist person seen by a camera becomes one pushed alert; a strang
     }
     await sleep(8_000); // the same person keeps standing there: no second alert (one per track, cooldown)
     assert.equal(alerts.filter((a) => a.personId === walterId).length, 1);
+  });
+
+  it('an enrolled employee seen by a camera is checked in once, pushed as attendance', async () => {
+    const id = (await t.api('POST', '/api/persons', { body: { name: 'Employee Emma', list: 'employee', consent: { method: 'signed-form' } } })).body.id;
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array(await sharp(strangerJpeg).toBuffer())], { type: 'image/jpeg' }), 'emma.jpg');
+    const enrolled = await fetch(`${t.server.url}/api/persons/${id}/faces`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: form });
+    assert.equal(enrolled.status, 201, await enrolled.text());
+    const cam = await t.api('POST', '/api/cameras', { body: { name: 'Staff door', url: pathToFileURL(strangerClip).toString(), settings: { motionSensitivity: 1 } } });
+    const event = await until('attendance pushed', 90_000, () => attendance.find((e) => e.personId === id));
+    assert.equal(event.kind, 'in');
+    assert.equal(event.cameraId, cam.body.id);
+    assert.equal(event.personName, 'Employee Emma');
+    await sleep(6_000);
+    assert.equal(attendance.filter((e) => e.personId === id).length, 1, 'debounced: one check-in while she stands there');
+    assert.equal(alerts.filter((a) => a.personId === id).length, 0, 'employees never raise alerts');
   });
 });

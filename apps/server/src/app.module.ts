@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { VigilConfig } from '@vigil/config';
 import type { Database } from '@vigil/persistence';
 import { AlertsCoreModule, AlertsModule } from './alerts/alerts.module';
+import { AttendanceCoreModule, AttendanceModule } from './attendance/attendance.module';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CoreModule } from './core/core.module';
@@ -11,6 +12,8 @@ import { HealthModule } from './health/health.module';
 import { InferenceModule } from './inference/inference.module';
 import { IngestModule } from './ingest/ingest.module';
 import { PersonsModule } from './persons/persons.module';
+import { KioskModule } from './kiosk/kiosk.module';
+import { MatcherModule } from './recognition/matcher.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { loggerParams } from './platform/logger';
@@ -30,13 +33,16 @@ export class AppModule {
     const metrics = MetricsModule.register();
     const inference = InferenceModule.register(core, metrics);
     const alertsCore = AlertsCoreModule.register(core);
+    const attendanceCore = AttendanceCoreModule.register(core);
+    const matcher = MatcherModule.register(core);
     const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference)];
     if (config.roles.includes('api')) {
       imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), AlertsModule.register(alertsCore), RealtimeModule.register(core));
+      imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, attendanceCore, alertsCore }));
     }
     if (worker) {
       const ingest = IngestModule.register(core, metrics);
-      imports.push(WorkerModule.register(core, inference, ingest), RecognitionModule.register(core, inference, ingest, alertsCore));
+      imports.push(WorkerModule.register(core, inference, ingest), RecognitionModule.register({ core, inference, ingest, alertsCore, attendanceCore, matcher }));
     }
     return { module: AppModule, imports };
   }

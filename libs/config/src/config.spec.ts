@@ -32,6 +32,7 @@ describe('loadConfig accepts', () => {
     ['relative data dir', { VIGIL_DATA_DIR: 'var' }, (c) => assert.equal(c.dataDir, '/srv/vigil/var')],
     ['wasm backend', { VIGIL_TF_BACKEND: 'wasm' }, (c) => assert.equal(c.tfBackend, 'wasm')],
     ['workers', { VIGIL_INFERENCE_WORKERS: '3' }, (c) => assert.equal(c.inferenceWorkers, 3)],
+    ['time zone', { VIGIL_TIMEZONE: 'Europe/Lisbon' }, (c) => assert.equal(c.timeZone, 'Europe/Lisbon')],
   ];
   for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
 });
@@ -50,6 +51,7 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_INFERENCE_WORKERS: '0' }, /VIGIL_INFERENCE_WORKERS/],
     [{ VIGIL_TF_BACKEND: 'cpu' }, /VIGIL_TF_BACKEND: must be one of/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ VIGIL_TIMEZONE: 'Mars/Olympus' }, /VIGIL_TIMEZONE: must be an IANA time zone/],
     [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
   ];
   for (const [env, pattern] of cases) {

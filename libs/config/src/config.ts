@@ -23,6 +23,8 @@ export interface VigilConfig {
   inferenceWorkers: number;
   tfBackend: TfBackendChoice;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** IANA zone whose calendar day attendance is booked in (default: the machine's). */
+  timeZone: string;
   version: string;
 }
 
@@ -36,7 +38,7 @@ export class ConfigError extends Error {
 
 const KNOWN = new Set([
   'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
-  'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'LOG_LEVEL',
+  'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
 ]);
 
 /**
@@ -58,6 +60,9 @@ export function loadConfig(
   }
   const unknownVigil = Object.keys(env).filter((k) => k.startsWith('VIGIL_') && !KNOWN.has(k));
   for (const key of unknownVigil) problems.push(`${key}: unknown variable (typo?)`);
+  if (parsed.VIGIL_TIMEZONE && !isTimeZone(parsed.VIGIL_TIMEZONE)) {
+    problems.push('VIGIL_TIMEZONE: must be an IANA time zone such as Europe/Lisbon or UTC');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const cwd = opts.cwd ?? process.cwd();
@@ -76,8 +81,18 @@ export function loadConfig(
     inferenceWorkers: parsed.VIGIL_INFERENCE_WORKERS ?? availableParallelism(),
     tfBackend: parsed.VIGIL_TF_BACKEND ?? 'auto',
     logLevel: parsed.LOG_LEVEL ?? 'info',
+    timeZone: parsed.VIGIL_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
     version: opts.version ?? readVersion(),
   };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function dedupe<T>(values: T[]): T[] {

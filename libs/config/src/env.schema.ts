@@ -97,6 +97,11 @@ export class EnvSchema {
 
   @IsOptional()
   @Transform(blankToUndefined)
+  @IsString()
+  VIGIL_TIMEZONE?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 }

@@ -11,6 +11,8 @@ export interface AppEventMap {
   'gallery.changed': [];
   /** An alert committed: the alert relay reads the outbox now. */
   'alert.recorded': [];
+  /** An attendance event committed: its relay reads the outbox now. */
+  'attendance.recorded': [];
   /** A token was revoked: live sockets using it are cut. */
   'token.revoked': [tokenId: string];
 }

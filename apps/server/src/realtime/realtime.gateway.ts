@@ -4,7 +4,7 @@ import type { Server, Socket } from 'socket.io';
 import { TokenIssuer } from '@vigil/auth';
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
-import { AlertEvent, CameraStatusEvent, ClientToServerEvents, roomForRole, ServerToClientEvents } from '@vigil/contracts';
+import { AlertEvent, AttendanceEvent, CameraStatusEvent, ClientToServerEvents, roomForRole, ServerToClientEvents } from '@vigil/contracts';
 import { toAlertEvent } from '../alerts/alert.view';
 import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
@@ -92,6 +92,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   /** Pushes a committed alert to every caught-up security/admin socket; receipts are acked. */
   emitAlert(event: AlertEvent): void {
     this.server.to(ALERTS_ROOM).timeout(ACK_TIMEOUT_MS).emit('alert', event, () => undefined);
+  }
+
+  /** Attendance goes to admins and security (kiosks get their own answer over HTTP). */
+  emitAttendance(event: AttendanceEvent): void {
+    this.server.to([roomForRole('admin'), roomForRole('security')]).emit('attendance', event);
   }
 
   /** Camera health goes to the roles that watch cameras. */

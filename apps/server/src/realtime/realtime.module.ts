@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AlertRelay } from './alert.relay';
+import { AttendanceRelay } from './attendance.relay';
 import { CameraStatusRelay } from './camera-status.relay';
 import { RealtimeGateway } from './realtime.gateway';
 
 @Module({})
 export class RealtimeModule {
   static register(core: DynamicModule): DynamicModule {
-    return { module: RealtimeModule, imports: [core], providers: [RealtimeGateway, CameraStatusRelay, AlertRelay], exports: [RealtimeGateway] };
+    return { module: RealtimeModule, imports: [core], providers: [RealtimeGateway, CameraStatusRelay, AlertRelay, AttendanceRelay], exports: [RealtimeGateway] };
   }
 }

@@ -1,16 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AlertMedia } from './alert-media';
-import { GalleryMatcher } from './gallery-matcher.service';
 import { RecognitionService } from './recognition.service';
 
 @Module({})
 export class RecognitionModule {
-  static register(core: DynamicModule, inference: DynamicModule, ingest: DynamicModule, alertsCore: DynamicModule): DynamicModule {
+  static register(deps: { core: DynamicModule; inference: DynamicModule; ingest: DynamicModule; alertsCore: DynamicModule; attendanceCore: DynamicModule; matcher: DynamicModule }): DynamicModule {
     return {
       module: RecognitionModule,
-      imports: [core, inference, ingest, alertsCore],
-      providers: [GalleryMatcher, AlertMedia, RecognitionService],
-      exports: [GalleryMatcher],
+      imports: [deps.core, deps.inference, deps.ingest, deps.alertsCore, deps.attendanceCore, deps.matcher],
+      providers: [AlertMedia, RecognitionService],
     };
   }
 }

@@ -3,6 +3,7 @@ import { assessFaceQuality, Cooldown, DEFAULT_MATCH_POLICY, IouTracker, resolveQ
 import type { DetectedFace } from '@vigil/vision';
 import type { CameraFrame } from '@vigil/video';
 import { AlertsService } from '../alerts/alerts.service';
+import { AttendanceService } from '../attendance/attendance.service';
 import { CameraIngestService } from '../ingest/camera-ingest.service';
 import { InferenceService } from '../inference/inference.service';
 import { GalleryMatcher } from './gallery-matcher.service';
@@ -24,7 +25,8 @@ interface CameraState {
 
 /**
  * The frame's path after the motion gate: detect → track (IoU) → quality gate → match → vote per
- * track → decision. A watchlist decision raises an alert (committed, then pushed by the relay).
+ * track → decision. A watchlist decision raises an alert, an employee decision books attendance
+ * (each committed, then pushed by its relay).
  * Faces that match nobody leave nothing behind: their embeddings live only in this call.
  * One inference per camera is in flight; frames arriving meanwhile are dropped (counted by ingest).
  */
@@ -41,6 +43,7 @@ export class RecognitionService implements OnApplicationBootstrap {
     private readonly matcher: GalleryMatcher,
     private readonly alerts: AlertsService,
     private readonly media: AlertMedia,
+    private readonly attendance: AttendanceService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -89,7 +92,13 @@ export class RecognitionService implements OnApplicationBootstrap {
           : { personId: null, distance: decision.bestDistance ?? 1, quality: 1 };
       vote.add(sighting);
       const outcome = vote.decide();
-      if (outcome.kind !== 'match' || outcome.list !== 'watchlist') continue;
+      if (outcome.kind !== 'match') continue;
+      if (outcome.list === 'employee') {
+        // Once per track: the attendance rules (debounce, minimum gap) decide in / out / ignore.
+        const score = decision.kind === 'match' ? decision.score : 0;
+        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, source: 'camera', cameraId: frame.cameraId });
+        continue;
+      }
       if (!this.cooldown.shouldEmit(`${outcome.personId}:${frame.cameraId}`, frame.at)) continue;
       const score = decision.kind === 'match' ? decision.score : 0;
       const distance = decision.kind === 'match' ? decision.distance : null;

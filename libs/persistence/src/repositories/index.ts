@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AlertRepository } from './alert.repository';
+import { AttendanceRepository } from './attendance.repository';
 import { AuditRepository } from './audit.repository';
 import { CameraRepository } from './camera.repository';
 import { FaceReferenceRepository } from './face-reference.repository';
@@ -33,6 +34,9 @@ export class Repositories {
   get alerts() {
     return new AlertRepository(this.manager);
   }
+  get attendance() {
+    return new AttendanceRepository(this.manager);
+  }
   get media() {
     return new MediaRepository(this.manager);
   }
@@ -44,7 +48,8 @@ export class Repositories {
 }
 
 export type { AlertAction, AlertRow, AlertStatus, NewAlert } from './alert.repository';
-export { AlertRepository, AuditRepository, CameraRepository, FaceReferenceRepository, MediaRepository, PersonRepository, TokenRepository };
+export type { AttendanceRow, NewAttendance } from './attendance.repository';
+export { AlertRepository, AttendanceRepository, AuditRepository, CameraRepository, FaceReferenceRepository, MediaRepository, PersonRepository, TokenRepository };
 export type { MediaKind, NewMedia } from './media.repository';
 export type { Actor, AuditEntry } from './audit.repository';
 export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './camera.repository';

@@ -1,0 +1,10 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { KioskController } from './kiosk.controller';
+import { KioskService } from './kiosk.service';
+
+@Module({})
+export class KioskModule {
+  static register(deps: { core: DynamicModule; inference: DynamicModule; matcher: DynamicModule; attendanceCore: DynamicModule; alertsCore: DynamicModule }): DynamicModule {
+    return { module: KioskModule, imports: [deps.core, deps.inference, deps.matcher, deps.attendanceCore, deps.alertsCore], controllers: [KioskController], providers: [KioskService] };
+  }
+}

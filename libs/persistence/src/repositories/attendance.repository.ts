@@ -1,0 +1,75 @@
+import { EntityManager } from 'typeorm';
+
+export interface NewAttendance {
+  personId: string;
+  kind: 'in' | 'out';
+  at: Date;
+  localDate: string;
+  source: 'camera' | 'kiosk';
+  cameraId?: string | null;
+  kioskTokenId?: string | null;
+  score: number;
+}
+
+export interface AttendanceRow {
+  id: string;
+  seq: string;
+  personId: string;
+  personName: string;
+  kind: 'in' | 'out';
+  at: Date;
+  localDate: string;
+  source: 'camera' | 'kiosk';
+  cameraId: string | null;
+  score: number;
+}
+
+const SELECT = `
+  SELECT e.id, e.seq::text AS seq, e.person_id AS "personId", p.name AS "personName", e.kind, e.at,
+         to_char(e.local_date, 'YYYY-MM-DD') AS "localDate", e.source, e.camera_id AS "cameraId", e.score
+    FROM attendance_event e JOIN person p ON p.id = e.person_id`;
+
+export class AttendanceRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /**
+   * Serialises attendance decisions per person (inside a transaction) so two cameras seeing the
+   * same person at once cannot both book a check-in; also keeps seq in commit order for replay.
+   */
+  async lockPerson(personId: string): Promise<void> {
+    await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext('vigil:attendance-seq'))`);
+    await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`vigil:attendance:${personId}`]);
+  }
+
+  /** The person's events of one local day, oldest first. */
+  async ofDay(personId: string, localDate: string): Promise<Array<{ kind: 'in' | 'out'; at: number }>> {
+    const rows = (await this.manager.query(
+      `SELECT kind, at FROM attendance_event WHERE person_id = $1 AND local_date = $2 ORDER BY at, seq`,
+      [personId, localDate],
+    )) as Array<{ kind: 'in' | 'out'; at: Date }>;
+    return rows.map((r) => ({ kind: r.kind, at: new Date(r.at).getTime() }));
+  }
+
+  async insert(event: NewAttendance): Promise<AttendanceRow> {
+    const [row] = (await this.manager.query(
+      `INSERT INTO attendance_event (person_id, kind, at, local_date, source, camera_id, kiosk_token_id, score)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [event.personId, event.kind, event.at, event.localDate, event.source, event.cameraId ?? null, event.kioskTokenId ?? null, event.score],
+    )) as Array<{ id: string }>;
+    const [full] = (await this.manager.query(`${SELECT} WHERE e.id = $1`, [row!.id])) as AttendanceRow[];
+    return full!;
+  }
+
+  after(afterSeq: string, limit: number): Promise<AttendanceRow[]> {
+    return this.manager.query(`${SELECT} WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`, [afterSeq, limit]) as Promise<AttendanceRow[]>;
+  }
+
+  async lastSeq(): Promise<string> {
+    const [row] = (await this.manager.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM attendance_event`)) as Array<{ seq: string }>;
+    return row!.seq;
+  }
+
+  ofDate(localDate: string): Promise<AttendanceRow[]> {
+    return this.manager.query(`${SELECT} WHERE e.local_date = $1 ORDER BY p.name, e.at, e.seq`, [localDate]) as Promise<AttendanceRow[]>;
+  }
+}
