@@ -1,8 +1,8 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AttendanceRow, Database } from '@vigil/persistence';
 import type { AttendanceEvent } from '@vigil/contracts';
 import { AppEvents } from '../core/app-events';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelayHost } from './outbox-relay';
 import { RealtimeGateway } from './realtime.gateway';
 
 export function toAttendanceEvent(row: AttendanceRow): AttendanceEvent {
@@ -11,12 +11,9 @@ export function toAttendanceEvent(row: AttendanceRow): AttendanceEvent {
 
 /** attendance_event → `attendance`, after commit; bookings may come from another process. */
 @Injectable()
-export class AttendanceRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly relay: OutboxRelay<AttendanceRow>;
-  private unsubscribe?: () => void;
-
-  constructor(db: Database, gateway: RealtimeGateway, private readonly events: AppEvents) {
-    this.relay = new OutboxRelay<AttendanceRow>(
+export class AttendanceRelay extends OutboxRelayHost<AttendanceRow> {
+  constructor(db: Database, gateway: RealtimeGateway, events: AppEvents) {
+    super(
       {
         name: 'attendance_event',
         lastOffset: () => db.repos.attendance.lastSeq(),
@@ -24,17 +21,8 @@ export class AttendanceRelay implements OnApplicationBootstrap, OnApplicationShu
         offsetOf: (row) => row.seq,
         publish: (row) => gateway.emitAttendance(toAttendanceEvent(row)),
       },
-      1_000,
+      events,
+      'attendance.recorded',
     );
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.relay.start();
-    this.unsubscribe = this.events.on('attendance.recorded', () => this.relay.kick());
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.unsubscribe?.();
-    await this.relay.stop();
   }
 }

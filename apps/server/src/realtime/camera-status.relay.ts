@@ -1,8 +1,8 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Database, CameraEventRow } from '@vigil/persistence';
 import type { CameraStatusEvent } from '@vigil/contracts';
 import { AppEvents } from '../core/app-events';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelayHost } from './outbox-relay';
 import { RealtimeGateway } from './realtime.gateway';
 
 export function toCameraStatusEvent(row: CameraEventRow): CameraStatusEvent {
@@ -17,12 +17,9 @@ export function toCameraStatusEvent(row: CameraEventRow): CameraStatusEvent {
 
 /** camera_event → `camera.status`. Ingest may run in another process; the table is the source. */
 @Injectable()
-export class CameraStatusRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly relay: OutboxRelay<CameraEventRow>;
-  private unsubscribe?: () => void;
-
-  constructor(db: Database, gateway: RealtimeGateway, private readonly events: AppEvents) {
-    this.relay = new OutboxRelay<CameraEventRow>(
+export class CameraStatusRelay extends OutboxRelayHost<CameraEventRow> {
+  constructor(db: Database, gateway: RealtimeGateway, events: AppEvents) {
+    super(
       {
         name: 'camera_event',
         lastOffset: () => db.repos.cameras.lastEventId(),
@@ -30,17 +27,8 @@ export class CameraStatusRelay implements OnApplicationBootstrap, OnApplicationS
         offsetOf: (row) => row.id,
         publish: (row) => gateway.emitCameraStatus(toCameraStatusEvent(row)),
       },
-      1_000,
+      events,
+      'camera.event-recorded',
     );
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.relay.start();
-    this.unsubscribe = this.events.on('camera.event-recorded', () => this.relay.kick());
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.unsubscribe?.();
-    await this.relay.stop();
   }
 }

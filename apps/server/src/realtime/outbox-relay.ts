@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { AppEventMap, AppEvents } from '../core/app-events';
 
 export interface OutboxSource<Row> {
   /** Display name for logs. */
@@ -73,5 +74,33 @@ export class OutboxRelay<Row> {
       }
       if (rows.length < BATCH) return;
     }
+  }
+}
+
+/**
+ * Nest lifecycle for one outbox relay: starts polling at boot, reads at once when this process
+ * emits `wake`, stops on shutdown. Subclasses only describe their source.
+ */
+export abstract class OutboxRelayHost<Row> implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly relay: OutboxRelay<Row>;
+  private unsubscribe?: () => void;
+
+  protected constructor(
+    source: OutboxSource<Row>,
+    private readonly events: AppEvents,
+    private readonly wake: { [K in keyof AppEventMap]: AppEventMap[K] extends [] ? K : never }[keyof AppEventMap],
+    pollMs = 1_000,
+  ) {
+    this.relay = new OutboxRelay(source, pollMs);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.relay.start();
+    this.unsubscribe = this.events.on(this.wake, () => this.relay.kick());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    await this.relay.stop();
   }
 }
