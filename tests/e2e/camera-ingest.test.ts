@@ -1,25 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { io, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { CameraStatusEvent } from '@vigil/contracts';
 import { childProcesses, sleep } from '../support/camera-watch';
 import { RtspTestServer, rtspSkip } from '../support/rtsp-server';
+import { connectSocket, until } from '../support/socket-client';
 import { startTestServer, TestServer } from '../support/test-server';
 
 const PASSWORD = 'pa:ss@w0rd!';
 
 function ffmpegChildren(): number {
   return childProcesses().filter((p) => p.comm === 'ffmpeg' && p.state !== 'Z').length;
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 describe('cameras ingest live in the server (RTSP → supervisor → database → socket.io)', { skip: rtspSkip(), timeout: 240_000 }, () => {
@@ -33,12 +24,7 @@ describe('cameras ingest live in the server (RTSP → supervisor → database �
     rtsp = await RtspTestServer.start({ mounts: { '/cam': 'live:640x360@15' } });
     t = await startTestServer({ VIGIL_ROLES: 'api,worker', VIGIL_DEMO: '0', VIGIL_INFERENCE_WORKERS: '1' });
     const security = await t.api('POST', '/api/tokens', { body: { name: 'Wall', role: 'security' } });
-    socket = io(t.server.url, { auth: { token: security.body.token }, transports: ['websocket'], reconnection: false });
-    socket.on('camera.status', (e: CameraStatusEvent) => pushed.push(e));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('welcome', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    socket = await connectSocket(t.server.url, { token: security.body.token }, (s) => s.on('camera.status', (e: CameraStatusEvent) => pushed.push(e)));
   });
   after(async () => {
     socket?.close();

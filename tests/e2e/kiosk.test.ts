@@ -2,11 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { io, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { AttendanceEvent } from '@vigil/contracts';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
+import { connectSocket } from '../support/socket-client';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
 let t: TestServer;
@@ -41,12 +42,7 @@ describe('attendance kiosk (POST /api/kiosk/check) and the attendance report', {
     anaId = await enrol('Ana Silva', 'employee', await ana());
     await enrol('Walt Banned', 'watchlist', await walt());
     const security = (await t.api('POST', '/api/tokens', { body: { name: 'Desk', role: 'security' } })).body.token;
-    socket = io(t.server.url, { auth: { token: security }, transports: ['websocket'], reconnection: false });
-    socket.on('attendance', (e: AttendanceEvent) => pushed.push(e));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('welcome', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    socket = await connectSocket(t.server.url, { token: security }, (s) => s.on('attendance', (e: AttendanceEvent) => pushed.push(e)));
   });
   after(async () => {
     socket?.close();

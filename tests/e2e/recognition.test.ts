@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
-import { io, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { AlertEvent, AttendanceEvent } from '@vigil/contracts';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
+import { connectSocket, until } from '../support/socket-client';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-recog-'));
@@ -27,16 +28,6 @@ function faceClip(name: string, jpeg: string): string {
     '-vf', 'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2', '-c:v', 'libx264', '-preset', 'ultrafast',
     '-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p', out]);
   return out;
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 describe('a watchlist person seen by a camera becomes one pushed alert; a stranger leaves nothing', { timeout: 300_000 }, () => {
@@ -61,15 +52,12 @@ describe('a watchlist person seen by a camera becomes one pushed alert; a strang
     const enrolled = await fetch(`${t.server.url}/api/persons/${walterId}/faces`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: form });
     assert.equal(enrolled.status, 201, await enrolled.text());
     const security = (await t.api('POST', '/api/tokens', { body: { name: 'Desk', role: 'security' } })).body.token;
-    socket = io(t.server.url, { auth: { token: security, offset: 0 }, transports: ['websocket'], reconnection: false });
-    socket.on('attendance', (e: AttendanceEvent) => attendance.push(e));
-    socket.on('alert', (a: AlertEvent, ack: () => void) => {
-      ack();
-      alerts.push(a);
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('welcome', () => resolve());
-      socket.once('connect_error', reject);
+    socket = await connectSocket(t.server.url, { token: security, offset: 0 }, (s) => {
+      s.on('attendance', (e: AttendanceEvent) => attendance.push(e));
+      s.on('alert', (a: AlertEvent, ack: () => void) => {
+        ack();
+        alerts.push(a);
+      });
     });
   });
   after(async () => {
