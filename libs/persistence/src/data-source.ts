@@ -4,6 +4,7 @@ import type { DatabaseConfig } from '@vigil/config';
 import { MIGRATIONS } from '../../../migrations';
 import { openEmbeddedPostgres, EmbeddedPostgres } from './embedded/open-pglite';
 import { ENTITIES } from './entities';
+import { ChangeChannel, ChangeListener, listenEmbedded, listenPostgres, OnChange } from './notifications';
 
 const COMMON = {
   type: 'postgres' as const,
@@ -38,12 +39,18 @@ export interface OpenedDataSource {
   dataSource: DataSource;
   kind: DatabaseConfig['kind'];
   close(): Promise<void>;
+  listen(channels: readonly ChangeChannel[], onChange: OnChange, onError: (error: unknown) => void): Promise<ChangeListener>;
 }
 
 export async function openDataSource(db: DatabaseConfig): Promise<OpenedDataSource> {
   if (db.kind === 'postgres') {
     const dataSource = await new DataSource(postgresOptions(db.url)).initialize();
-    return { dataSource, kind: 'postgres', close: () => dataSource.destroy() };
+    return {
+      dataSource,
+      kind: 'postgres',
+      close: () => dataSource.destroy(),
+      listen: (channels, onChange, onError) => listenPostgres(db.url, channels, onChange, onError),
+    };
   }
   const embedded = await openEmbeddedPostgres(db.dataDir);
   try {
@@ -51,6 +58,7 @@ export async function openDataSource(db: DatabaseConfig): Promise<OpenedDataSour
     return {
       dataSource,
       kind: 'embedded',
+      listen: (channels, onChange) => listenEmbedded(embedded.pglite, channels, onChange),
       async close() {
         try {
           if (dataSource.isInitialized) await dataSource.destroy();

@@ -1,6 +1,7 @@
 import type { DatabaseConfig } from '@vigil/config';
 import { DataSource } from 'typeorm';
 import { migrate, openDataSource, OpenedDataSource } from './data-source';
+import { ChangeChannel, ChangeListener, OnChange } from './notifications';
 import { Repositories } from './repositories';
 
 /** The one handle the application holds on its database. */
@@ -40,6 +41,11 @@ export class Database {
     const started = performance.now();
     await this.opened.dataSource.query('SELECT 1');
     return Math.round((performance.now() - started) * 10) / 10;
+  }
+
+  /** Wakes `onChange` when another transaction (any process) commits a change on these channels. */
+  listen(channels: readonly ChangeChannel[], onChange: OnChange, onError: (error: unknown) => void): Promise<ChangeListener> {
+    return this.opened.listen(channels, onChange, onError);
   }
 
   async runMigrations(): Promise<string[]> {

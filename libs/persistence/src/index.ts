@@ -7,3 +7,5 @@ export { DataDirLockedError, acquireDataDirLock } from './embedded/data-dir-lock
 export type { DataDirLock } from './embedded/data-dir-lock';
 export { openDataSource, migrate, postgresOptions } from './data-source';
 export type { OpenedDataSource } from './data-source';
+export { CHANGE_CHANNELS } from './notifications';
+export type { ChangeChannel, ChangeListener, OnChange } from './notifications';

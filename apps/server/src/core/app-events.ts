@@ -17,8 +17,12 @@ export interface AppEventMap {
   'token.revoked': [tokenId: string];
 }
 
+/** The events that carry no arguments (wake-ups). */
+export type WakeEvent = { [K in keyof AppEventMap]: AppEventMap[K] extends [] ? K : never }[keyof AppEventMap];
+
 /**
- * Other processes sharing the database learn the same facts by polling (ingest reconciliation,
+ * Other processes sharing the database learn the same facts from the database's NOTIFY (see
+ * ChangeNotices, which re-emits them here) and, as a safety net, by polling (ingest reconciliation,
  * the relay's outbox poll, the socket token re-check), so these events only make this process
  * react sooner; nothing depends on them for correctness.
  */

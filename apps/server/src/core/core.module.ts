@@ -3,18 +3,23 @@ import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
 import { TokenIssuer } from '@vigil/auth';
 import { AppEvents } from './app-events';
+import { ChangeNotices } from './change-notices';
 
 export const VIGIL_CONFIG = Symbol('VIGIL_CONFIG');
 
 /**
  * What every feature module needs: validated config, the open database, the token issuer and
- * the in-process event bus.
+ * the in-process event bus (fed
+ * also by the database's change notices from other processes).
  * The database is opened (and migrated) before Nest starts, so a locked data folder or a
  * failed migration is reported before anything listens; this module closes it on shutdown.
  */
 @Module({})
 export class CoreModule implements OnApplicationShutdown {
-  constructor(@Inject(Database) private readonly database: Database) {}
+  constructor(
+    @Inject(Database) private readonly database: Database,
+    private readonly notices: ChangeNotices,
+  ) {}
 
   static forRoot(config: VigilConfig, database: Database): DynamicModule {
     return {
@@ -24,12 +29,14 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: Database, useValue: database },
         { provide: TokenIssuer, useFactory: () => new TokenIssuer(database) },
         AppEvents,
+        ChangeNotices,
       ],
       exports: [VIGIL_CONFIG, Database, TokenIssuer, AppEvents],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.notices.close();
     await this.database.close();
   }
 }

@@ -1,5 +1,5 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { AppEventMap, AppEvents } from '../core/app-events';
+import type { AppEvents, WakeEvent } from '../core/app-events';
 
 export interface OutboxSource<Row> {
   /** Display name for logs. */
@@ -88,7 +88,7 @@ export abstract class OutboxRelayHost<Row> implements OnApplicationBootstrap, On
   protected constructor(
     source: OutboxSource<Row>,
     private readonly events: AppEvents,
-    private readonly wake: { [K in keyof AppEventMap]: AppEventMap[K] extends [] ? K : never }[keyof AppEventMap],
+    private readonly wake: WakeEvent,
     pollMs = 1_000,
   ) {
     this.relay = new OutboxRelay(source, pollMs);

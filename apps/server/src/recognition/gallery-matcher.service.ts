@@ -4,19 +4,22 @@ import { Database } from '@vigil/persistence';
 import { EMBEDDING_MODEL_ID } from '@vigil/vision';
 import { AppEvents } from '../core/app-events';
 
-/** Enrolments made by another process reach this index through this poll of the gallery stamp. */
-const POLL_MS = 5_000;
+/**
+ * Changes made by other processes arrive by NOTIFY (see ChangeNotices); this poll of the gallery
+ * revision is the safety net for a notice lost while the listening connection was down.
+ */
+const POLL_MS = 10_000;
 
 /**
  * The matcher: every current reference of the embedding model in one in-memory GalleryIndex,
- * loaded from bytea at boot and reloaded when the gallery changes (at once for changes made in
- * this process, within POLL_MS for others).
+ * loaded from bytea at boot and reloaded when the gallery revision moves (a trigger bumps it in
+ * every transaction that changes references, whichever process made it).
  */
 @Injectable()
 export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Matcher');
   private index = new GalleryIndex();
-  private stamp = '';
+  private stamp: string | null = null;
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private loading: Promise<void> = Promise.resolve();
@@ -24,9 +27,9 @@ export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShut
   constructor(private readonly db: Database, private readonly events: AppEvents) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.reload();
-    this.unsubscribe = this.events.on('gallery.changed', () => void this.reload());
-    this.timer = setInterval(() => void this.reloadIfChanged(), POLL_MS);
+    await this.refresh();
+    this.unsubscribe = this.events.on('gallery.changed', () => void this.refresh());
+    this.timer = setInterval(() => void this.refresh(), POLL_MS);
     this.timer.unref();
   }
 
@@ -48,23 +51,19 @@ export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShut
     return this.loading;
   }
 
-  private reloadIfChanged(): Promise<void> {
-    return this.db.repos.faceReferences.galleryStamp().then(
-      (stamp) => (stamp === this.stamp ? undefined : this.reload()),
-      (error: unknown) => this.logger.warn({ err: error }, 'gallery poll failed'),
-    );
-  }
-
-  private reload(): Promise<void> {
+  /** Reloads the index when the gallery revision differs from the one it was loaded at. One at a time. */
+  private refresh(): Promise<void> {
     this.loading = this.loading.then(async () => {
       try {
         const stamp = await this.db.repos.faceReferences.galleryStamp();
+        if (stamp === this.stamp) return;
         const refs = await this.db.repos.faceReferences.currentWithList(EMBEDDING_MODEL_ID);
         const index = new GalleryIndex();
         index.replaceAll(refs.map((r) => ({ referenceId: r.id, personId: r.personId, list: r.list, embedding: r.embedding, weight: r.weight })));
         this.index = index;
+        // A change committed between the two reads bumps the revision past this one: the next refresh reloads.
         this.stamp = stamp;
-        this.logger.log({ references: index.size }, 'gallery index loaded');
+        this.logger.log({ references: index.size, revision: stamp }, 'gallery index loaded');
       } catch (error) {
         this.logger.warn({ err: error }, 'gallery reload failed; keeping the previous index');
       }

@@ -92,13 +92,13 @@ export class FaceReferenceRepository {
     return rows.map((r) => ({ ...r, embedding: decodeEmbedding(r.embedding) }));
   }
 
-  /** Changes whenever a reference is added or removed anywhere: cheap to poll. */
+  /**
+   * The gallery's revision: bumped (by a trigger, in the writer's transaction) on every change to
+   * references or to the list a person is on. One row: cheap to poll.
+   */
   async galleryStamp(): Promise<string> {
-    const [row] = (await this.manager.query(
-      `SELECT coalesce(max(greatest(added_gallery_version, coalesce(removed_gallery_version, 0))), 0)::text || ':' || count(*)::text AS stamp
-         FROM face_reference`,
-    )) as Array<{ stamp: string }>;
-    return row!.stamp;
+    const [row] = (await this.manager.query(`SELECT revision::text AS stamp FROM gallery_state`)) as Array<{ stamp: string }>;
+    return row?.stamp ?? '0';
   }
 
   /** Current references of a model, for the matcher's in-memory index. */
