@@ -1,8 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { io, Socket } from 'socket.io-client';
-import type { AlertEvent } from '@vigil/contracts';
+import type { AlertEvent, AlertStatusEvent } from '@vigil/contracts';
 import { AlertsService } from '../../apps/server/src/alerts/alerts.service';
+import { connectSocket, until } from '../support/socket-client';
 import { startTestServer, TestServer } from '../support/test-server';
 
 let t: TestServer;
@@ -52,7 +53,7 @@ async function raise(n: number): Promise<string[]> {
 
 describe(`alerts: durable, ordered, replayed after a disconnect (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, { timeout: 180_000 }, () => {
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ VIGIL_ALERT_ESCALATE_SECONDS: '3' });
     alerts = t.server.app.get(AlertsService);
     personId = (await t.api('POST', '/api/persons', { body: { name: 'Banned Bart', list: 'watchlist' } })).body.id;
     cameraId = (await t.api('POST', '/api/cameras', { body: { name: 'Gate', url: 'rtsp://10.0.0.1/s', enabled: false } })).body.id;
@@ -128,5 +129,43 @@ describe(`alerts: durable, ordered, replayed after a disconnect (${process.env.D
     assert.equal(acks.length, 1, 'exactly one audit row for the acknowledgement');
     assert.equal(acks[0]!.actorName, 'Desk');
     assert.equal(acks[0]!.actorRole, 'security');
+  });
+
+  it('an alert nobody acknowledges is escalated by the system after the configured delay, pushed and audited', async () => {
+    const watcher = new Dashboard();
+    await watcher.connect();
+    const statuses: AlertStatusEvent[] = [];
+    watcher.socket.on('alert.status', (e: AlertStatusEvent) => statuses.push(e));
+    const [id] = await raise(1);
+    await sleep(1_000);
+    assert.equal((await t.api('GET', `/api/alerts?after=0&limit=500`)).body.find((a: AlertEvent) => a.id === id).status, 'new', 'not escalated before the delay');
+    const event = await until('escalation pushed', 15_000, () => statuses.find((e) => e.id === id));
+    assert.equal(event.status, 'escalated');
+    assert.equal(event.by, 'system');
+    assert.equal(event.reason, 'unacknowledged');
+    const audit = (await t.server.database.repos.audit.forObject('alert', id!)).filter((a) => a.action === 'alert.escalate');
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0]!.actorRole, 'system');
+    // Staff can still acknowledge an escalated alert.
+    assert.equal((await t.api('POST', `/api/alerts/${id}/ack`, { token: securityToken })).body.status, 'acknowledged');
+    watcher.socket.close();
+  });
+
+  it('a console acknowledges through the socket ack callback: acknowledged, audited with its user, never escalated', async () => {
+    const statuses: AlertStatusEvent[] = [];
+    const socket = await connectSocket(t.server.url, { token: securityToken }, (s) => {
+      s.on('alert.status', (e: AlertStatusEvent) => statuses.push(e));
+      s.on('alert', (_event: AlertEvent, ack: (reply?: { acknowledge?: boolean }) => void) => ack({ acknowledge: true }));
+    });
+    const [id] = await raise(1);
+    const event = await until('acknowledgement pushed', 10_000, () => statuses.find((e) => e.id === id));
+    assert.equal(event.status, 'acknowledged');
+    assert.equal(event.by, 'Desk');
+    await sleep(4_500); // past the escalation delay
+    const row = (await t.api('GET', `/api/alerts?after=0&limit=500`)).body.find((a: AlertEvent) => a.id === id);
+    assert.equal(row.status, 'acknowledged', 'an acknowledged alert is not escalated');
+    const audit = await t.server.database.repos.audit.forObject('alert', id!);
+    assert.deepEqual(audit.filter((a) => a.action !== 'alert.raise').map((a) => [a.action, a.actorName]), [['alert.acknowledge', 'Desk']]);
+    socket.close();
   });
 });

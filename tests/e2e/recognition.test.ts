@@ -74,6 +74,10 @@ describe('a watchlist person seen by a camera becomes one pushed alert; a strang
     assert.equal(alerts.length, 0, JSON.stringify(alerts));
     const [refs] = (await t.server.database.dataSource.query('SELECT count(*)::int AS n FROM face_reference')) as Array<{ n: number }>;
     assert.equal(refs!.n, 1, 'only the enrolled reference exists');
+    const [kept] = (await t.server.database.dataSource.query(
+      `SELECT (SELECT count(*) FROM track)::int AS tracks, (SELECT count(*) FROM sighting)::int AS sightings, (SELECT count(*) FROM media WHERE kind <> 'reference')::int AS media`,
+    )) as Array<{ tracks: number; sightings: number; media: number }>;
+    assert.deepEqual(kept, { tracks: 0, sightings: 0, media: 0 }, 'a stranger leaves no track, sighting or image');
     await t.api('DELETE', `/api/cameras/${cam.body.id}`);
   });
 
@@ -93,6 +97,18 @@ describe('a watchlist person seen by a camera becomes one pushed alert; a strang
       assert.equal(img.headers.get('content-type'), 'image/jpeg');
       assert.ok((await img.arrayBuffer()).byteLength > 1000);
     }
+    assert.ok(alert.trackId, 'the alert names its track');
+    const [evidence] = (await t.server.database.dataSource.query(
+      `SELECT t.decision, t.person_id AS "personId", t.sightings_count AS sightings, s.crop_media_id AS crop, a.sighting_id AS "sightingId", s.id AS sid
+         FROM alert a JOIN track t ON t.id = a.track_id JOIN sighting s ON s.track_id = t.id WHERE a.id = $1`,
+      [alert.id],
+    )) as Array<{ decision: string; personId: string; sightings: number; crop: string; sightingId: string; sid: string }>;
+    assert.ok(evidence, 'track and sighting rows committed with the alert');
+    assert.equal(evidence.decision, 'match');
+    assert.equal(evidence.personId, walterId);
+    assert.ok(evidence.sightings >= 3, `decided by a vote over ${evidence.sightings} sightings`);
+    assert.equal(evidence.sightingId, evidence.sid);
+    assert.equal(`/api/media/${evidence.crop}`, alert.cropUrl);
     await sleep(8_000); // the same person keeps standing there: no second alert (one per track, cooldown)
     assert.equal(alerts.filter((a) => a.personId === walterId).length, 1);
   });
@@ -108,6 +124,11 @@ describe('a watchlist person seen by a camera becomes one pushed alert; a strang
     assert.equal(event.kind, 'in');
     assert.equal(event.cameraId, cam.body.id);
     assert.equal(event.personName, 'Employee Emma');
+    const [booked] = (await t.server.database.dataSource.query(
+      `SELECT t.person_id AS "personId", t.decision FROM attendance_event e JOIN track t ON t.id = e.track_id JOIN sighting s ON s.id = e.sighting_id WHERE e.id = $1`,
+      [event.id],
+    )) as Array<{ personId: string; decision: string }>;
+    assert.deepEqual(booked, { personId: id, decision: 'match' }, 'the booking names its track and sighting');
     await sleep(6_000);
     assert.equal(attendance.filter((e) => e.personId === id).length, 1, 'debounced: one check-in while she stands there');
     assert.equal(alerts.filter((a) => a.personId === id).length, 0, 'employees never raise alerts');

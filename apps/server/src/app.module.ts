@@ -37,7 +37,7 @@ export class AppModule {
     const matcher = MatcherModule.register(core);
     const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference)];
     if (config.roles.includes('api')) {
-      imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), AlertsModule.register(alertsCore), RealtimeModule.register(core));
+      imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), AlertsModule.register(alertsCore, core), RealtimeModule.register(core, alertsCore));
       imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, attendanceCore, alertsCore }));
     }
     if (worker) {

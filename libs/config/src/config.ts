@@ -25,6 +25,10 @@ export interface VigilConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** IANA zone whose calendar day attendance is booked in (default: the machine's). */
   timeZone: string;
+  /** One alert per person and camera at most this often (someone lingering at a door). */
+  alertCooldownSeconds: number;
+  /** An alert nobody acknowledged within this many seconds is escalated; 0 = never. */
+  alertEscalateSeconds: number;
   version: string;
 }
 
@@ -39,6 +43,7 @@ export class ConfigError extends Error {
 const KNOWN = new Set([
   'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
   'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
+  'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS',
 ]);
 
 /**
@@ -82,6 +87,8 @@ export function loadConfig(
     tfBackend: parsed.VIGIL_TF_BACKEND ?? 'auto',
     logLevel: parsed.LOG_LEVEL ?? 'info',
     timeZone: parsed.VIGIL_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+    alertCooldownSeconds: parsed.VIGIL_ALERT_COOLDOWN_SECONDS ?? 60,
+    alertEscalateSeconds: parsed.VIGIL_ALERT_ESCALATE_SECONDS ?? 120,
     version: opts.version ?? readVersion(),
   };
 }

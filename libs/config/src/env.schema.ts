@@ -101,6 +101,20 @@ export class EnvSchema {
   VIGIL_TIMEZONE?: string;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_ALERT_COOLDOWN_SECONDS must be an integer between 0 and 86400' })
+  @Min(0, { message: 'VIGIL_ALERT_COOLDOWN_SECONDS must be an integer between 0 and 86400' })
+  @Max(86_400, { message: 'VIGIL_ALERT_COOLDOWN_SECONDS must be an integer between 0 and 86400' })
+  VIGIL_ALERT_COOLDOWN_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_ALERT_ESCALATE_SECONDS must be an integer between 0 (never) and 86400' })
+  @Min(0, { message: 'VIGIL_ALERT_ESCALATE_SECONDS must be an integer between 0 (never) and 86400' })
+  @Max(86_400, { message: 'VIGIL_ALERT_ESCALATE_SECONDS must be an integer between 0 (never) and 86400' })
+  VIGIL_ALERT_ESCALATE_SECONDS?: number;
+
+  @IsOptional()
   @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];

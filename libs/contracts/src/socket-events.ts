@@ -23,6 +23,26 @@ export interface AlertEvent {
   frameUrl: string | null;
 }
 
+/** An alert changed status (a person acknowledged/resolved/escalated it, or the system escalated it). */
+export interface AlertStatusEvent {
+  id: string;
+  seq: string;
+  status: AlertEvent['status'];
+  at: string;
+  /** Who changed it: a token's name, or 'system' for an automatic escalation. */
+  by: string;
+  reason?: 'unacknowledged';
+}
+
+/**
+ * What a client may answer in the `alert` ack callback. A plain `ack()` is a receipt only; staff
+ * consoles acknowledge the alert itself with `ack({ acknowledge: true })` (same effect and audit
+ * row as POST /api/alerts/:id/ack).
+ */
+export interface AlertAckReply {
+  acknowledge?: boolean;
+}
+
 export interface AttendanceEvent {
   id: string;
   personId: string;
@@ -50,8 +70,9 @@ export interface ReviewItemEvent {
 
 /** Server → client events. The gateway emits only through this map. */
 export interface ServerToClientEvents {
-  /** Acknowledge receipt through the ack callback (`socket.on('alert', (e, ack) => ack())`). */
-  alert: (event: AlertEvent, ack: () => void) => void;
+  /** Confirm receipt through the ack callback (`socket.on('alert', (e, ack) => ack())`); see AlertAckReply. */
+  alert: (event: AlertEvent, ack: (reply?: AlertAckReply) => void) => void;
+  'alert.status': (event: AlertStatusEvent) => void;
   attendance: (event: AttendanceEvent) => void;
   'camera.status': (event: CameraStatusEvent) => void;
   'review.item': (event: ReviewItemEvent) => void;

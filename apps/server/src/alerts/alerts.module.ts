@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlertEscalator } from './alert-escalator';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
 
@@ -10,10 +11,10 @@ export class AlertsCoreModule {
   }
 }
 
-/** The api role's alert routes. */
+/** The api role's alert routes and the escalation of unacknowledged alerts. */
 @Module({})
 export class AlertsModule {
-  static register(alertsCore: DynamicModule): DynamicModule {
-    return { module: AlertsModule, imports: [alertsCore], controllers: [AlertsController] };
+  static register(alertsCore: DynamicModule, core: DynamicModule): DynamicModule {
+    return { module: AlertsModule, imports: [alertsCore, core], controllers: [AlertsController], providers: [AlertEscalator] };
   }
 }

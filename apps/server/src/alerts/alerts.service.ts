@@ -3,15 +3,24 @@ import { actorOf, Principal } from '@vigil/auth';
 import { ConflictError, NotFoundError } from '@vigil/domain';
 import { AlertAction, AlertRow, Database, NewAlert } from '@vigil/persistence';
 import { AppEvents } from '../core/app-events';
+import { DecisionEvidence, recordEvidence } from '../core/decision-evidence';
 
 @Injectable()
 export class AlertsService {
   constructor(private readonly db: Database, private readonly events: AppEvents) {}
 
-  /** Commits the alert (with its audit row), then wakes the relay: durable before pushed. */
-  async raise(alert: NewAlert): Promise<AlertRow> {
+  /**
+   * Commits the alert with its evidence (track, sighting, crop and frame rows) and audit row in one
+   * transaction, then wakes the relay: durable before pushed.
+   */
+  async raise(alert: NewAlert, evidence?: DecisionEvidence): Promise<AlertRow> {
     const row = await this.db.transaction(async (repos) => {
-      const raised = await repos.alerts.raise(alert);
+      let input = alert;
+      if (evidence && alert.cameraId) {
+        const recorded = await recordEvidence(repos, { cameraId: alert.cameraId, personId: alert.personId, score: alert.score, modelVersionId: alert.modelVersionId }, evidence);
+        input = { ...alert, ...recorded };
+      }
+      const raised = await repos.alerts.raise(input);
       await repos.audit.append(actorOf(null), { action: 'alert.raise', objectType: 'alert', objectId: raised.id, details: { seq: raised.seq, list: raised.list } });
       return raised;
     });
@@ -24,7 +33,7 @@ export class AlertsService {
   }
 
   async act(by: Principal, id: string, action: AlertAction): Promise<AlertRow> {
-    return this.db.transaction(async (repos) => {
+    const row = await this.db.transaction(async (repos) => {
       const result = await repos.alerts.apply(id, action, by.tokenId);
       if (result === null) throw new NotFoundError(`No alert with id ${id}.`);
       if (result === 'conflict') {
@@ -34,5 +43,11 @@ export class AlertsService {
       await repos.audit.append(actorOf(by), { action: `alert.${action}`, objectType: 'alert', objectId: id });
       return result;
     });
+    this.events.emit('alert.status-changed', id);
+    return row;
+  }
+
+  findById(id: string): Promise<AlertRow | null> {
+    return this.db.repos.alerts.findById(id);
   }
 }

@@ -3,6 +3,7 @@ import type { VigilConfig } from '@vigil/config';
 import { AttendanceDecision, decideAttendance, localDate } from '@vigil/domain';
 import { AttendanceRow, Database } from '@vigil/persistence';
 import { AppEvents } from '../core/app-events';
+import { DecisionEvidence, recordEvidence } from '../core/decision-evidence';
 import { VIGIL_CONFIG } from '../core/core.module';
 
 export interface AttendanceSighting {
@@ -12,6 +13,8 @@ export interface AttendanceSighting {
   source: 'camera' | 'kiosk';
   cameraId?: string | null;
   kioskTokenId?: string | null;
+  /** Camera decisions: the track and sighting behind it, stored with the booking (not for ignored ones). */
+  evidence?: DecisionEvidence;
 }
 
 /** Books attendance from a decided sighting (a camera track or a kiosk check) by the day's rules. */
@@ -25,7 +28,9 @@ export class AttendanceService {
       await repos.attendance.lockPerson(sighting.personId);
       const decision = decideAttendance(await repos.attendance.ofDay(sighting.personId, day), sighting.at, { timeZone: this.config.timeZone });
       if (decision.kind === 'ignore') return { decision, event: null };
-      const event = await repos.attendance.insert({ ...sighting, kind: decision.kind, localDate: day });
+      const { evidence, ...booking } = sighting;
+      const recorded = evidence && booking.cameraId ? await recordEvidence(repos, { cameraId: booking.cameraId, personId: booking.personId, score: booking.score }, evidence) : null;
+      const event = await repos.attendance.insert({ ...booking, kind: decision.kind, localDate: day, trackId: recorded?.trackId, sightingId: recorded?.sightingId });
       return { decision, event };
     });
     if (result.event) this.events.emit('attendance.recorded');

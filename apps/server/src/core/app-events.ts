@@ -11,6 +11,8 @@ export interface AppEventMap {
   'gallery.changed': [];
   /** An alert committed: the alert relay reads the outbox now. */
   'alert.recorded': [];
+  /** An alert's status changed (acknowledged, escalated, resolved): pushed as `alert.status`. */
+  'alert.status-changed': [alertId: string];
   /** An attendance event committed: its relay reads the outbox now. */
   'attendance.recorded': [];
   /** A token was revoked: live sockets using it are cut. */

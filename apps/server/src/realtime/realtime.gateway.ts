@@ -4,8 +4,9 @@ import type { Server, Socket } from 'socket.io';
 import { TokenIssuer } from '@vigil/auth';
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
-import { AlertEvent, AttendanceEvent, CameraStatusEvent, ClientToServerEvents, roomForRole, ServerToClientEvents } from '@vigil/contracts';
+import { AlertAckReply, AlertEvent, AlertStatusEvent, AttendanceEvent, CameraStatusEvent, ClientToServerEvents, roomForRole, ServerToClientEvents } from '@vigil/contracts';
 import { toAlertEvent } from '../alerts/alert.view';
+import { AlertsService } from '../alerts/alerts.service';
 import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { SocketData, socketAuthMiddleware } from './socket-auth.middleware';
@@ -44,11 +45,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     private readonly tokens: TokenIssuer,
     private readonly db: Database,
     private readonly events: AppEvents,
+    private readonly alerts: AlertsService,
   ) {}
 
   afterInit(server: VigilServer): void {
     server.use(socketAuthMiddleware(this.tokens));
-    this.unsubscribe = this.events.on('token.revoked', (tokenId) => this.disconnectToken(tokenId));
+    const offRevoked = this.events.on('token.revoked', (tokenId) => this.disconnectToken(tokenId));
+    const offStatus = this.events.on('alert.status-changed', (id) => void this.pushAlertStatus(id));
+    this.unsubscribe = () => {
+      offRevoked();
+      offStatus();
+    };
     this.recheck = setInterval(() => void this.dropRevoked(), RECHECK_MS);
     this.recheck.unref();
   }
@@ -81,7 +88,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     for (let round = 0; round < 2; round++) {
       for (;;) {
         const rows = await this.db.repos.alerts.after(cursor, REPLAY_BATCH);
-        for (const row of rows) socket.timeout(ACK_TIMEOUT_MS).emit('alert', toAlertEvent(row), () => undefined);
+        for (const row of rows) this.sendAlert(socket, toAlertEvent(row));
         if (rows.length > 0) cursor = rows[rows.length - 1]!.seq;
         if (rows.length < REPLAY_BATCH || !socket.connected) break;
       }
@@ -89,9 +96,48 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     }
   }
 
-  /** Pushes a committed alert to every caught-up security/admin socket; receipts are acked. */
+  /** Pushes a committed alert to every caught-up security/admin socket. */
   emitAlert(event: AlertEvent): void {
-    this.server.to(ALERTS_ROOM).timeout(ACK_TIMEOUT_MS).emit('alert', event, () => undefined);
+    const room = this.server.sockets.adapter.rooms.get(ALERTS_ROOM);
+    for (const id of room ?? []) {
+      const socket = this.server.sockets.sockets.get(id);
+      if (socket) this.sendAlert(socket, event);
+    }
+  }
+
+  /**
+   * One socket, one alert. Sent per socket (not to the room) so that an `{ acknowledge: true }`
+   * reply is attributed to the person behind that socket.
+   */
+  private sendAlert(socket: VigilSocket, event: AlertEvent): void {
+    socket.timeout(ACK_TIMEOUT_MS).emit('alert', event, (error: Error | null, reply?: AlertAckReply) => {
+      if (error || reply?.acknowledge !== true) return;
+      this.alerts.act(socket.data.principal, event.id, 'acknowledge').catch((e: unknown) =>
+        // Already acknowledged/resolved (409) is normal when several consoles answer.
+        this.logger.debug({ err: e, alertId: event.id }, 'socket acknowledgement not applied'),
+      );
+    });
+  }
+
+  private async pushAlertStatus(id: string): Promise<void> {
+    try {
+      const row = await this.alerts.findById(id);
+      if (!row) return;
+      const audit = await this.db.repos.audit.forObject('alert', id);
+      const last = audit.filter((a) => a.action.startsWith('alert.') && a.action !== 'alert.raise').at(-1);
+      const at = row.status === 'acknowledged' ? row.acknowledgedAt : row.status === 'resolved' ? row.resolvedAt : row.escalatedAt;
+      const event: AlertStatusEvent = {
+        id: row.id,
+        seq: row.seq,
+        status: row.status,
+        at: new Date(at ?? Date.now()).toISOString(),
+        by: last?.actorName ?? 'system',
+        ...(last?.actorRole === 'system' && row.status === 'escalated' ? { reason: 'unacknowledged' as const } : {}),
+      };
+      this.server.to(ALERTS_ROOM).emit('alert.status', event);
+    } catch (error) {
+      this.logger.warn({ err: error, alertId: id }, 'alert status not pushed');
+    }
   }
 
   /** Attendance goes to admins and security (kiosks get their own answer over HTTP). */

@@ -6,7 +6,7 @@ import { RealtimeGateway } from './realtime.gateway';
 
 @Module({})
 export class RealtimeModule {
-  static register(core: DynamicModule): DynamicModule {
-    return { module: RealtimeModule, imports: [core], providers: [RealtimeGateway, CameraStatusRelay, AlertRelay, AttendanceRelay], exports: [RealtimeGateway] };
+  static register(core: DynamicModule, alertsCore: DynamicModule): DynamicModule {
+    return { module: RealtimeModule, imports: [core, alertsCore], providers: [RealtimeGateway, CameraStatusRelay, AlertRelay, AttendanceRelay], exports: [RealtimeGateway] };
   }
 }

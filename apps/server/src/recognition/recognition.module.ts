@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AlertMedia } from './alert-media';
+import { EvidenceImages } from './evidence-images';
 import { RecognitionService } from './recognition.service';
 
 @Module({})
@@ -8,7 +8,7 @@ export class RecognitionModule {
     return {
       module: RecognitionModule,
       imports: [deps.core, deps.inference, deps.ingest, deps.alertsCore, deps.attendanceCore, deps.matcher],
-      providers: [AlertMedia, RecognitionService],
+      providers: [EvidenceImages, RecognitionService],
     };
   }
 }

@@ -1,32 +1,39 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { VigilConfig } from '@vigil/config';
 import { assessFaceQuality, Cooldown, DEFAULT_MATCH_POLICY, IouTracker, resolveQualityThresholds, TrackVote } from '@vigil/domain';
 import type { DetectedFace } from '@vigil/vision';
 import type { CameraFrame } from '@vigil/video';
 import { AlertsService } from '../alerts/alerts.service';
 import { AttendanceService } from '../attendance/attendance.service';
+import { VIGIL_CONFIG } from '../core/core.module';
+import { DecisionEvidence } from '../core/decision-evidence';
 import { CameraIngestService } from '../ingest/camera-ingest.service';
 import { InferenceService } from '../inference/inference.service';
 import { GalleryMatcher } from './gallery-matcher.service';
-import { AlertMedia } from './alert-media';
-
-/** One alert per person and camera at most this often (a person lingering at a door). */
-const ALERT_COOLDOWN_MS = 60_000;
+import { EvidenceImages } from './evidence-images';
 /**
  * Analysed frames of a still scene can be seconds apart (motion gate interval + inference), so a
  * track must outlive such a gap or a person standing still would start a new track each time.
  */
 const TRACK_MAX_AGE_MS = 5_000;
 
+interface TrackState {
+  vote: TrackVote;
+  startedAt: number;
+  /** Best (closest) match seen per person on this track: the score a decision reports. */
+  best: Map<string, { score: number; distance: number }>;
+}
+
 interface CameraState {
   tracker: IouTracker;
-  votes: Map<string, TrackVote>;
+  tracks: Map<string, TrackState>;
   busy: boolean;
 }
 
 /**
  * The frame's path after the motion gate: detect → track (IoU) → quality gate → match → vote per
  * track → decision. A watchlist decision raises an alert, an employee decision books attendance
- * (each committed, then pushed by its relay).
+ * (each committed with its track, sighting and images, then pushed by its relay).
  * Faces that match nobody leave nothing behind: their embeddings live only in this call.
  * One inference per camera is in flight; frames arriving meanwhile are dropped (counted by ingest).
  */
@@ -34,17 +41,20 @@ interface CameraState {
 export class RecognitionService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Recognition');
   private readonly cameras = new Map<string, CameraState>();
-  private readonly cooldown = new Cooldown(ALERT_COOLDOWN_MS);
+  private readonly cooldown: Cooldown;
   private readonly quality = resolveQualityThresholds('recognition');
 
   constructor(
+    @Inject(VIGIL_CONFIG) config: VigilConfig,
     private readonly ingest: CameraIngestService,
     private readonly inference: InferenceService,
     private readonly matcher: GalleryMatcher,
     private readonly alerts: AlertsService,
-    private readonly media: AlertMedia,
+    private readonly images: EvidenceImages,
     private readonly attendance: AttendanceService,
-  ) {}
+  ) {
+    this.cooldown = new Cooldown(config.alertCooldownSeconds * 1000);
+  }
 
   onApplicationBootstrap(): void {
     this.ingest.setFrameConsumer((frame) => this.onFrame(frame));
@@ -53,7 +63,7 @@ export class RecognitionService implements OnApplicationBootstrap {
   private onFrame(frame: CameraFrame): void {
     let state = this.cameras.get(frame.cameraId);
     if (!state) {
-      state = { tracker: new IouTracker({ maxAgeMs: TRACK_MAX_AGE_MS }), votes: new Map(), busy: false };
+      state = { tracker: new IouTracker({ maxAgeMs: TRACK_MAX_AGE_MS }), tracks: new Map(), busy: false };
       this.cameras.set(frame.cameraId, state);
     }
     if (state.busy || this.matcher.size === 0) return;
@@ -64,12 +74,13 @@ export class RecognitionService implements OnApplicationBootstrap {
       return; // models still loading
     }
     state.busy = true;
-    // A copy: the frame may be a view into ffmpeg's stdout chunk, and the pool moves what it is given.
+    // One copy, moved to the worker: the frame may be a view into ffmpeg's stdout chunk, and moving
+    // it would detach the whole chunk. frame.data itself is never rewritten by ingest, so it stays
+    // here (no second copy) for the evidence images of a decision.
     const data = Buffer.from(frame.data);
-    const keep = Buffer.from(data);
     pool
       .detect({ width: frame.width, height: frame.height, data }, { detector: 'ssd', descriptors: true })
-      .then((faces) => this.onFaces(frame, keep, state, faces))
+      .then((faces) => this.onFaces(frame, frame.data, state, faces))
       .catch((error: unknown) => this.logger.debug({ err: error, cameraId: frame.cameraId }, 'frame not analysed'))
       .finally(() => {
         state.busy = false;
@@ -78,33 +89,47 @@ export class RecognitionService implements OnApplicationBootstrap {
 
   private async onFaces(frame: CameraFrame, rgb: Buffer, state: CameraState, faces: DetectedFace[]): Promise<void> {
     const update = state.tracker.update(faces, frame.at);
-    for (const ended of update.ended) state.votes.delete(ended);
+    for (const ended of update.ended) state.tracks.delete(ended);
     for (const { trackId, detectionIndex } of update.assignments) {
       const face = faces[detectionIndex]!;
-      let vote = state.votes.get(trackId);
-      if (!vote) state.votes.set(trackId, (vote = new TrackVote()));
-      if (vote.isDecided || !face.descriptor) continue;
-      if (!assessFaceQuality(face.quality, this.quality).ok) continue;
+      let track = state.tracks.get(trackId);
+      if (!track) state.tracks.set(trackId, (track = { vote: new TrackVote(), startedAt: frame.at, best: new Map() }));
+      if (track.vote.isDecided || !face.descriptor) continue;
+      const assessed = assessFaceQuality(face.quality, this.quality);
+      if (!assessed.ok) continue;
       const decision = this.matcher.match(face.descriptor);
       const sighting =
         decision.kind === 'match'
           ? { personId: decision.personId, list: decision.list, distance: decision.distance, quality: 1, threshold: DEFAULT_MATCH_POLICY.thresholds[decision.list] }
           : { personId: null, distance: decision.bestDistance ?? 1, quality: 1 };
-      vote.add(sighting);
-      const outcome = vote.decide();
+      track.vote.add(sighting);
+      if (decision.kind === 'match') {
+        const best = track.best.get(decision.personId);
+        if (!best || decision.distance < best.distance) track.best.set(decision.personId, { score: decision.score, distance: decision.distance });
+      }
+      const outcome = track.vote.decide();
       if (outcome.kind !== 'match') continue;
+      // The deciding frame may itself be an unknown sighting; the vote's person then reports its best match.
+      const { score, distance } = track.best.get(outcome.personId) ?? { score: 0, distance: null };
+      const evidence: DecisionEvidence = {
+        track: { startedAt: new Date(track.startedAt), sightings: outcome.sightings },
+        decidedAt: new Date(frame.at),
+        box: face.box,
+        quality: { ...face.quality },
+        distance,
+      };
       if (outcome.list === 'employee') {
         // Once per track: the attendance rules (debounce, minimum gap) decide in / out / ignore.
-        const score = decision.kind === 'match' ? decision.score : 0;
-        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, source: 'camera', cameraId: frame.cameraId });
+        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, source: 'camera', cameraId: frame.cameraId, evidence });
         continue;
       }
       if (!this.cooldown.shouldEmit(`${outcome.personId}:${frame.cameraId}`, frame.at)) continue;
-      const score = decision.kind === 'match' ? decision.score : 0;
-      const distance = decision.kind === 'match' ? decision.distance : null;
-      const { cropMediaId, frameMediaId } = await this.media.store(frame.cameraId, rgb, frame.width, frame.height, face.box);
-      const alert = await this.alerts.raise({ cameraId: frame.cameraId, personId: outcome.personId, list: 'watchlist', score, distance, cropMediaId, frameMediaId, raisedAt: new Date(frame.at) });
-      this.logger.log({ alertId: alert.id, seq: alert.seq, cameraId: frame.cameraId, personId: outcome.personId, trackId }, 'watchlist alert raised');
+      const { crop, frame: thumbnail } = await this.images.write(frame.cameraId, rgb, frame.width, frame.height, face.box);
+      const alert = await this.alerts.raise(
+        { cameraId: frame.cameraId, personId: outcome.personId, list: 'watchlist', score, distance, raisedAt: new Date(frame.at) },
+        { ...evidence, crop, frame: thumbnail },
+      );
+      this.logger.log({ alertId: alert.id, seq: alert.seq, cameraId: frame.cameraId, personId: outcome.personId, trackId: alert.trackId }, 'watchlist alert raised');
     }
   }
 }

@@ -88,6 +88,18 @@ export class AlertRepository {
     return row!.seq;
   }
 
+  /**
+   * Escalates every alert still `new` that was raised before `raisedBefore` (nobody acknowledged it
+   * in time). One statement, so concurrent escalators never escalate an alert twice.
+   */
+  async escalateOverdue(raisedBefore: Date, at = new Date()): Promise<string[]> {
+    const rows = (await this.manager.query(
+      `UPDATE alert SET status = 'escalated', escalated_at = $2 WHERE status = 'new' AND raised_at < $1 RETURNING id`,
+      [raisedBefore, at],
+    )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
+    return (Array.isArray(rows[0]) ? (rows[0] as Array<{ id: string }>) : (rows as Array<{ id: string }>)).map((r) => r.id);
+  }
+
   /** Applies a staff action; null when the alert does not exist, 'conflict' when not allowed now. */
   async apply(id: string, action: AlertAction, byTokenId: string | null, at = new Date()): Promise<AlertRow | null | 'conflict'> {
     const t = TRANSITIONS[action];

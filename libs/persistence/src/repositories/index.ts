@@ -7,6 +7,7 @@ import { FaceReferenceRepository } from './face-reference.repository';
 import { MediaRepository } from './media.repository';
 import { PersonRepository } from './person.repository';
 import { TokenRepository } from './token.repository';
+import { TrackRepository } from './track.repository';
 
 /**
  * Repositories bound to one EntityManager: the global one, or a transaction's. Handing the
@@ -40,6 +41,9 @@ export class Repositories {
   get media() {
     return new MediaRepository(this.manager);
   }
+  get tracks() {
+    return new TrackRepository(this.manager);
+  }
 
   /** Serialises transactions that take the same key, across processes (advisory xact lock). */
   async lock(key: string): Promise<void> {
@@ -49,7 +53,8 @@ export class Repositories {
 
 export type { AlertAction, AlertRow, AlertStatus, NewAlert } from './alert.repository';
 export type { AttendanceRow, NewAttendance } from './attendance.repository';
-export { AlertRepository, AttendanceRepository, AuditRepository, CameraRepository, FaceReferenceRepository, MediaRepository, PersonRepository, TokenRepository };
+export { AlertRepository, AttendanceRepository, AuditRepository, CameraRepository, FaceReferenceRepository, MediaRepository, PersonRepository, TokenRepository, TrackRepository };
+export type { DecidedTrack } from './track.repository';
 export type { MediaKind, NewMedia } from './media.repository';
 export type { Actor, AuditEntry } from './audit.repository';
 export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './camera.repository';
