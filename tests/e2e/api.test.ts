@@ -157,7 +157,7 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     assert.equal((await t.api('DELETE', `/api/persons/${id}`)).status, 404);
 
     const audit = await t.server.database.repos.audit.forObject('person', id);
-    assert.deepEqual(audit.map((a) => a.action), ['person.create', 'person.update', 'person.delete']);
+    assert.deepEqual(audit.map((a) => a.action), ['person.create', 'person.update', 'person.erase']);
     assert.ok(audit.every((a) => a.actorRole === 'admin'));
   });
 

@@ -3,8 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@vigil/auth';
 import type { Page, PersonView } from '@vigil/contracts';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
-import { CreatePersonDto, ListPersonsQuery, UpdatePersonDto } from './persons.dto';
-import { PersonsService } from './persons.service';
+import { CreatePersonDto, ErasePersonDto, ListPersonsQuery, UpdatePersonDto } from './persons.dto';
+import { ErasureReport, PersonsService } from './persons.service';
 import { toPersonView } from './person.view';
 
 @ApiTags('persons')
@@ -45,8 +45,16 @@ export class PersonsController {
   @Delete(':id')
   @Roles('admin')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a person and their references' })
+  @ApiOperation({ summary: 'Delete a person: the same complete erasure as POST /api/persons/:id/erase' })
   async delete(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.persons.delete(by, id);
+    await this.persons.erase(by, id, 'deleted by an administrator');
+  }
+
+  @Post(':id/erase')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Erase everything about a person (references, crops, alerts, attendance); a tombstone without personal data remains' })
+  async erase(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: ErasePersonDto): Promise<ErasureReport> {
+    return this.persons.erase(by, id, body.reason ?? 'erasure request');
   }
 }

@@ -90,3 +90,12 @@ export class ListPersonsQuery extends PaginationQuery {
   @MaxLength(200)
   q?: string;
 }
+
+export class ErasePersonDto {
+  @ApiPropertyOptional({ description: 'Why (e.g. "GDPR Art. 17 request #123"); kept on the tombstone, so no personal data.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  reason?: string;
+}

@@ -1,12 +1,29 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { actorOf, Principal } from '@vigil/auth';
+import type { VigilConfig } from '@vigil/config';
 import { consentApplies, InvalidInputError, NotFoundError, PersonList } from '@vigil/domain';
 import { Database, PersonRow } from '@vigil/persistence';
+import { VIGIL_CONFIG } from '../core/core.module';
+import { MediaStore } from '../gallery/media-store';
 import { ConsentDto, CreatePersonDto, ListPersonsQuery, UpdatePersonDto } from './persons.dto';
+
+export interface ErasureReport {
+  personId: string;
+  list: PersonList;
+  erasedAt: string;
+  filesRemoved: number;
+}
 
 @Injectable()
 export class PersonsService {
-  constructor(private readonly db: Database) {}
+  private readonly logger = new Logger('Persons');
+  private readonly files: MediaStore;
+
+  constructor(private readonly db: Database, @Inject(VIGIL_CONFIG) config: VigilConfig) {
+    this.files = new MediaStore(config.dataDir);
+  }
 
   async create(by: Principal, dto: CreatePersonDto): Promise<PersonRow> {
     const consent = dto.consent ? this.consentRecord(dto.list, dto.consent) : null;
@@ -47,24 +64,58 @@ export class PersonsService {
         );
       }
       const updated = await repos.persons.update(id, { name: dto.name, list: dto.list, notes: dto.notes, consent }, current);
+      // Consent withdrawn: the templates it allowed go with it (GDPR Art. 7(3), BIPA).
+      const withdrawn = current.consentGivenAt !== null && consent === null && consentApplies(current.list);
+      const removedPhotos = withdrawn ? await repos.persons.eraseTemplates(id) : [];
       await repos.audit.append(actorOf(by), {
         action: 'person.update',
         objectType: 'person',
         objectId: id,
-        details: { fields: Object.keys(dto).filter((k) => (dto as Record<string, unknown>)[k] !== undefined), list: updated.list },
+        details: {
+          fields: Object.keys(dto).filter((k) => (dto as Record<string, unknown>)[k] !== undefined),
+          list: updated.list,
+          ...(withdrawn ? { consentWithdrawn: true, templatesErased: true } : {}),
+        },
       });
-      return updated;
+      return { updated, removedPhotos };
+    }).then(async ({ updated, removedPhotos }) => {
+      await this.removeFiles(removedPhotos);
+      return this.get(updated.id);
     });
   }
 
-  async delete(by: Principal, id: string): Promise<void> {
-    await this.db.transaction(async (repos) => {
-      const current = await repos.persons.findById(id);
-      if (!current) throw new NotFoundError(`No person with id ${id}.`);
-      await repos.persons.delete(id);
-      await repos.audit.append(actorOf(by), { action: 'person.delete', objectType: 'person', objectId: id, details: { list: current.list } });
+  /**
+   * Erases everything about a person (rows, references, crops, frames, attendance) and leaves a
+   * tombstone with no personal data. Files go after the commit: a crash in between leaves files no
+   * row points at (never rows pointing at missing files), and their folder is removed on a re-run.
+   */
+  async erase(by: Principal, id: string, reason: string): Promise<ErasureReport> {
+    const result = await this.db.transaction(async (repos) => {
+      const erased = await repos.persons.erase(id, { tokenId: by.tokenId, reason });
+      if (!erased) throw new NotFoundError(`No person with id ${id}.`);
+      await repos.audit.append(actorOf(by), { action: 'person.erase', objectType: 'person', objectId: id, details: { list: erased.list, reason, files: erased.mediaPaths.length } });
+      return erased;
     });
+    const removed = await this.removeFiles(result.mediaPaths);
+    const folder = this.files.resolve(path.posix.join('persons', id));
+    if (folder) await rm(folder, { recursive: true, force: true });
+    this.logger.log({ personId: id, files: removed }, 'person erased');
+    return { personId: id, list: result.list, erasedAt: new Date().toISOString(), filesRemoved: removed };
   }
+
+  private async removeFiles(paths: string[]): Promise<number> {
+    let removed = 0;
+    for (const relative of paths) {
+      try {
+        await this.files.remove(relative);
+        removed++;
+      } catch (error) {
+        this.logger.warn({ err: error }, 'media file not removed; it is no longer referenced');
+      }
+    }
+    return removed;
+  }
+
 
   private consentRecord(list: PersonList, dto: ConsentDto) {
     if (!consentApplies(list)) {

@@ -84,6 +84,40 @@ export class PersonRepository {
     return updated;
   }
 
+  /**
+   * Erases a person inside the caller's transaction: every row about them goes (alerts, tracks,
+   * sightings and their review items; references, media rows and attendance by cascade; labels and
+   * review candidates naming them are cleared by their ON DELETE SET NULL), and a tombstone that
+   * holds no personal data records that it happened. Returns the media paths whose files the caller
+   * removes after commit, or null when there is no such person.
+   */
+  async erase(id: string, by: { tokenId: string | null; reason: string }): Promise<{ list: PersonList; mediaPaths: string[] } | null> {
+    const [person] = (await this.manager.query(`SELECT list FROM person WHERE id = $1 FOR UPDATE`, [id])) as Array<{ list: PersonList }>;
+    if (!person) return null;
+    const media = (await this.manager.query(`SELECT path FROM media WHERE person_id = $1`, [id])) as Array<{ path: string }>;
+    await this.manager.query(`DELETE FROM alert WHERE person_id = $1`, [id]);
+    await this.manager.query(`DELETE FROM sighting WHERE person_id = $1`, [id]);
+    await this.manager.query(`DELETE FROM track WHERE person_id = $1`, [id]);
+    await this.manager.query(
+      `INSERT INTO person_tombstone (person_id, list, erased_by, reason) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (person_id) DO NOTHING`,
+      [id, person.list, by.tokenId, by.reason],
+    );
+    await this.manager.query(`DELETE FROM person WHERE id = $1`, [id]);
+    return { list: person.list, mediaPaths: media.map((m) => m.path) };
+  }
+
+  /** Removes a person's templates (references and their photos' media rows); returns the photo paths. */
+  async eraseTemplates(id: string): Promise<string[]> {
+    const media = (await this.manager.query(
+      `DELETE FROM media WHERE person_id = $1 AND kind IN ('reference', 'upload') RETURNING path`,
+      [id],
+    )) as [Array<{ path: string }>, number] | Array<{ path: string }>;
+    await this.manager.query(`DELETE FROM face_reference WHERE person_id = $1`, [id]);
+    const rows = Array.isArray(media[0]) ? (media[0] as Array<{ path: string }>) : (media as Array<{ path: string }>);
+    return rows.map((m) => m.path);
+  }
+
   async delete(id: string): Promise<boolean> {
     const result = await this.manager.getRepository(PersonEntity).delete({ id });
     return (result.affected ?? 0) > 0;
