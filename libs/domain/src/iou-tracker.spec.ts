@@ -50,6 +50,37 @@ describe('IouTracker', () => {
     assert.deepEqual(tr.update([det(5, 0)], 100).assignments, [{ trackId: 't2', detectionIndex: 0, isNew: true }]);
   });
 
+  describe('centre-shift fallback (frames analysed seconds apart)', () => {
+    // [name, maxCenterShift, second detection, expected isNew]
+    const cases: Array<[string, number, ReturnType<typeof det>, boolean]> = [
+      ['off by default: a face that walked one box width is a new track', 0, det(10, 0), true],
+      ['on: one box width away continues the track', 1.5, det(10, 0), false],
+      ['on: 1.5 widths is the limit (inclusive)', 1.5, det(15, 0), false],
+      ['on: further than the limit opens a new track', 1.5, det(16, 0), true],
+      ['on: a box more than twice as large is someone else', 1.5, det(0, 0, 21, 21), true],
+      ['on: exactly twice as large (the limit) and near continues', 1.5, det(0, 0, 20, 20), false],
+    ];
+    for (const [name, maxCenterShift, second, isNew] of cases) {
+      it(name, () => {
+        const tr = new IouTracker({ maxCenterShift });
+        tr.update([det(0, 0)], 0);
+        assert.equal(tr.update([second], 1000).assignments[0]!.isNew, isNew);
+      });
+    }
+    it('IoU pairs are made first; the fallback only takes what is left, nearest first', () => {
+      const tr = new IouTracker({ maxCenterShift: 3 });
+      tr.update([det(0, 0), det(100, 0)], 0);
+      // d0 overlaps t1; d1 is 2 widths from t2 and d2 is 1 width from t2: t2 takes the nearer d2.
+      const { assignments } = tr.update([det(2, 0), det(80, 0), det(110, 0)], 1000);
+      assert.deepEqual(assignments, [
+        { trackId: 't1', detectionIndex: 0, isNew: false },
+        { trackId: 't3', detectionIndex: 1, isNew: true },
+        { trackId: 't2', detectionIndex: 2, isNew: false },
+      ]);
+    });
+    it('rejects a negative maxCenterShift', () => assert.throws(() => new IouTracker({ maxCenterShift: -1 }), InvalidInputError));
+  });
+
   it('greedy: the best overlap wins, the loser opens a new track', () => {
     const tr = new IouTracker();
     tr.update([det(0, 0)], 0);

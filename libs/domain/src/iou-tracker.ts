@@ -25,6 +25,13 @@ export interface IouTrackerOptions {
   maxAgeMs?: number;
   /** Track id generator; default `t1, t2, …` per tracker, so ids are unique per camera only. */
   nextId?: () => string;
+  /**
+   * Second chance for pairs left after IoU matching: a detection of similar size (0.5–2x) whose
+   * centre moved at most this many box widths continues the track (default 0 = off). When frames
+   * are analysed seconds apart (CPU inference, many cameras) a walking face's boxes no longer
+   * overlap, and without this each analysis would open a new track and no vote would ever gather.
+   */
+  maxCenterShift?: number;
 }
 
 export interface TrackAssignment {
@@ -45,7 +52,17 @@ export interface ActiveTrack {
   lastSeenAt: number;
 }
 
-export const IOU_TRACKER_DEFAULTS = { minIou: 0.3, maxAgeMs: 2000 } as const;
+export const IOU_TRACKER_DEFAULTS = { minIou: 0.3, maxAgeMs: 2000, maxCenterShift: 0 } as const;
+
+/** Centre distance in units of the larger box width; Infinity when the sizes differ by more than 2x. */
+export function centerShift(a: Box, b: Box): number {
+  const wa = Math.max(a.width, a.height);
+  const wb = Math.max(b.width, b.height);
+  if (wa <= 0 || wb <= 0 || wa > 2 * wb || wb > 2 * wa) return Infinity;
+  const dx = a.x + a.width / 2 - (b.x + b.width / 2);
+  const dy = a.y + a.height / 2 - (b.y + b.height / 2);
+  return Math.hypot(dx, dy) / Math.max(wa, wb);
+}
 
 /**
  * Frame-to-frame face tracker for one camera. Faces move little between analysed frames, so plain
@@ -60,12 +77,17 @@ export class IouTracker {
   private readonly minIou: number;
   private readonly maxAgeMs: number;
   private readonly nextId: () => string;
+  private readonly maxCenterShift: number;
   private readonly tracks: ActiveTrack[] = [];
   private lastAt = -Infinity;
 
   constructor(options: IouTrackerOptions = {}) {
     this.minIou = options.minIou ?? IOU_TRACKER_DEFAULTS.minIou;
     this.maxAgeMs = options.maxAgeMs ?? IOU_TRACKER_DEFAULTS.maxAgeMs;
+    this.maxCenterShift = options.maxCenterShift ?? IOU_TRACKER_DEFAULTS.maxCenterShift;
+    if (!Number.isFinite(this.maxCenterShift) || this.maxCenterShift < 0) {
+      throw new InvalidInputError(`maxCenterShift must be a non-negative number, got ${String(this.maxCenterShift)}`);
+    }
     if (!Number.isFinite(this.minIou) || this.minIou <= 0 || this.minIou > 1) {
       throw new InvalidInputError(`minIou must be in (0, 1], got ${String(this.minIou)}`);
     }
@@ -105,14 +127,31 @@ export class IouTracker {
     const assignments: TrackAssignment[] = [];
     const trackTaken = new Set<number>();
     const detTaken = new Set<number>();
-    for (const p of pairs) {
-      if (trackTaken.has(p.t) || detTaken.has(p.d)) continue;
-      trackTaken.add(p.t);
-      detTaken.add(p.d);
-      const track = this.tracks[p.t];
-      track.box = { ...detections[p.d].box };
+    const assign = (t: number, d: number): void => {
+      trackTaken.add(t);
+      detTaken.add(d);
+      const track = this.tracks[t];
+      track.box = { ...detections[d].box };
       track.lastSeenAt = at;
-      assignments.push({ trackId: track.trackId, detectionIndex: p.d, isNew: false });
+      assignments.push({ trackId: track.trackId, detectionIndex: d, isNew: false });
+    };
+    for (const p of pairs) {
+      if (!trackTaken.has(p.t) && !detTaken.has(p.d)) assign(p.t, p.d);
+    }
+    if (this.maxCenterShift > 0) {
+      const near: Array<{ t: number; d: number; shift: number }> = [];
+      this.tracks.forEach((track, t) => {
+        if (trackTaken.has(t)) return;
+        detections.forEach((det, d) => {
+          if (detTaken.has(d)) return;
+          const shift = centerShift(track.box, det.box);
+          if (shift <= this.maxCenterShift) near.push({ t, d, shift });
+        });
+      });
+      near.sort((a, b) => a.shift - b.shift || a.t - b.t || a.d - b.d);
+      for (const p of near) {
+        if (!trackTaken.has(p.t) && !detTaken.has(p.d)) assign(p.t, p.d);
+      }
     }
     detections.forEach((det, d) => {
       if (detTaken.has(d)) return;

@@ -16,6 +16,8 @@ import { EvidenceImages } from './evidence-images';
  * track must outlive such a gap or a person standing still would start a new track each time.
  */
 const TRACK_MAX_AGE_MS = 5_000;
+/** Between analyses seconds apart a walking face moves more than its width: see IouTracker. */
+const TRACK_MAX_CENTER_SHIFT = 1.5;
 
 interface TrackState {
   vote: TrackVote;
@@ -63,7 +65,7 @@ export class RecognitionService implements OnApplicationBootstrap {
   private onFrame(frame: CameraFrame): void {
     let state = this.cameras.get(frame.cameraId);
     if (!state) {
-      state = { tracker: new IouTracker({ maxAgeMs: TRACK_MAX_AGE_MS }), tracks: new Map(), busy: false };
+      state = { tracker: new IouTracker({ maxAgeMs: TRACK_MAX_AGE_MS, maxCenterShift: TRACK_MAX_CENTER_SHIFT }), tracks: new Map(), busy: false };
       this.cameras.set(frame.cameraId, state);
     }
     if (state.busy || this.matcher.size === 0) return;
