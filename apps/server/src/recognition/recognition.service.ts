@@ -96,7 +96,9 @@ export class RecognitionService implements OnApplicationBootstrap {
       if (outcome.list === 'employee') {
         // Once per track: the attendance rules (debounce, minimum gap) decide in / out / ignore.
         const score = decision.kind === 'match' ? decision.score : 0;
-        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, source: 'camera', cameraId: frame.cameraId });
+        const distance = decision.kind === 'match' ? decision.distance : null;
+        const storeCrop = () => this.media.storeCrop(frame.cameraId, rgb, frame.width, frame.height, face.box);
+        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, distance, source: 'camera', cameraId: frame.cameraId, storeCrop });
         continue;
       }
       if (!this.cooldown.shouldEmit(`${outcome.personId}:${frame.cameraId}`, frame.at)) continue;
