@@ -48,7 +48,7 @@ export class AppModule {
     }
     if (worker) {
       const ingest = IngestModule.register(core, metrics);
-      imports.push(WorkerModule.register(core, inference, ingest), RecognitionModule.register({ core, inference, ingest, alertsCore, attendanceCore, matcher }));
+      imports.push(WorkerModule.register(core, inference, ingest), RecognitionModule.register({ core, inference, ingest, alertsCore, attendanceCore, matcher, reviewsCore }));
     }
     return { module: AppModule, imports };
   }
