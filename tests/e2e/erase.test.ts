@@ -94,7 +94,7 @@ describe(`erasing a person (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedde
     await t.server.app.get(AttendanceService).record({ personId: emmaId, at: new Date(), score: 0.8, source: 'camera', cameraId });
     // A reviewer once said "this is Walter" about someone else's crop.
     await t.server.database.dataSource.query(
-      `WITH item AS (INSERT INTO review_item (kind, camera_id, candidate_person_id, score) VALUES ('unknown', $1, $2, 0.5) RETURNING id)
+      `WITH item AS (INSERT INTO review_item (kind, camera_id, candidate_person_id, score, local_date) VALUES ('unknown', $1, $2, 0.5, current_date) RETURNING id)
        INSERT INTO review_label (item_id, reviewer_name, label, actual_person_id) SELECT id, 'Rita', 'FN', $2 FROM item`,
       [cameraId, walterId],
     );

@@ -13,11 +13,14 @@ import { InferenceModule } from './inference/inference.module';
 import { IngestModule } from './ingest/ingest.module';
 import { PersonsModule } from './persons/persons.module';
 import { KioskModule } from './kiosk/kiosk.module';
+import { KpiModule } from './kpi/kpi.module';
 import { MatcherModule } from './recognition/matcher.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { loggerParams } from './platform/logger';
 import { RealtimeModule } from './realtime/realtime.module';
+import { RetentionModule } from './retention/retention.module';
+import { ReviewsCoreModule, ReviewsModule } from './reviews/reviews.module';
 import { WorkerModule } from './worker/worker.module';
 
 /**
@@ -35,14 +38,17 @@ export class AppModule {
     const alertsCore = AlertsCoreModule.register(core);
     const attendanceCore = AttendanceCoreModule.register(core);
     const matcher = MatcherModule.register(core);
-    const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference)];
+    const reviewsCore = ReviewsCoreModule.register(core);
+    const kpi = KpiModule.register(core);
+    const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference, kpi), reviewsCore];
     if (config.roles.includes('api')) {
       imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), AlertsModule.register(alertsCore, core), RealtimeModule.register(core, alertsCore));
       imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, attendanceCore, alertsCore }));
+      imports.push(ReviewsModule.register({ core, reviewsCore, kpi }), RetentionModule.register(core));
     }
     if (worker) {
       const ingest = IngestModule.register(core, metrics);
-      imports.push(WorkerModule.register(core, inference, ingest), RecognitionModule.register({ core, inference, ingest, alertsCore, attendanceCore, matcher }));
+      imports.push(WorkerModule.register(core, inference, ingest), RecognitionModule.register({ core, inference, ingest, alertsCore, attendanceCore, matcher, reviewsCore }));
     }
     return { module: AppModule, imports };
   }

@@ -38,6 +38,11 @@ export async function startServer(config: VigilConfig): Promise<RunningServer> {
     app.useGlobalFilters(new DomainExceptionFilter());
     app.getHttpAdapter().getInstance().disable('x-powered-by');
     setupOpenApi(app, config.version);
+    // Longer than clients' and proxies' idle timeouts (undici: 4 s, most load balancers: 60 s), so
+    // the server never closes a kept-alive connection a client is just about to reuse (ECONNRESET).
+    const http = app.getHttpServer() as import('node:http').Server;
+    http.keepAliveTimeout = 65_000;
+    http.headersTimeout = 66_000;
     await app.listen(config.port, config.host);
     const port = (app.getHttpServer().address() as AddressInfo).port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -1,4 +1,4 @@
-import type { CameraStatusName, PersonListName } from './views';
+import type { CameraStatusName, KpiBreachView, PersonListName, ReviewItemKind } from './views';
 
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
 export interface SocketAuth {
@@ -61,10 +61,16 @@ export interface CameraStatusEvent {
   reason?: string;
 }
 
+/** A review item entered the queue (to reviewers and admins). Fetch it with GET /api/reviews/queue. */
 export interface ReviewItemEvent {
   id: string;
-  kind: string;
+  kind: ReviewItemKind;
   cameraId: string | null;
+  at: string;
+}
+
+/** A KPI target is newly missed (to reviewers and admins); GET /api/health lists current breaches. */
+export interface KpiBreachEvent extends KpiBreachView {
   at: string;
 }
 
@@ -76,6 +82,7 @@ export interface ServerToClientEvents {
   attendance: (event: AttendanceEvent) => void;
   'camera.status': (event: CameraStatusEvent) => void;
   'review.item': (event: ReviewItemEvent) => void;
+  'kpi.breach': (event: KpiBreachEvent) => void;
   /** Sent once after the handshake: who the server thinks you are. */
   welcome: (info: { role: string; tokenName: string; serverVersion: string }) => void;
 }

@@ -75,6 +75,8 @@ export interface HealthView {
     stats: { queued: number; inFlight: number; processed: number; dropped: number; timeouts: number; crashes: number; workers: number } | null;
     error?: string;
   } | null;
+  /** KPI targets missed by the reviewed decisions of the monitor's window; any breach → `degraded`. */
+  kpi: { breaches: KpiBreachView[]; checkedAt: string | null } | null;
 }
 
 export interface ErrorBody {
@@ -83,4 +85,117 @@ export interface ErrorBody {
   message: string;
   details?: Record<string, unknown>;
   correlationId?: string;
+}
+
+// --- Review queue, labels, recognition metrics (docs: README "Review queue and KPIs") ---
+
+export type ReviewItemKind = 'alert' | 'attendance' | 'unknown' | 'sample';
+export type ReviewItemStatus = 'open' | 'labelled' | 'confirmed' | 'expired';
+export type ReviewLabelName = 'TP' | 'FP' | 'FN' | 'TN';
+
+export interface ReviewPersonRef {
+  personId: string;
+  personName: string;
+  list: PersonListName;
+}
+
+export interface ReviewLabelView {
+  id: string;
+  reviewerName: string;
+  label: ReviewLabelName;
+  /** "This is not X, it is Y". */
+  actualPersonId: string | null;
+  actualPersonName: string | null;
+  /** "Not anyone enrolled". */
+  notEnrolled: boolean;
+  notes: string | null;
+  createdAt: string;
+}
+
+export interface ReviewItemView {
+  id: string;
+  kind: ReviewItemKind;
+  status: ReviewItemStatus;
+  /** The alert this item reviews (kind 'alert'). */
+  alertId: string | null;
+  /** When the decision was made. */
+  createdAt: string;
+  cameraId: string | null;
+  cameraName: string | null;
+  /** Who the system said it was (alert, attendance); null for unknowns and samples. */
+  candidate: ReviewPersonRef | null;
+  /** Unknowns and samples: the nearest enrolled person (not accepted); null otherwise. */
+  nearest: ReviewPersonRef | null;
+  score: number | null;
+  distance: number | null;
+  /** '/api/media/<id>' (audited view); null when no crop was kept or it expired. */
+  cropUrl: string | null;
+  /** Enrolled reference photos of the candidate (or nearest person), up to 4. */
+  referenceUrls: string[];
+  modelVersionId: number | null;
+  labels: ReviewLabelView[];
+  /** Watchlist alerts need two different reviewers to be confirmed. */
+  requiredLabels: 1 | 2;
+  /** Unknowns and samples: when the crop and the item are deleted (labelled items are kept as 'expired'). */
+  expiresAt: string | null;
+}
+
+export type ReviewQueueView = Page<ReviewItemView>;
+
+export interface RecognitionMetricsView {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  reviewed: number;
+  precision: number | null;
+  recall: number | null;
+  accuracy: number | null;
+  far: number | null;
+  frr: number | null;
+  auc: number | null;
+}
+
+export interface KpiBreachView {
+  metric: 'accuracy' | 'far' | 'precision' | 'recall';
+  value: number;
+  target: number;
+  /** 'overall', 'list:<list>' or 'camera:<id>'. */
+  scope: string;
+}
+
+export interface KpiTargetsView {
+  minAccuracy: number;
+  maxFar: number;
+  minPrecision?: number;
+  minRecall?: number;
+  /** Scopes with fewer reviewed items are not judged. */
+  minReviewed: number;
+}
+
+export interface RecognitionReportView {
+  overall: RecognitionMetricsView;
+  byDay: Array<{ day: string } & RecognitionMetricsView>;
+  byCamera: Array<{ cameraId: string | null; cameraName: string | null } & RecognitionMetricsView>;
+  byList: Array<{ list: PersonListName } & RecognitionMetricsView>;
+  kpi: { targets: KpiTargetsView; breaches: KpiBreachView[] };
+}
+
+/** GET/PATCH /api/settings/review. Rates are shares 0..1; caps are per camera and local day. */
+export interface ReviewSettingsView {
+  attendanceSampleRate: number;
+  attendanceDailyCap: number;
+  unknownSampleRate: number;
+  unknownDailyCap: number;
+  unknownRetentionDays: number;
+  unseenSampleRate: number;
+  unseenDailyCap: number;
+  unseenRetentionDays: number;
+  samplingSeed: number;
+  kpiMinAccuracy: number;
+  kpiMaxFar: number;
+  kpiMinPrecision: number | null;
+  kpiMinRecall: number | null;
+  kpiMinReviewed: number;
+  kpiWindowDays: number;
 }

@@ -12,3 +12,7 @@ export * from './iou-tracker';
 export * from './track-vote';
 export * from './cooldown';
 export * from './attendance-rules';
+export * from './review-settings';
+export * from './review-sampling';
+export * from './review-labels';
+export * from './recognition-metrics';

@@ -39,7 +39,13 @@ export type MatchDecision =
       margin: number | null;
       referenceId?: string;
     }
-  | { kind: 'unknown'; reason: 'no_candidates' | 'above_threshold' | 'ambiguous'; bestDistance?: number };
+  | {
+      kind: 'unknown';
+      reason: 'no_candidates' | 'above_threshold' | 'ambiguous';
+      bestDistance?: number;
+      /** The nearest enrolled person (not a match): what a reviewer compares an unknown with. */
+      bestPersonId?: string;
+    };
 
 /** Throws InvalidInputError unless every threshold is within MATCH_THRESHOLD_BOUNDS and the margin within MATCH_MARGIN_BOUNDS. */
 export function validateMatchPolicy(policy: MatchPolicy): MatchPolicy {
@@ -84,12 +90,12 @@ export function decideMatch(candidates: readonly MatchCandidate[], policy: Match
 
   const threshold = policy.thresholds[best.list];
   if (threshold === undefined) throw new InvalidInputError(`unknown person list ${String(best.list)}`);
-  if (best.distance > threshold) return { kind: 'unknown', reason: 'above_threshold', bestDistance: best.distance };
+  if (best.distance > threshold) return { kind: 'unknown', reason: 'above_threshold', bestDistance: best.distance, bestPersonId: best.personId };
 
   const margin = second === null ? null : second - best.distance;
   // Tiny epsilon so that a gap of exactly `margin` (e.g. 0.45 − 0.40 in floating point) passes.
   if (margin !== null && margin < policy.margin - 1e-9) {
-    return { kind: 'unknown', reason: 'ambiguous', bestDistance: best.distance };
+    return { kind: 'unknown', reason: 'ambiguous', bestDistance: best.distance, bestPersonId: best.personId };
   }
   const decision: MatchDecision = {
     kind: 'match',

@@ -1,30 +1,50 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { actorOf, Principal } from '@vigil/auth';
-import { ConflictError, NotFoundError } from '@vigil/domain';
+import type { VigilConfig } from '@vigil/config';
+import { ConflictError, localDate, NotFoundError } from '@vigil/domain';
 import { AlertAction, AlertRow, Database, NewAlert } from '@vigil/persistence';
 import { AppEvents } from '../core/app-events';
+import { VIGIL_CONFIG } from '../core/core.module';
 import { DecisionEvidence, recordEvidence } from '../core/decision-evidence';
 
 @Injectable()
 export class AlertsService {
-  constructor(private readonly db: Database, private readonly events: AppEvents) {}
+  constructor(private readonly db: Database, private readonly events: AppEvents, @Inject(VIGIL_CONFIG) private readonly config: VigilConfig) {}
 
   /**
-   * Commits the alert with its evidence (track, sighting, crop and frame rows) and audit row in one
-   * transaction, then wakes the relay: durable before pushed.
+   * Commits the alert with its evidence (track, sighting, crop and frame rows), its audit row and
+   * its review item (every alert is reviewed) in one transaction, then wakes the relays: durable
+   * before pushed. The alert records the active model version, if any.
    */
   async raise(alert: NewAlert, evidence?: DecisionEvidence): Promise<AlertRow> {
     const row = await this.db.transaction(async (repos) => {
-      let input = alert;
+      const modelVersionId = alert.modelVersionId ?? (await repos.reviewItems.activeModelVersionId());
+      let input: NewAlert = { ...alert, modelVersionId };
       if (evidence && alert.cameraId) {
-        const recorded = await recordEvidence(repos, { cameraId: alert.cameraId, personId: alert.personId, score: alert.score, modelVersionId: alert.modelVersionId }, evidence);
-        input = { ...alert, ...recorded };
+        const recorded = await recordEvidence(repos, { cameraId: alert.cameraId, personId: alert.personId, score: alert.score, modelVersionId }, evidence);
+        input = { ...input, ...recorded };
       }
       const raised = await repos.alerts.raise(input);
       await repos.audit.append(actorOf(null), { action: 'alert.raise', objectType: 'alert', objectId: raised.id, details: { seq: raised.seq, list: raised.list } });
+      const at = new Date(raised.raisedAt);
+      await repos.reviewItems.insert({
+        kind: 'alert',
+        alertId: raised.id,
+        sightingId: input.sightingId ?? null,
+        cameraId: raised.cameraId,
+        candidatePersonId: raised.personId,
+        list: raised.list,
+        score: raised.score,
+        distance: raised.distance,
+        cropMediaId: raised.cropMediaId,
+        modelVersionId,
+        createdAt: at,
+        localDate: localDate(at, this.config.timeZone),
+      });
       return raised;
     });
     this.events.emit('alert.recorded');
+    this.events.emit('review.item-recorded');
     return row;
   }
 

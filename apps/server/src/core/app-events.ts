@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+import type { KpiBreachEvent } from '@vigil/contracts';
 
 /** In-process notices between modules, sent after the change they describe has committed. */
 export interface AppEventMap {
@@ -15,6 +16,12 @@ export interface AppEventMap {
   'alert.status-changed': [alertId: string];
   /** An attendance event committed: its relay reads the outbox now. */
   'attendance.recorded': [];
+  /** A review item committed: the `review.item` relay reads the outbox now. */
+  'review.item-recorded': [];
+  /** Review settings (sampling, retention, KPI targets) changed: the KPI monitor re-checks. */
+  'review.settings-changed': [];
+  /** A KPI target is newly missed: pushed to reviewers and admins as `kpi.breach`. */
+  'kpi.breach': [breach: KpiBreachEvent];
   /** A token was revoked: live sockets using it are cut. */
   'token.revoked': [tokenId: string];
 }

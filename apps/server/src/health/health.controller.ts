@@ -7,6 +7,7 @@ import type { HealthView } from '@vigil/contracts';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { Public } from '../auth/roles.decorator';
 import { InferenceService } from '../inference/inference.service';
+import { KpiMonitor } from '../kpi/kpi-monitor.service';
 
 const started = Date.now();
 
@@ -17,13 +18,14 @@ export class HealthController {
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
     private readonly db: Database,
     private readonly inference: InferenceService,
+    private readonly kpi: KpiMonitor,
   ) {}
 
   /** Public on purpose: load balancers and container probes have no token, and nothing here is sensitive. */
   @Get()
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness and readiness: 200 when the database answers (status degraded if inference failed), 503 otherwise' })
+  @ApiOperation({ summary: 'Liveness and readiness: 200 when the database answers (status degraded if inference failed or a KPI target is missed), 503 otherwise' })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthView> {
     let database: HealthView['database'];
     try {
@@ -32,7 +34,9 @@ export class HealthController {
       database = { ok: false, kind: this.db.kind, latencyMs: null, error: 'database did not answer' };
     }
     const inference = this.inference.health();
-    const status: HealthView['status'] = !database.ok ? 'down' : inference?.status === 'failed' ? 'degraded' : 'ok';
+    const kpiState = this.kpi.current();
+    const kpi: HealthView['kpi'] = { breaches: kpiState?.breaches ?? [], checkedAt: kpiState ? kpiState.checkedAt.toISOString() : null };
+    const status: HealthView['status'] = !database.ok ? 'down' : inference?.status === 'failed' || kpi.breaches.length > 0 ? 'degraded' : 'ok';
     if (status === 'down') res.status(503);
     return {
       status,
@@ -41,6 +45,7 @@ export class HealthController {
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
       database,
       inference,
+      kpi,
     };
   }
 }

@@ -3,7 +3,7 @@ import { HealthController } from './health.controller';
 
 @Module({})
 export class HealthModule {
-  static register(core: DynamicModule, inference: DynamicModule): DynamicModule {
-    return { module: HealthModule, imports: [core, inference], controllers: [HealthController] };
+  static register(core: DynamicModule, inference: DynamicModule, kpi: DynamicModule): DynamicModule {
+    return { module: HealthModule, imports: [core, inference, kpi], controllers: [HealthController] };
   }
 }

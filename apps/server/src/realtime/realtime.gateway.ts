@@ -4,7 +4,10 @@ import type { Server, Socket } from 'socket.io';
 import { TokenIssuer } from '@vigil/auth';
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
-import { AlertAckReply, AlertEvent, AlertStatusEvent, AttendanceEvent, CameraStatusEvent, ClientToServerEvents, roomForRole, ServerToClientEvents } from '@vigil/contracts';
+import {
+  AlertAckReply, AlertEvent, AlertStatusEvent, AttendanceEvent, CameraStatusEvent, ClientToServerEvents, KpiBreachEvent, ReviewItemEvent, roomForRole,
+  ServerToClientEvents,
+} from '@vigil/contracts';
 import { toAlertEvent } from '../alerts/alert.view';
 import { AlertsService } from '../alerts/alerts.service';
 import { AppEvents } from '../core/app-events';
@@ -148,6 +151,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   /** Camera health goes to the roles that watch cameras. */
   emitCameraStatus(event: CameraStatusEvent): void {
     this.server.to([roomForRole('admin'), roomForRole('security')]).emit('camera.status', event);
+  }
+
+  /** New review items go to the roles that work the queue. */
+  emitReviewItem(event: ReviewItemEvent): void {
+    this.server.to([roomForRole('reviewer'), roomForRole('admin')]).emit('review.item', event);
+  }
+
+  /** A newly missed KPI target goes to reviewers and admins. */
+  emitKpiBreach(event: KpiBreachEvent): void {
+    this.server.to([roomForRole('reviewer'), roomForRole('admin')]).emit('kpi.breach', event);
   }
 
   onModuleDestroy(): void {

@@ -3,10 +3,17 @@ import { AlertRelay } from './alert.relay';
 import { AttendanceRelay } from './attendance.relay';
 import { CameraStatusRelay } from './camera-status.relay';
 import { RealtimeGateway } from './realtime.gateway';
+import { KpiBreachPublisher } from './kpi-breach.publisher';
+import { ReviewItemRelay } from './review-item.relay';
 
 @Module({})
 export class RealtimeModule {
   static register(core: DynamicModule, alertsCore: DynamicModule): DynamicModule {
-    return { module: RealtimeModule, imports: [core, alertsCore], providers: [RealtimeGateway, CameraStatusRelay, AlertRelay, AttendanceRelay], exports: [RealtimeGateway] };
+    return {
+      module: RealtimeModule,
+      imports: [core, alertsCore],
+      providers: [RealtimeGateway, CameraStatusRelay, AlertRelay, AttendanceRelay, ReviewItemRelay, KpiBreachPublisher],
+      exports: [RealtimeGateway],
+    };
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import sharp from 'sharp';
 import type { VigilConfig } from '@vigil/config';
 import type { Box } from '@vigil/domain';
+import { Database } from '@vigil/persistence';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { MediaStore } from '../gallery/media-store';
 
@@ -24,7 +25,7 @@ const FRAME_WIDTH = 640;
 export class EvidenceImages {
   private readonly files: MediaStore;
 
-  constructor(@Inject(VIGIL_CONFIG) config: VigilConfig) {
+  constructor(private readonly db: Database, @Inject(VIGIL_CONFIG) config: VigilConfig) {
     this.files = new MediaStore(config.dataDir);
   }
 
@@ -38,10 +39,17 @@ export class EvidenceImages {
     };
   }
 
-  /** Only the face crop (review samples keep no frame: less of a stranger's surroundings). */
-  async writeCrop(cameraId: string, rgb: Buffer, width: number, height: number, box: Box): Promise<WrittenImage> {
+  /**
+   * Only the face crop, recorded at once (review samples: no frame, so less of a stranger's
+   * surroundings). An expiring crop is removed by retention even if the item that needed it never
+   * committed; a crop of a known person belongs to them, so erasure finds it.
+   */
+  async storeCrop(cameraId: string, rgb: Buffer, width: number, height: number, box: Box, owner: { expiresAt?: Date; personId?: string }): Promise<string> {
     const crop = await sharp(rgb, { raw: { width, height, channels: 3 } }).extract(cropRegion(box, width, height)).jpeg({ quality: 90 }).toBuffer();
-    return { path: await this.files.writeCameraImage(cameraId, crop), bytes: crop.length };
+    const relative = await this.files.writeCameraImage(cameraId, crop);
+    return this.db.repos.media.insert({
+      kind: 'crop', path: relative, contentType: 'image/jpeg', bytes: crop.length, cameraId, personId: owner.personId ?? null, expiresAt: owner.expiresAt ?? null,
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import { DecisionEvidence } from '../core/decision-evidence';
 import { CameraIngestService } from '../ingest/camera-ingest.service';
 import { InferenceService } from '../inference/inference.service';
 import { GalleryMatcher } from './gallery-matcher.service';
+import { ReviewSampler } from '../reviews/review-sampler.service';
 import { EvidenceImages } from './evidence-images';
 /**
  * Analysed frames of a still scene can be seconds apart (motion gate interval + inference), so a
@@ -24,6 +25,8 @@ interface TrackState {
   startedAt: number;
   /** Best (closest) match seen per person on this track: the score a decision reports. */
   best: Map<string, { score: number; distance: number }>;
+  /** Nearest enrolled person among the track's unknown sightings (for a reviewer to compare). */
+  nearest?: { personId: string; distance: number };
 }
 
 interface CameraState {
@@ -54,6 +57,7 @@ export class RecognitionService implements OnApplicationBootstrap {
     private readonly alerts: AlertsService,
     private readonly images: EvidenceImages,
     private readonly attendance: AttendanceService,
+    private readonly reviews: ReviewSampler,
   ) {
     this.cooldown = new Cooldown(config.alertCooldownSeconds * 1000);
   }
@@ -109,7 +113,14 @@ export class RecognitionService implements OnApplicationBootstrap {
         const best = track.best.get(decision.personId);
         if (!best || decision.distance < best.distance) track.best.set(decision.personId, { score: decision.score, distance: decision.distance });
       }
+      if (decision.kind === 'unknown' && decision.bestPersonId !== undefined && decision.bestDistance !== undefined) {
+        if (!track.nearest || decision.bestDistance < track.nearest.distance) track.nearest = { personId: decision.bestPersonId, distance: decision.bestDistance };
+      }
       const outcome = track.vote.decide();
+      if (outcome.kind === 'unknown') {
+        await this.offerUnknown(frame, rgb, face.box, track);
+        continue;
+      }
       if (outcome.kind !== 'match') continue;
       // The deciding frame may itself be an unknown sighting; the vote's person then reports its best match.
       const { score, distance } = track.best.get(outcome.personId) ?? { score: 0, distance: null };
@@ -122,7 +133,8 @@ export class RecognitionService implements OnApplicationBootstrap {
       };
       if (outcome.list === 'employee') {
         // Once per track: the attendance rules (debounce, minimum gap) decide in / out / ignore.
-        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, source: 'camera', cameraId: frame.cameraId, evidence });
+        const storeCrop = () => this.images.storeCrop(frame.cameraId, rgb, frame.width, frame.height, face.box, { personId: outcome.personId });
+        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, distance, source: 'camera', cameraId: frame.cameraId, evidence, storeCrop });
         continue;
       }
       if (!this.cooldown.shouldEmit(`${outcome.personId}:${frame.cameraId}`, frame.at)) continue;
@@ -133,5 +145,20 @@ export class RecognitionService implements OnApplicationBootstrap {
       );
       this.logger.log({ alertId: alert.id, seq: alert.seq, cameraId: frame.cameraId, personId: outcome.personId, trackId: alert.trackId }, 'watchlist alert raised');
     }
+  }
+
+  /**
+   * A track decided "unknown" stores nothing, except when the review sampler keeps it: then only
+   * its face crop, with an expiry (no embedding, ever). Also offered to the unseen-data sample.
+   */
+  private async offerUnknown(frame: CameraFrame, rgb: Buffer, box: DetectedFace['box'], track: TrackState): Promise<void> {
+    const offer = {
+      cameraId: frame.cameraId,
+      at: new Date(frame.at),
+      bestCandidate: track.nearest ?? null,
+      storeCrop: (expiresAt: Date) => this.images.storeCrop(frame.cameraId, rgb, frame.width, frame.height, box, { expiresAt }),
+    };
+    await this.reviews.considerUnknown(offer);
+    await this.reviews.considerUnseen(offer);
   }
 }

@@ -6,6 +6,9 @@ import { CameraRepository } from './camera.repository';
 import { FaceReferenceRepository } from './face-reference.repository';
 import { MediaRepository } from './media.repository';
 import { PersonRepository } from './person.repository';
+import { ReviewItemRepository } from './review-item.repository';
+import { ReviewLabelRepository } from './review-label.repository';
+import { SettingRepository } from './setting.repository';
 import { TokenRepository } from './token.repository';
 import { TrackRepository } from './track.repository';
 
@@ -44,6 +47,15 @@ export class Repositories {
   get tracks() {
     return new TrackRepository(this.manager);
   }
+  get reviewItems() {
+    return new ReviewItemRepository(this.manager);
+  }
+  get reviewLabels() {
+    return new ReviewLabelRepository(this.manager);
+  }
+  get settings() {
+    return new SettingRepository(this.manager);
+  }
 
   /** Serialises transactions that take the same key, across processes (advisory xact lock). */
   async lock(key: string): Promise<void> {
@@ -55,6 +67,10 @@ export type { AlertAction, AlertRow, AlertStatus, NewAlert } from './alert.repos
 export type { AttendanceRow, NewAttendance } from './attendance.repository';
 export { AlertRepository, AttendanceRepository, AuditRepository, CameraRepository, FaceReferenceRepository, MediaRepository, PersonRepository, TokenRepository, TrackRepository };
 export type { DecidedTrack } from './track.repository';
+export { ReviewItemRepository, ReviewLabelRepository, SettingRepository };
+export { alreadyLabelled } from './review-label.repository';
+export type { NewReviewItem, ReviewItemRow, ReviewQueueQuery, ReviewedItemRow } from './review-item.repository';
+export type { NewReviewLabel, ReviewLabelRow } from './review-label.repository';
 export type { MediaKind, NewMedia } from './media.repository';
 export type { Actor, AuditEntry } from './audit.repository';
 export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './camera.repository';

@@ -34,4 +34,19 @@ export class MediaRepository {
     )) as Array<{ id: string }>;
     return row!.id;
   }
+
+  /** Media whose retention ended at `now`, oldest expiry first. */
+  expired(now: Date, limit: number): Promise<Array<{ id: string; path: string }>> {
+    return this.manager.query(
+      `SELECT id, path FROM media WHERE expires_at <= $1 ORDER BY expires_at, id LIMIT $2`,
+      [now, limit],
+    ) as Promise<Array<{ id: string; path: string }>>;
+  }
+
+  /** Deletes the row if it is still expired at `now` (true when deleted). */
+  async deleteExpired(id: string, now: Date): Promise<boolean> {
+    const result = (await this.manager.query(`DELETE FROM media WHERE id = $1 AND expires_at <= $2 RETURNING id`, [id, now])) as unknown[];
+    const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
+    return rows.length === 1;
+  }
 }

@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { rm, rmdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { VigilConfig } from '@vigil/config';
+import { Database } from '@vigil/persistence';
+import { VIGIL_CONFIG } from '../core/core.module';
+import { MediaStore } from '../gallery/media-store';
+
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+const BATCH = 100;
+
+export interface RetentionReport {
+  itemsDeleted: number;
+  itemsExpired: number;
+  mediaDeleted: number;
+}
+
+export interface RetentionRunOptions {
+  /** The clock the run judges expiry by (tests pass their own). */
+  now?: Date;
+  /** Test hook: called after a file is removed and before its row is deleted (where a crash hurts most). */
+  afterFileRemoved?: (mediaId: string) => void | Promise<void>;
+}
+
+/**
+ * Deletes what has outlived its retention: review items past expires_at (kept as 'expired' when
+ * labelled, so metrics keep their labels) and media past expires_at (file, then row).
+ *
+ * Crash safety: for each medium the file goes first and the row second, and the row is what the
+ * next run finds. A run killed between the two leaves a row whose file is already gone; the re-run
+ * removes the (missing) file again — a no-op — and deletes the row. The reverse order could leave a
+ * file no row points to, which no run would ever find. Every step is idempotent, so a run may be
+ * repeated or overlap another process's run. Runs hourly and at boot in the api role.
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Retention');
+  private readonly files: MediaStore;
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly db: Database, @Inject(VIGIL_CONFIG) config: VigilConfig) {
+    this.files = new MediaStore(config.dataDir);
+  }
+
+  onApplicationBootstrap(): void {
+    const scheduled = () => void this.run().catch((error: unknown) => this.logger.warn({ err: error }, 'retention run failed; the next run continues where it stopped'));
+    scheduled();
+    this.timer = setInterval(scheduled, RETENTION_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.chain;
+  }
+
+  /** One retention pass; passes never overlap within a process. */
+  run(options: RetentionRunOptions = {}): Promise<RetentionReport> {
+    const pass = this.chain.then(() => this.pass(options.now ?? new Date(), options.afterFileRemoved));
+    this.chain = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async pass(now: Date, afterFileRemoved?: RetentionRunOptions['afterFileRemoved']): Promise<RetentionReport> {
+    const items = await this.db.transaction((repos) => repos.reviewItems.expire(now));
+    let mediaDeleted = 0;
+    for (;;) {
+      const batch = await this.db.repos.media.expired(now, BATCH);
+      if (batch.length === 0) break;
+      for (const media of batch) {
+        await this.removeFile(media.path);
+        await afterFileRemoved?.(media.id);
+        if (await this.db.repos.media.deleteExpired(media.id, now)) mediaDeleted++;
+      }
+    }
+    const report = { itemsDeleted: items.deleted, itemsExpired: items.expired, mediaDeleted };
+    if (report.itemsDeleted + report.itemsExpired + report.mediaDeleted > 0) this.logger.log(report, 'retention removed expired data');
+    return report;
+  }
+
+  private async removeFile(relative: string): Promise<void> {
+    const file = this.files.resolve(relative);
+    if (!file) return; // cannot point outside the media root (the schema refuses such paths too)
+    await rm(file, { force: true });
+    // Camera crops are grouped by day: drop the folder once its last file is gone.
+    const dir = path.dirname(file);
+    if (dir !== this.files.root) await rmdir(dir).catch(() => undefined);
+  }
+}

@@ -1,0 +1,21 @@
+import { EntityManager } from 'typeorm';
+
+/** Runtime-tunable settings: one JSON value per key; defaults and bounds live in the domain. */
+export class SettingRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async getMany(keys: readonly string[]): Promise<Record<string, unknown>> {
+    const rows = (await this.manager.query(`SELECT key, value FROM setting WHERE key = ANY($1::text[])`, [keys])) as Array<{ key: string; value: unknown }>;
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  async setMany(values: Readonly<Record<string, unknown>>, byTokenId: string | null): Promise<void> {
+    for (const [key, value] of Object.entries(values)) {
+      await this.manager.query(
+        `INSERT INTO setting (key, value, updated_at, updated_by) VALUES ($1, $2::jsonb, now(), $3)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+        [key, JSON.stringify(value), byTokenId],
+      );
+    }
+  }
+}
