@@ -1,8 +1,9 @@
 import { CreateInitialSchema1795810987813 } from './1795810987813-CreateInitialSchema';
+import { IndexDerivedFaceReferences1795822038703 } from './1795822038703-IndexDerivedFaceReferences';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the CLI and
  * the tests run the same set regardless of where dist/ lives; a test checks this list against
  * the folder.
  */
-export const MIGRATIONS = [CreateInitialSchema1795810987813];
+export const MIGRATIONS = [CreateInitialSchema1795810987813, IndexDerivedFaceReferences1795822038703];

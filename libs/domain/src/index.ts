@@ -12,3 +12,4 @@ export * from './iou-tracker';
 export * from './track-vote';
 export * from './cooldown';
 export * from './attendance-rules';
+export * from './reference-outliers';
