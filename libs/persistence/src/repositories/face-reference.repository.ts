@@ -74,12 +74,12 @@ export class FaceReferenceRepository {
     return (result.identifiers[0] as { id: string }).id;
   }
 
-  /** The person's current references, oldest first, without embeddings. */
+  /** The person's current references, oldest first (each photo before its variants), without embeddings. */
   async listByPerson(personId: string): Promise<FaceReferenceInfo[]> {
     return this.manager.getRepository(FaceReferenceEntity).find({
       select: { id: true, modelId: true, quality: true, source: true, augmented: true, augmentation: true, derivedFromId: true, outlier: true, weight: true, createdAt: true },
       where: { personId, removedGalleryVersion: IsNull() },
-      order: { createdAt: 'ASC', id: 'ASC' },
+      order: { createdAt: 'ASC', augmented: 'ASC', id: 'ASC' },
     });
   }
 
