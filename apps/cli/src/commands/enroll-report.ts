@@ -83,9 +83,13 @@ export function formatSummary(report: EnrollReport): string {
   const reasons = Object.entries(s.reasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length) lines.push(`Rejections: ${reasons.map(([r, n]) => `${r} ×${n}`).join(', ')}.`);
   for (const p of report.people) {
-    const notes = [p.created ? 'new' : 'existing', p.consentRecorded ? 'consent recorded' : ''].filter(Boolean).join(', ');
+    const notes = [p.created ? 'new' : p.id ? 'existing' : 'not created', p.consentRecorded ? 'consent recorded' : ''].filter(Boolean).join(', ');
     lines.push(`  ${p.name} (${notes}): ${p.accepted} accepted, ${p.rejected} rejected${p.outliers.length ? `; outliers: ${p.outliers.join(', ')}` : ''}`);
   }
-  lines.push(`${s.peopleCreated} person(s) created on the ${report.list} list; ${s.analysed} image(s) analysed by the face engine.`);
+  lines.push(`${s.peopleCreated} person(s) created on ${listLabel(report.list)}; ${s.analysed} image(s) analysed by the face engine.`);
   return `${lines.join('\n')}\n`;
+}
+
+export function listLabel(list: string): string {
+  return list === 'watchlist' ? 'the watchlist' : `the ${list} list`;
 }

@@ -7,7 +7,7 @@ import { isPersonList, type PersonList } from '@vigil/domain';
 import { FaceGallery, MAX_REFERENCE_PHOTO_BYTES, rejectionOf } from '@vigil/gallery';
 import { Database, DataDirLockedError, type Actor, type PersonRow } from '@vigil/persistence';
 import { FaceEngine, type ImageFaceDetector } from '@vigil/vision';
-import { formatImageLine, formatSummary, summarise, type ImageOutcome, type PersonOutcome } from './enroll-report';
+import { formatImageLine, formatSummary, listLabel, summarise, type ImageOutcome, type PersonOutcome } from './enroll-report';
 
 export const ENROLL_USAGE = `vigil enroll --dir <folder> --list watchlist|employee [--consent <method> [--consent-reference <ref>]] [--augment] [--json]
   Bulk import: one sub-folder per person (the folder name is the person's name; an existing person
@@ -90,7 +90,7 @@ export async function enrollCommand(args: string[], config: VigilConfig, out: Ou
   };
 
   try {
-    if (!options.json) out(`Importing ${folders.length} person folder(s) from ${options.dir} onto the ${options.list} list${options.augment ? ', with augmentation' : ''}:\n`);
+    if (!options.json) out(`Importing ${folders.length} person folder(s) from ${options.dir} onto ${listLabel(options.list)}${options.augment ? ', with augmentation' : ''}:\n`);
     for (const file of stray) {
       emit({ person: null, personId: null, file, status: 'rejected', reasons: ['not_in_person_folder'], message: 'Put each person\'s images in a sub-folder named after them.' });
     }
