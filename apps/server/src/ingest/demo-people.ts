@@ -27,9 +27,9 @@ export const DEMO_ACTOR: Actor = { tokenId: null, name: 'system', role: 'system'
 const NOTES = 'Demo person enrolled at first start from a face-api sample photo, so the demo camera has someone to recognise. Delete freely.';
 
 /**
- * Creates and enrols the demo people. Idempotent: a person who already exists with references is
- * left alone; one who exists without references (an interrupted first start) is enrolled.
- * Returns the ids of the people enrolled now.
+ * Creates and enrols the demo people. Idempotent: a demo person who already has references is
+ * left alone, one who exists without (created, then interrupted before the photo committed) is
+ * enrolled, nobody is created twice. Returns the ids of the people enrolled now.
  */
 export async function seedDemoPeople(db: Database, gallery: FaceGallery, shouldStop: () => boolean = () => false): Promise<string[]> {
   const enrolled: string[] = [];
