@@ -43,7 +43,7 @@ export interface EnrollReport {
     /** Rejections per reason code (an image can have several quality reasons). */
     reasons: Record<string, number>;
     peopleCreated: number;
-    /** Images the face engine was asked to analyse (never those refused before, e.g. for consent). */
+    /** Images the face engine was asked to analyse, augmented variants included (never those refused before, e.g. for consent). */
     analysed: number;
   };
 }
