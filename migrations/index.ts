@@ -1,10 +1,16 @@
 import { CreateInitialSchema1795810987813 } from './1795810987813-CreateInitialSchema';
 import { AddChangeNotifications1795821788740 } from './1795821788740-AddChangeNotifications';
 import { ReviewQueue1795821922176 } from './1795821922176-ReviewQueue';
+import { IndexDerivedFaceReferences1795822038703 } from './1795822038703-IndexDerivedFaceReferences';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the CLI and
  * the tests run the same set regardless of where dist/ lives; a test checks this list against
  * the folder.
  */
-export const MIGRATIONS = [CreateInitialSchema1795810987813, AddChangeNotifications1795821788740, ReviewQueue1795821922176];
+export const MIGRATIONS = [
+  CreateInitialSchema1795810987813,
+  AddChangeNotifications1795821788740,
+  ReviewQueue1795821922176,
+  IndexDerivedFaceReferences1795822038703,
+];

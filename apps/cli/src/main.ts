@@ -4,6 +4,7 @@ import { TokenIssuer } from '@vigil/auth';
 import { ConfigError, describeDatabase, loadConfig } from '@vigil/config';
 import { DomainError } from '@vigil/domain';
 import { Database, DataDirLockedError } from '@vigil/persistence';
+import { enrollCommand, ENROLL_USAGE } from './commands/enroll';
 import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
 
 const USAGE = `Usage: vigil <command> [options]
@@ -12,9 +13,13 @@ Commands:
   migrate                     apply pending database migrations and exit
   admin-token --rotate        revoke every admin token and print a new one (needs local
                               access to the database; stop the server first when embedded)
+  enroll --dir <folder> --list watchlist|employee [--consent <method>] [--augment] [--json]
+                              bulk import of reference photos, one sub-folder per person
   evaluate --pairs <csv> --images <dir> [--threshold t] [--json]
                               offline verification metrics (AUC, FAR, FRR, TAR@FAR)
   help                        show this text
+
+${ENROLL_USAGE}
 
 ${EVALUATE_USAGE}
 
@@ -57,6 +62,8 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
       }
       return 0;
     }
+    case 'enroll':
+      return enrollCommand(rest, config, out, err);
     case 'evaluate':
       return evaluateCommand(rest, config, out, err);
     default:

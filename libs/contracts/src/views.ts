@@ -21,6 +21,34 @@ export interface PersonView {
   updatedAt: string;
 }
 
+/** One reference of a person (GET /api/persons/:id/faces); never the embedding. */
+export interface FaceReferenceView {
+  id: string;
+  modelId: string;
+  quality: Record<string, unknown>;
+  source: 'upload' | 'import' | 'camera' | 'review';
+  /** An augmented copy of another reference (derivedFromId), e.g. augmentation 'flip'. */
+  augmented: boolean;
+  augmentation: string | null;
+  derivedFromId: string | null;
+  /** Far from the person's other photos: kept, but trusted less (weight below 1). */
+  outlier: boolean;
+  weight: number;
+  createdAt: string;
+}
+
+/** POST /api/persons/:id/faces → 201. */
+export interface EnrolmentView {
+  id: string;
+  quality: Record<string, unknown>;
+  outlier: boolean;
+  weight: number;
+  variants: Array<{ id: string; augmentation: string }>;
+  skippedVariants: Array<{ augmentation: string; reason: string }>;
+  /** Every current reference of the person flagged as an outlier after this enrolment. */
+  outliers: string[];
+}
+
 export interface CameraView {
   id: string;
   name: string;

@@ -16,3 +16,4 @@ export * from './review-settings';
 export * from './review-sampling';
 export * from './review-labels';
 export * from './recognition-metrics';
+export * from './reference-outliers';

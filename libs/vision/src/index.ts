@@ -1,6 +1,7 @@
 export * from './backend';
 export * from './rgb-frame';
 export * from './image-decoder';
+export * from './augmentation';
 export * from './face-measures';
 export * from './face-engine';
 export * from './drop-oldest-queue';

@@ -5,7 +5,6 @@ import { CameraFrame, CameraSupervisor, CameraStatusEvent, MotionGate, redactCre
 import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { Metrics } from '../metrics/metrics';
-import { seedDemoCamera } from './demo-camera';
 import { restartKey, supervisorOptions } from './supervisor-config';
 import { cameraSettings } from '@vigil/domain';
 
@@ -57,11 +56,8 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
     this.unsubscribe = this.events.on('camera.changed', () => this.reconcile());
     this.timers.push(setInterval(() => this.reconcile(), RECONCILE_MS), setInterval(() => void this.writeLiveness(), LIVENESS_MS));
     for (const t of this.timers) t.unref();
-    // The demo clip takes a while to encode on first start; the server is already answering.
-    void seedDemoCamera(this.config, this.db)
-      .then((id) => id && this.logger.log({ cameraId: id }, 'demo camera registered'))
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not create the demo camera'))
-      .finally(() => this.reconcile());
+    // The demo camera (first start) is registered by DemoSeedService, which then emits camera.changed.
+    void this.reconcile();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -11,9 +11,20 @@ export interface FaceReferenceInfo {
   source: ReferenceSource;
   augmented: boolean;
   augmentation: string | null;
+  /** For an augmented variant: the reference (photo) it was derived from. */
+  derivedFromId: string | null;
   outlier: boolean;
   weight: number;
   createdAt: Date;
+}
+
+/** A current reference with what the outlier rule needs (internal: never leaves the process). */
+export interface PersonReferenceRow {
+  id: string;
+  embedding: Float32Array;
+  derivedFromId: string | null;
+  outlier: boolean;
+  weight: number;
 }
 
 export interface NewFaceReference {
@@ -63,22 +74,46 @@ export class FaceReferenceRepository {
     return (result.identifiers[0] as { id: string }).id;
   }
 
-  /** The person's current references, oldest first, without embeddings. */
+  /** The person's current references, oldest first (each photo before its variants), without embeddings. */
   async listByPerson(personId: string): Promise<FaceReferenceInfo[]> {
     return this.manager.getRepository(FaceReferenceEntity).find({
-      select: { id: true, modelId: true, quality: true, source: true, augmented: true, augmentation: true, outlier: true, weight: true, createdAt: true },
+      select: { id: true, modelId: true, quality: true, source: true, augmented: true, augmentation: true, derivedFromId: true, outlier: true, weight: true, createdAt: true },
       where: { personId, removedGalleryVersion: IsNull() },
-      order: { createdAt: 'ASC', id: 'ASC' },
+      order: { createdAt: 'ASC', augmented: 'ASC', id: 'ASC' },
     });
   }
 
-  /** Takes a reference out of the gallery (kept for rollback until erasure); false if not current. */
-  async remove(personId: string, id: string, galleryVersion: string): Promise<boolean> {
-    const result = await this.manager.getRepository(FaceReferenceEntity).update(
-      { id, personId, removedGalleryVersion: IsNull() },
-      { removedGalleryVersion: galleryVersion },
-    );
-    return (result.affected ?? 0) > 0;
+  /**
+   * Takes a reference out of the gallery (kept for rollback until erasure), together with the
+   * augmented variants derived from it, all in the same gallery version. Returns the ids taken
+   * out (the reference first), or null if it was not a current reference of the person.
+   */
+  async remove(personId: string, id: string, galleryVersion: string): Promise<string[] | null> {
+    const repo = this.manager.getRepository(FaceReferenceEntity);
+    const result = await repo.update({ id, personId, removedGalleryVersion: IsNull() }, { removedGalleryVersion: galleryVersion });
+    if ((result.affected ?? 0) === 0) return null;
+    const variants = (await this.manager.query(
+      `UPDATE face_reference SET removed_gallery_version = $3
+        WHERE derived_from_id = $1 AND person_id = $2 AND removed_gallery_version IS NULL RETURNING id`,
+      [id, personId, galleryVersion],
+    )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
+    return [id, ...returnedRows(variants).map((r) => r.id)];
+  }
+
+  /** The person's current references of a model with their embeddings, for the outlier rule. */
+  async currentOfPerson(personId: string, modelId: string): Promise<PersonReferenceRow[]> {
+    const rows = (await this.manager.query(
+      `SELECT id, embedding, derived_from_id AS "derivedFromId", outlier, weight FROM face_reference
+        WHERE person_id = $1 AND model_id = $2 AND removed_gallery_version IS NULL ORDER BY created_at, id`,
+      [personId, modelId],
+    )) as Array<{ id: string; embedding: Buffer; derivedFromId: string | null; outlier: boolean; weight: number }>;
+    return rows.map((r) => ({ ...r, weight: Number(r.weight), embedding: decodeEmbedding(r.embedding) }));
+  }
+
+  /** Sets the outlier flag and weight of references (the caller decides both, see assessPersonReferences). */
+  async setOutlier(ids: readonly string[], outlier: boolean, weight: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.manager.query(`UPDATE face_reference SET outlier = $2, weight = $3 WHERE id = ANY($1::uuid[])`, [ids, outlier, weight]);
   }
 
   /** Current references of a model with their person's list, for the matcher's index. */
@@ -111,4 +146,9 @@ export class FaceReferenceRepository {
       .getMany();
     return rows.map((r) => ({ id: r.id, personId: r.personId, modelId: r.modelId, weight: r.weight, embedding: decodeEmbedding(r.embedding) }));
   }
+}
+
+/** TypeORM returns [rows, count] for UPDATE … RETURNING on PostgreSQL, plain rows elsewhere. */
+function returnedRows<T>(result: [T[], number] | T[]): T[] {
+  return Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
 }

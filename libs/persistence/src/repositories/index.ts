@@ -74,6 +74,6 @@ export type { NewReviewLabel, ReviewLabelRow } from './review-label.repository';
 export type { MediaKind, NewMedia } from './media.repository';
 export type { Actor, AuditEntry } from './audit.repository';
 export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './camera.repository';
-export type { FaceReferenceInfo, NewFaceReference, StoredFaceReference } from './face-reference.repository';
+export type { FaceReferenceInfo, NewFaceReference, PersonReferenceRow, StoredFaceReference } from './face-reference.repository';
 export type { NewPerson, PersonPatch, PersonQuery, PersonRow } from './person.repository';
 export type { NewToken } from './token.repository';

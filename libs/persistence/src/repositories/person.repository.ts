@@ -53,6 +53,12 @@ export class PersonRepository {
     return this.withCounts(rows)[0] ?? null;
   }
 
+  /** The person of that name on the list (names are unique per list, case-insensitively). */
+  async findByName(list: PersonList, name: string): Promise<PersonRow | null> {
+    const rows = await this.selectWithCounts().where('p.list = :list', { list }).andWhere('lower(p.name) = lower(:name)', { name }).getRawAndEntities();
+    return this.withCounts(rows)[0] ?? null;
+  }
+
   async list(query: PersonQuery): Promise<{ items: PersonRow[]; total: number }> {
     const qb = this.selectWithCounts();
     if (query.list) qb.andWhere('p.list = :list', { list: query.list });

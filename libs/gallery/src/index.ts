@@ -1,0 +1,3 @@
+export * from './media-store';
+export * from './face-gallery';
+export * from './rejection';

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Image files under VIGIL_DATA_DIR/media. Paths are generated here (never taken from a request),
+ * grouped by owner so erasure can remove a person's folder, and written atomically.
+ */
+export class MediaStore {
+  readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = path.join(dataDir, 'media');
+  }
+
+  /** Writes bytes and returns the path relative to the media root. */
+  async writePersonImage(personId: string, bytes: Buffer, extension: 'jpg' | 'png' | 'webp'): Promise<string> {
+    if (!/^[0-9a-f-]{36}$/.test(personId)) throw new Error('invalid person id for a media path');
+    return this.write(path.posix.join('persons', personId, `${randomUUID()}.${extension}`), bytes);
+  }
+
+  /**
+   * Absolute path of a stored file, or null when the relative path would leave the media root
+   * (defence in depth: paths come from the database, which also refuses '..' and absolute paths).
+   */
+  resolve(relative: string): string | null {
+    const absolute = path.resolve(this.root, relative);
+    return absolute.startsWith(this.root + path.sep) ? absolute : null;
+  }
+
+  /** Alert crops and frames, by camera and day (retention deletes whole days). */
+  async writeCameraImage(cameraId: string, bytes: Buffer): Promise<string> {
+    if (!/^[0-9a-f-]{36}$/.test(cameraId)) throw new Error('invalid camera id for a media path');
+    const day = new Date().toISOString().slice(0, 10);
+    return this.write(path.posix.join('cameras', cameraId, day, `${randomUUID()}.jpg`), bytes);
+  }
+
+  private async write(relative: string, bytes: Buffer): Promise<string> {
+    const absolute = path.join(this.root, relative);
+    await mkdir(path.dirname(absolute), { recursive: true });
+    const temp = `${absolute}.${process.pid}.tmp`;
+    await writeFile(temp, bytes, { mode: 0o600 });
+    await rename(temp, absolute);
+    return relative;
+  }
+
+  async remove(relative: string): Promise<void> {
+    await rm(path.join(this.root, relative), { force: true });
+  }
+}
