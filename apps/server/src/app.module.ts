@@ -16,6 +16,7 @@ import { KioskModule } from './kiosk/kiosk.module';
 import { MatcherModule } from './recognition/matcher.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ModelVersionsModule } from './model-versions/model-versions.module';
 import { loggerParams } from './platform/logger';
 import { RealtimeModule } from './realtime/realtime.module';
 import { WorkerModule } from './worker/worker.module';
@@ -39,6 +40,7 @@ export class AppModule {
     if (config.roles.includes('api')) {
       imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), AlertsModule.register(alertsCore), RealtimeModule.register(core));
       imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, attendanceCore, alertsCore }));
+      imports.push(ModelVersionsModule.register({ core, inference, matcher }));
     }
     if (worker) {
       const ingest = IngestModule.register(core, metrics);

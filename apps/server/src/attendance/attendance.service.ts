@@ -12,6 +12,8 @@ export interface AttendanceSighting {
   source: 'camera' | 'kiosk';
   cameraId?: string | null;
   kioskTokenId?: string | null;
+  /** The model version whose decision this is. */
+  modelVersionId?: number | null;
 }
 
 /** Books attendance from a decided sighting (a camera track or a kiosk check) by the day's rules. */

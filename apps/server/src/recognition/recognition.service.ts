@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { assessFaceQuality, Cooldown, DEFAULT_MATCH_POLICY, IouTracker, resolveQualityThresholds, TrackVote } from '@vigil/domain';
+import { assessFaceQuality, Cooldown, IouTracker, resolveQualityThresholds, TrackVote } from '@vigil/domain';
 import type { DetectedFace } from '@vigil/vision';
 import type { CameraFrame } from '@vigil/video';
 import { AlertsService } from '../alerts/alerts.service';
@@ -88,7 +88,7 @@ export class RecognitionService implements OnApplicationBootstrap {
       const decision = this.matcher.match(face.descriptor);
       const sighting =
         decision.kind === 'match'
-          ? { personId: decision.personId, list: decision.list, distance: decision.distance, quality: 1, threshold: DEFAULT_MATCH_POLICY.thresholds[decision.list] }
+          ? { personId: decision.personId, list: decision.list, distance: decision.distance, quality: 1, threshold: this.matcher.policy.thresholds[decision.list] }
           : { personId: null, distance: decision.bestDistance ?? 1, quality: 1 };
       vote.add(sighting);
       const outcome = vote.decide();
@@ -96,14 +96,14 @@ export class RecognitionService implements OnApplicationBootstrap {
       if (outcome.list === 'employee') {
         // Once per track: the attendance rules (debounce, minimum gap) decide in / out / ignore.
         const score = decision.kind === 'match' ? decision.score : 0;
-        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, source: 'camera', cameraId: frame.cameraId });
+        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, source: 'camera', cameraId: frame.cameraId, modelVersionId: this.matcher.modelVersionId });
         continue;
       }
       if (!this.cooldown.shouldEmit(`${outcome.personId}:${frame.cameraId}`, frame.at)) continue;
       const score = decision.kind === 'match' ? decision.score : 0;
       const distance = decision.kind === 'match' ? decision.distance : null;
       const { cropMediaId, frameMediaId } = await this.media.store(frame.cameraId, rgb, frame.width, frame.height, face.box);
-      const alert = await this.alerts.raise({ cameraId: frame.cameraId, personId: outcome.personId, list: 'watchlist', score, distance, cropMediaId, frameMediaId, raisedAt: new Date(frame.at) });
+      const alert = await this.alerts.raise({ cameraId: frame.cameraId, personId: outcome.personId, list: 'watchlist', score, distance, cropMediaId, frameMediaId, raisedAt: new Date(frame.at), modelVersionId: this.matcher.modelVersionId });
       this.logger.log({ alertId: alert.id, seq: alert.seq, cameraId: frame.cameraId, personId: outcome.personId, trackId }, 'watchlist alert raised');
     }
   }

@@ -9,6 +9,8 @@ export interface NewAttendance {
   cameraId?: string | null;
   kioskTokenId?: string | null;
   score: number;
+  /** The model version whose decision booked it. */
+  modelVersionId?: number | null;
 }
 
 export interface AttendanceRow {
@@ -52,9 +54,9 @@ export class AttendanceRepository {
 
   async insert(event: NewAttendance): Promise<AttendanceRow> {
     const [row] = (await this.manager.query(
-      `INSERT INTO attendance_event (person_id, kind, at, local_date, source, camera_id, kiosk_token_id, score)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [event.personId, event.kind, event.at, event.localDate, event.source, event.cameraId ?? null, event.kioskTokenId ?? null, event.score],
+      `INSERT INTO attendance_event (person_id, kind, at, local_date, source, camera_id, kiosk_token_id, score, model_version_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [event.personId, event.kind, event.at, event.localDate, event.source, event.cameraId ?? null, event.kioskTokenId ?? null, event.score, event.modelVersionId ?? null],
     )) as Array<{ id: string }>;
     const [full] = (await this.manager.query(`${SELECT} WHERE e.id = $1`, [row!.id])) as AttendanceRow[];
     return full!;

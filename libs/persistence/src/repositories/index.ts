@@ -4,8 +4,12 @@ import { AttendanceRepository } from './attendance.repository';
 import { AuditRepository } from './audit.repository';
 import { CameraRepository } from './camera.repository';
 import { FaceReferenceRepository } from './face-reference.repository';
+import { GalleryVersionRepository } from './gallery-version.repository';
 import { MediaRepository } from './media.repository';
+import { ModelVersionRepository } from './model-version.repository';
 import { PersonRepository } from './person.repository';
+import { ReviewedDataRepository } from './reviewed-data.repository';
+import { SettingRepository } from './setting.repository';
 import { TokenRepository } from './token.repository';
 
 /**
@@ -40,6 +44,18 @@ export class Repositories {
   get media() {
     return new MediaRepository(this.manager);
   }
+  get modelVersions() {
+    return new ModelVersionRepository(this.manager);
+  }
+  get galleryVersions() {
+    return new GalleryVersionRepository(this.manager);
+  }
+  get reviewedData() {
+    return new ReviewedDataRepository(this.manager);
+  }
+  get settings() {
+    return new SettingRepository(this.manager);
+  }
 
   /** Serialises transactions that take the same key, across processes (advisory xact lock). */
   async lock(key: string): Promise<void> {
@@ -50,6 +66,10 @@ export class Repositories {
 export type { AlertAction, AlertRow, AlertStatus, NewAlert } from './alert.repository';
 export type { AttendanceRow, NewAttendance } from './attendance.repository';
 export { AlertRepository, AttendanceRepository, AuditRepository, CameraRepository, FaceReferenceRepository, MediaRepository, PersonRepository, TokenRepository };
+export { GalleryVersionRepository, ModelVersionRepository, ReviewedDataRepository, SettingRepository };
+export type { LiveReference, VersionedReference } from './gallery-version.repository';
+export type { ModelVersionRow, ModelVersionStatus, NewModelVersion, VersionThresholds } from './model-version.repository';
+export type { PersonFactsRow, ReviewedItemRow } from './reviewed-data.repository';
 export type { MediaKind, NewMedia } from './media.repository';
 export type { Actor, AuditEntry } from './audit.repository';
 export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './camera.repository';
