@@ -5,6 +5,7 @@ import { ConfigError, describeDatabase, loadConfig } from '@vigil/config';
 import { DomainError } from '@vigil/domain';
 import { Database, DataDirLockedError } from '@vigil/persistence';
 import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
+import { exportDatasetCommand, EXPORT_DATASET_USAGE } from './commands/export-dataset';
 
 const USAGE = `Usage: vigil <command> [options]
 
@@ -14,9 +15,13 @@ Commands:
                               access to the database; stop the server first when embedded)
   evaluate --pairs <csv> --images <dir> [--threshold t] [--json]
                               offline verification metrics (AUC, FAR, FRR, TAR@FAR)
+  export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N]
+                              reviewed crops + labels, stratified split, balance and quality report
   help                        show this text
 
 ${EVALUATE_USAGE}
+
+${EXPORT_DATASET_USAGE}
 
 The database comes from DATABASE_URL, or the embedded one in VIGIL_DATA_DIR (./data).
 `;
@@ -59,6 +64,8 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
     }
     case 'evaluate':
       return evaluateCommand(rest, config, out, err);
+    case 'export-dataset':
+      return exportDatasetCommand(rest, config, out, err);
     default:
       err(`Unknown command "${command}".\n\n${USAGE}`);
       return 1;
