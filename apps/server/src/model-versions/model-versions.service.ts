@@ -3,7 +3,6 @@ import { actorOf, Principal } from '@vigil/auth';
 import type { ModelVersionView } from '@vigil/contracts';
 import { ConflictError, NotFoundError } from '@vigil/domain';
 import { Database, type ModelVersionRow } from '@vigil/persistence';
-import { AppEvents } from '../core/app-events';
 import { ActiveModelVersion } from './active-model-version.service';
 import { toModelVersionView } from './model-version.view';
 
@@ -11,7 +10,7 @@ import { toModelVersionView } from './model-version.view';
 export class ModelVersionsService {
   private readonly logger = new Logger('ModelVersion');
 
-  constructor(private readonly db: Database, private readonly active: ActiveModelVersion, private readonly events: AppEvents) {}
+  constructor(private readonly db: Database, private readonly active: ActiveModelVersion) {}
 
   async list(): Promise<ModelVersionView[]> {
     return (await this.db.repos.modelVersions.list()).map(toModelVersionView);
@@ -62,8 +61,7 @@ export class ModelVersionsService {
       return { target: (await repos.modelVersions.findById(target.id))!, undone, retracted, restored };
     });
     this.logger.log({ modelVersionId: target.id, undone, retracted, restored }, `rolled back to model version ${target.label}`);
-    this.events.emit('gallery.changed');
-    await this.active.reload();
+    await this.active.reload(); // thresholds now, and the matcher's gallery through gallery.changed
     return toModelVersionView(target);
   }
 }

@@ -15,7 +15,6 @@ import {
 } from '@vigil/domain';
 import { Database, type ModelVersionRow, type Repositories } from '@vigil/persistence';
 import { EMBEDDING_MODEL_ID } from '@vigil/vision';
-import { AppEvents } from '../core/app-events';
 import { ActiveModelVersion } from './active-model-version.service';
 import { CropEmbedder } from './crop-embedder';
 import { readLifecycleSettings, type LifecycleSettings } from './lifecycle-settings';
@@ -55,7 +54,6 @@ export class RefreshService {
     private readonly db: Database,
     private readonly embedder: CropEmbedder,
     private readonly active: ActiveModelVersion,
-    private readonly events: AppEvents,
   ) {}
 
   get isRunning(): boolean {
@@ -69,10 +67,8 @@ export class RefreshService {
     try {
       const evaluated = await this.evaluate();
       const version = await this.commit(by, evaluated);
-      if (evaluated.decision.promote) {
-        this.events.emit('gallery.changed');
-        await this.active.reload();
-      }
+      // Serves the new thresholds and reloads the matcher's gallery (ActiveModelVersion emits gallery.changed).
+      if (evaluated.decision.promote) await this.active.reload();
       const { plan, decision } = evaluated;
       this.logger.log(
         {
