@@ -9,6 +9,7 @@ import { RefreshScheduler } from '../../apps/server/src/model-versions/refresh.s
 import { GalleryMatcher } from '../../apps/server/src/recognition/gallery-matcher.service';
 import { faceCrop, referencePhoto, SAMPLE5, SAMPLE6, type SampleFace } from '../support/face-crops';
 import { insertReviewedItem, type TestLabel, type TestReviewItem } from '../support/reviewed-items';
+import { until } from '../support/socket-client';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
 /**
@@ -264,5 +265,18 @@ describe('model refresh refuses a worse candidate and leaves the live gallery al
     assert.equal(res.status, 409);
     assert.match(res.body.message, /kpi\.targets\.maxFar must be a rate between 0 and 1/);
     await ctx.t.server.database.repos.settings.set('kpi.targets', { maxFar: 0.0001 });
+  });
+
+  it('a version another process activates is served here after the poll', async () => {
+    const db = ctx.t.server.database;
+    const other = await db.transaction(async (repos) => {
+      await repos.modelVersions.lockVersions();
+      const active = (await repos.modelVersions.active())!;
+      await repos.modelVersions.setStatus(active.id, 'retired');
+      return repos.modelVersions.insert({ ...active, label: 'other-process', status: 'active', thresholds: { watchlist: 0.35, employee: 0.42, margin: 0.06 }, parentId: active.id, galleryVersion: await repos.faceReferences.nextGalleryVersion(), promotedAt: new Date() });
+    });
+    const matcher = ctx.t.server.app.get(GalleryMatcher);
+    await until('the poll to serve the other process\'s version', 20_000, () => (matcher.modelVersionId === other.id ? true : undefined));
+    assert.deepEqual(matcher.policy, { thresholds: { watchlist: 0.35, employee: 0.42 }, margin: 0.06 });
   });
 });
