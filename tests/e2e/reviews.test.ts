@@ -93,11 +93,13 @@ describe(`review queue, labels, metrics and KPIs (${process.env.DATABASE_URL ? '
     assert.ok(Math.abs(item.distance! - 0.3) < 1e-6);
     assert.match(item.cropUrl!, /^\/api\/media\/[0-9a-f-]{36}$/);
     assert.equal(item.requiredLabels, 2);
-    assert.equal(item.modelVersionId, null, 'no model version is active yet');
+    const [active] = await t.server.database.dataSource.query(`SELECT id FROM model_version WHERE status = 'active'`);
+    assert.equal(item.modelVersionId, active.id, 'the version active at boot (v1)');
     assert.ok(Date.parse(item.createdAt) > 0);
   });
 
-  it('alerts and their items record the active model version when there is one', async () => {
+  it('alerts and their items record the active model version', async () => {
+    const [v1] = await t.server.database.dataSource.query(`UPDATE model_version SET status = 'retired' WHERE status = 'active' RETURNING id`);
     const [mv] = await t.server.database.dataSource.query(
       `INSERT INTO model_version (label, status, embedding_model, detector, gallery_version, thresholds)
        VALUES ('test', 'active', 'facenet', 'ssd', 0, '{}'::jsonb) RETURNING id`,
@@ -109,6 +111,7 @@ describe(`review queue, labels, metrics and KPIs (${process.env.DATABASE_URL ? '
       assert.equal(a.v, mv.id);
     } finally {
       await t.server.database.dataSource.query(`UPDATE model_version SET status = 'retired' WHERE id = $1`, [mv.id]);
+      await t.server.database.dataSource.query(`UPDATE model_version SET status = 'active' WHERE id = $1`, [v1.id]);
     }
   });
 

@@ -6,6 +6,7 @@ import { DomainError } from '@vigil/domain';
 import { Database, DataDirLockedError } from '@vigil/persistence';
 import { enrollCommand, ENROLL_USAGE } from './commands/enroll';
 import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
+import { exportDatasetCommand, EXPORT_DATASET_USAGE } from './commands/export-dataset';
 
 const USAGE = `Usage: vigil <command> [options]
 
@@ -17,11 +18,15 @@ Commands:
                               bulk import of reference photos, one sub-folder per person
   evaluate --pairs <csv> --images <dir> [--threshold t] [--json]
                               offline verification metrics (AUC, FAR, FRR, TAR@FAR)
+  export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N]
+                              reviewed crops + labels, stratified split, balance and quality report
   help                        show this text
 
 ${ENROLL_USAGE}
 
 ${EVALUATE_USAGE}
+
+${EXPORT_DATASET_USAGE}
 
 The database comes from DATABASE_URL, or the embedded one in VIGIL_DATA_DIR (./data).
 `;
@@ -66,6 +71,8 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
       return enrollCommand(rest, config, out, err);
     case 'evaluate':
       return evaluateCommand(rest, config, out, err);
+    case 'export-dataset':
+      return exportDatasetCommand(rest, config, out, err);
     default:
       err(`Unknown command "${command}".\n\n${USAGE}`);
       return 1;

@@ -17,6 +17,7 @@ import { KpiModule } from './kpi/kpi.module';
 import { MatcherModule } from './recognition/matcher.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ModelVersionsModule } from './model-versions/model-versions.module';
 import { loggerParams } from './platform/logger';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RetentionModule } from './retention/retention.module';
@@ -45,6 +46,7 @@ export class AppModule {
       imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), AlertsModule.register(alertsCore, core), RealtimeModule.register(core, alertsCore));
       imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, attendanceCore, alertsCore }));
       imports.push(ReviewsModule.register({ core, reviewsCore, kpi }), RetentionModule.register(core));
+      imports.push(ModelVersionsModule.register({ core, inference, matcher }));
     }
     if (worker) {
       const ingest = IngestModule.register(core, metrics);

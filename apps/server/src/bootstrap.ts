@@ -7,6 +7,7 @@ import { TokenIssuer } from '@vigil/auth';
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
 import { AppModule } from './app.module';
+import { ensureInitialModelVersion } from './model-versions/initial-version';
 import { DomainExceptionFilter } from './platform/exception.filter';
 import { setupOpenApi } from './platform/openapi';
 import { createValidationPipe } from './platform/validation';
@@ -31,6 +32,7 @@ export async function startServer(config: VigilConfig): Promise<RunningServer> {
   let app: INestApplication | undefined;
   try {
     const { generated } = await new TokenIssuer(database).ensureAdmin(config.adminToken);
+    await ensureInitialModelVersion(database);
     app = await NestFactory.create(AppModule.register(config, database), { bufferLogs: true, abortOnError: false });
     app.useLogger(app.get(Logger));
     app.setGlobalPrefix('api', { exclude: ['metrics'] });

@@ -1,2 +1,3 @@
 export * from './views';
 export * from './socket-events';
+export * from './model-versions';

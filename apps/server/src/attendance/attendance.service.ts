@@ -23,6 +23,8 @@ export interface AttendanceSighting {
    * is sampled into the review queue, after the booking committed.
    */
   storeCrop?: () => Promise<string>;
+  /** The model version whose decision this is. */
+  modelVersionId?: number | null;
 }
 
 /**
@@ -42,7 +44,7 @@ export class AttendanceService {
       await repos.attendance.lockPerson(sighting.personId);
       const decision = decideAttendance(await repos.attendance.ofDay(sighting.personId, day), sighting.at, { timeZone: this.config.timeZone });
       if (decision.kind === 'ignore') return { decision, event: null, reviewItemId: null };
-      const recorded = evidence && booking.cameraId ? await recordEvidence(repos, { cameraId: booking.cameraId, personId: booking.personId, score: booking.score }, evidence) : null;
+      const recorded = evidence && booking.cameraId ? await recordEvidence(repos, { cameraId: booking.cameraId, personId: booking.personId, score: booking.score, modelVersionId: booking.modelVersionId }, evidence) : null;
       const event = await repos.attendance.insert({ ...booking, kind: decision.kind, localDate: day, trackId: recorded?.trackId, sightingId: recorded?.sightingId });
       const reviewItemId = await this.sampleForReview(repos, event, distance ?? null, day);
       return { decision, event, reviewItemId };

@@ -55,13 +55,13 @@ export class KioskService {
     const match = this.matcher.match(face.descriptor!);
     if (match.kind !== 'match') return { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' };
     if (match.list === 'watchlist') {
-      await this.alerts.raise({ cameraId: null, personId: match.personId, list: 'watchlist', score: match.score, distance: match.distance });
+      await this.alerts.raise({ cameraId: null, personId: match.personId, list: 'watchlist', score: match.score, distance: match.distance, modelVersionId: this.matcher.modelVersionId });
       return { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' };
     }
     const person = await this.db.repos.persons.findById(match.personId);
     if (!person) return { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' };
     const who = { id: person.id, name: person.name };
-    const { decision, event } = await this.attendance.record({ personId: person.id, at: new Date(), score: match.score, source: 'kiosk', kioskTokenId: kiosk.tokenId });
+    const { decision, event } = await this.attendance.record({ personId: person.id, at: new Date(), score: match.score, source: 'kiosk', kioskTokenId: kiosk.tokenId, modelVersionId: this.matcher.modelVersionId });
     if (!event || decision.kind === 'ignore') {
       return { decision: 'already_recorded', person: who, reason: decision.reason, message: `Already recorded, ${person.name}.` };
     }

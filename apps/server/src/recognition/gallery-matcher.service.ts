@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { decideMatch, DEFAULT_MATCH_POLICY, GalleryIndex, MatchDecision } from '@vigil/domain';
+import { decideMatch, GalleryIndex, MatchDecision, type MatchPolicy } from '@vigil/domain';
 import { Database } from '@vigil/persistence';
 import { EMBEDDING_MODEL_ID } from '@vigil/vision';
 import { AppEvents } from '../core/app-events';
+import { ActiveModelVersion } from '../model-versions/active-model-version.service';
 
 /**
  * Changes made by other processes arrive by NOTIFY (see ChangeNotices); this poll of the gallery
@@ -24,7 +25,7 @@ export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShut
   private unsubscribe?: () => void;
   private loading: Promise<void> = Promise.resolve();
 
-  constructor(private readonly db: Database, private readonly events: AppEvents) {}
+  constructor(private readonly db: Database, private readonly events: AppEvents, private readonly active: ActiveModelVersion) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.refresh();
@@ -42,8 +43,18 @@ export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShut
     return this.index.size;
   }
 
+  /** The active model version's thresholds and margin (they switch when another version is activated). */
+  get policy(): MatchPolicy {
+    return this.active.policy;
+  }
+
+  /** The active model version, recorded on what its decisions produce (alerts, attendance). */
+  get modelVersionId(): number | null {
+    return this.active.id;
+  }
+
   match(descriptor: Float32Array): MatchDecision {
-    return decideMatch(this.index.bestPerPerson(descriptor, 2), DEFAULT_MATCH_POLICY);
+    return decideMatch(this.index.bestPerPerson(descriptor, 2), this.active.policy);
   }
 
   /** Resolves once any reload in progress has finished (tests, and callers needing a fresh index). */

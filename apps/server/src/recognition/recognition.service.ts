@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { VigilConfig } from '@vigil/config';
-import { assessFaceQuality, Cooldown, DEFAULT_MATCH_POLICY, IouTracker, resolveQualityThresholds, TrackVote } from '@vigil/domain';
+import { assessFaceQuality, Cooldown, IouTracker, resolveQualityThresholds, TrackVote } from '@vigil/domain';
 import type { DetectedFace } from '@vigil/vision';
 import type { CameraFrame } from '@vigil/video';
 import { AlertsService } from '../alerts/alerts.service';
@@ -106,7 +106,7 @@ export class RecognitionService implements OnApplicationBootstrap {
       const decision = this.matcher.match(face.descriptor);
       const sighting =
         decision.kind === 'match'
-          ? { personId: decision.personId, list: decision.list, distance: decision.distance, quality: 1, threshold: DEFAULT_MATCH_POLICY.thresholds[decision.list] }
+          ? { personId: decision.personId, list: decision.list, distance: decision.distance, quality: 1, threshold: this.matcher.policy.thresholds[decision.list] }
           : { personId: null, distance: decision.bestDistance ?? 1, quality: 1 };
       track.vote.add(sighting);
       if (decision.kind === 'match') {
@@ -134,13 +134,13 @@ export class RecognitionService implements OnApplicationBootstrap {
       if (outcome.list === 'employee') {
         // Once per track: the attendance rules (debounce, minimum gap) decide in / out / ignore.
         const storeCrop = () => this.images.storeCrop(frame.cameraId, rgb, frame.width, frame.height, face.box, { personId: outcome.personId });
-        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, distance, source: 'camera', cameraId: frame.cameraId, evidence, storeCrop });
+        await this.attendance.record({ personId: outcome.personId, at: new Date(frame.at), score, distance, source: 'camera', cameraId: frame.cameraId, evidence, storeCrop, modelVersionId: this.matcher.modelVersionId });
         continue;
       }
       if (!this.cooldown.shouldEmit(`${outcome.personId}:${frame.cameraId}`, frame.at)) continue;
       const { crop, frame: thumbnail } = await this.images.write(frame.cameraId, rgb, frame.width, frame.height, face.box);
       const alert = await this.alerts.raise(
-        { cameraId: frame.cameraId, personId: outcome.personId, list: 'watchlist', score, distance, raisedAt: new Date(frame.at) },
+        { cameraId: frame.cameraId, personId: outcome.personId, list: 'watchlist', score, distance, raisedAt: new Date(frame.at), modelVersionId: this.matcher.modelVersionId },
         { ...evidence, crop, frame: thumbnail },
       );
       this.logger.log({ alertId: alert.id, seq: alert.seq, cameraId: frame.cameraId, personId: outcome.personId, trackId: alert.trackId }, 'watchlist alert raised');

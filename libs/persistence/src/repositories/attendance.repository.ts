@@ -11,6 +11,7 @@ export interface NewAttendance {
   score: number;
   trackId?: string | null;
   sightingId?: string | null;
+  /** The model version whose decision booked it. */
   modelVersionId?: number | null;
 }
 

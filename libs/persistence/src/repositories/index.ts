@@ -4,10 +4,13 @@ import { AttendanceRepository } from './attendance.repository';
 import { AuditRepository } from './audit.repository';
 import { CameraRepository } from './camera.repository';
 import { FaceReferenceRepository } from './face-reference.repository';
+import { GalleryVersionRepository } from './gallery-version.repository';
 import { MediaRepository } from './media.repository';
+import { ModelVersionRepository } from './model-version.repository';
 import { PersonRepository } from './person.repository';
 import { ReviewItemRepository } from './review-item.repository';
 import { ReviewLabelRepository } from './review-label.repository';
+import { ReviewedDataRepository } from './reviewed-data.repository';
 import { SettingRepository } from './setting.repository';
 import { TokenRepository } from './token.repository';
 import { TrackRepository } from './track.repository';
@@ -53,6 +56,15 @@ export class Repositories {
   get reviewLabels() {
     return new ReviewLabelRepository(this.manager);
   }
+  get modelVersions() {
+    return new ModelVersionRepository(this.manager);
+  }
+  get galleryVersions() {
+    return new GalleryVersionRepository(this.manager);
+  }
+  get reviewedData() {
+    return new ReviewedDataRepository(this.manager);
+  }
   get settings() {
     return new SettingRepository(this.manager);
   }
@@ -71,6 +83,10 @@ export { ReviewItemRepository, ReviewLabelRepository, SettingRepository };
 export { alreadyLabelled } from './review-label.repository';
 export type { NewReviewItem, ReviewItemRow, ReviewQueueQuery, ReviewedItemRow } from './review-item.repository';
 export type { NewReviewLabel, ReviewLabelRow } from './review-label.repository';
+export { GalleryVersionRepository, ModelVersionRepository, ReviewedDataRepository };
+export type { LiveReference, VersionedReference } from './gallery-version.repository';
+export type { ModelVersionRow, ModelVersionStatus, NewModelVersion, VersionThresholds } from './model-version.repository';
+export type { PersonFactsRow, ReviewedCaseRow } from './reviewed-data.repository';
 export type { MediaKind, NewMedia } from './media.repository';
 export type { Actor, AuditEntry } from './audit.repository';
 export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './camera.repository';

@@ -1,12 +1,19 @@
 import { EntityManager } from 'typeorm';
 
-/** Runtime-tunable settings: one JSON value per key; defaults and bounds live in the domain. */
+/**
+ * Runtime-tunable settings (the `setting` table): one JSON value per key; defaults and bounds live
+ * in the domain. Callers validate what they read; an absent key means "use the default".
+ */
 export class SettingRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async getMany(keys: readonly string[]): Promise<Record<string, unknown>> {
     const rows = (await this.manager.query(`SELECT key, value FROM setting WHERE key = ANY($1::text[])`, [keys])) as Array<{ key: string; value: unknown }>;
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  async get(key: string): Promise<unknown> {
+    return (await this.getMany([key]))[key];
   }
 
   async setMany(values: Readonly<Record<string, unknown>>, byTokenId: string | null): Promise<void> {
@@ -17,5 +24,9 @@ export class SettingRepository {
         [key, JSON.stringify(value), byTokenId],
       );
     }
+  }
+
+  set(key: string, value: unknown, byTokenId: string | null = null): Promise<void> {
+    return this.setMany({ [key]: value }, byTokenId);
   }
 }

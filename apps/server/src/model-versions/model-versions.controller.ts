@@ -1,0 +1,35 @@
+import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@vigil/auth';
+import type { ModelVersionView, RefreshResultView } from '@vigil/contracts';
+import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
+import { ModelVersionsService } from './model-versions.service';
+import { RefreshService } from './refresh.service';
+
+@ApiTags('model-versions')
+@Controller('model-versions')
+export class ModelVersionsController {
+  constructor(private readonly versions: ModelVersionsService, private readonly refresher: RefreshService) {}
+
+  @Get()
+  @Roles('admin', 'reviewer')
+  @ApiOperation({ summary: 'Model versions, newest first: thresholds, held-out metrics, decision and reason' })
+  async list(): Promise<{ items: ModelVersionView[] }> {
+    return { items: await this.versions.list() };
+  }
+
+  @Post('refresh')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Build a candidate from reviewed faces; promote it only if it beats the active version on held-out faces' })
+  refresh(@CurrentPrincipal() by: Principal): Promise<RefreshResultView> {
+    return this.refresher.refresh(by);
+  }
+
+  @Post(':id/rollback')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Make an earlier version active again: its exact references and thresholds' })
+  async rollback(@CurrentPrincipal() by: Principal, @Param('id', new ParseIntPipe()) id: number): Promise<{ active: ModelVersionView }> {
+    return { active: await this.versions.rollback(by, id) };
+  }
+}

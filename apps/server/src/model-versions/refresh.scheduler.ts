@@ -1,0 +1,59 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Database } from '@vigil/persistence';
+import { readLifecycleSettings } from './lifecycle-settings';
+import { RefreshService } from './refresh.service';
+
+/** How often the schedule is checked; the interval itself is a setting, read each time. */
+const TICK_MS = 60_000;
+
+/**
+ * The scheduled refresh (off by default): when `lifecycle.refresh.intervalHours` > 0, the newest
+ * model version is older than that and reviewers labelled something since, run a refresh as the
+ * system. Several api processes may tick at once; the refresh's commit re-checks the active version
+ * under the versions lock, so at most one of them records a version per change of the active one
+ * and a racing one fails harmlessly (logged).
+ */
+@Injectable()
+export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ModelRefresh');
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+
+  constructor(private readonly db: Database, private readonly refresher: RefreshService) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+  }
+
+  /** One check of the schedule; resolves true when it ran a refresh. Public for tests. */
+  async tick(now = new Date()): Promise<boolean> {
+    if (this.ticking || this.refresher.isRunning) return false;
+    let ran = false;
+    this.ticking = (async () => {
+      try {
+        const { refresh } = await readLifecycleSettings(this.db.repos);
+        if (refresh.intervalHours <= 0) return;
+        const last = (await this.db.repos.modelVersions.lastCreatedAt()) ?? new Date(0);
+        if (now.getTime() - last.getTime() < refresh.intervalHours * 3_600_000) return;
+        if (!(await this.db.repos.reviewedData.labelledSince(last))) return;
+        this.logger.log({ intervalHours: refresh.intervalHours, last }, 'scheduled model refresh starting');
+        await this.refresher.refresh(null);
+        ran = true;
+      } catch (error) {
+        this.logger.warn({ err: error }, 'scheduled model refresh failed');
+      }
+    })();
+    try {
+      await this.ticking;
+    } finally {
+      this.ticking = undefined;
+    }
+    return ran;
+  }
+}

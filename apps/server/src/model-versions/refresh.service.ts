@@ -1,0 +1,220 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { actorOf, Principal } from '@vigil/auth';
+import type { RefreshResultView } from '@vigil/contracts';
+import {
+  ConflictError,
+  decidePromotion,
+  evaluateVersion,
+  planCandidate,
+  stratifiedSplit,
+  type CandidatePlan,
+  type OutcomeMetrics,
+  type PersonFacts,
+  type PromotionDecision,
+  type VersionReference,
+} from '@vigil/domain';
+import { Database, type ModelVersionRow, type Repositories } from '@vigil/persistence';
+import { EMBEDDING_MODEL_ID } from '@vigil/vision';
+import { ActiveModelVersion } from './active-model-version.service';
+import { CropEmbedder } from './crop-embedder';
+import { readLifecycleSettings, type LifecycleSettings } from './lifecycle-settings';
+import { toModelVersionView } from './model-version.view';
+import { loadCases, type LifecycleCase } from './reviewed-cases';
+import { policyOf, thresholdsOf } from './version-policy';
+
+interface Evaluated {
+  parent: ModelVersionRow;
+  settings: LifecycleSettings;
+  plan: CandidatePlan;
+  before: OutcomeMetrics;
+  after: OutcomeMetrics;
+  decision: PromotionDecision;
+  metrics: Record<string, unknown>;
+}
+
+/**
+ * Builds a candidate model version from reviewed faces and promotes it only if it beats the active
+ * one on held-out faces it was not built from:
+ *   1. reviewed items → cases (agreeing labels, crop re-embedded in memory);
+ *   2. seeded stratified split into build and held-out parts (held-out faces whose crop is already a
+ *      reference — used to build an earlier version — are not scored);
+ *   3. plan from the build part only: confirmed crops added as references, references behind false
+ *      accepts removed or down-weighted, per-list thresholds calibrated to the FAR target;
+ *   4. both versions scored on the held-out part, the decision table decides;
+ *   5. one transaction: a promoted candidate's reference changes are written under its own gallery
+ *      version and it becomes active; a rejected one is recorded with its metrics and reason, and
+ *      the live gallery is not touched. Either way an audit event.
+ */
+@Injectable()
+export class RefreshService {
+  private readonly logger = new Logger('ModelRefresh');
+  private running = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly embedder: CropEmbedder,
+    private readonly active: ActiveModelVersion,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** `by` is the admin who asked, or null for the scheduled job. */
+  async refresh(by: Principal | null): Promise<RefreshResultView> {
+    if (this.running) throw new ConflictError('A model refresh is already running; wait for it to finish.');
+    this.running = true;
+    try {
+      const evaluated = await this.evaluate();
+      const version = await this.commit(by, evaluated);
+      // Serves the new thresholds and reloads the matcher's gallery (ActiveModelVersion emits gallery.changed).
+      if (evaluated.decision.promote) await this.active.reload();
+      const { plan, decision } = evaluated;
+      this.logger.log(
+        {
+          modelVersionId: version.id, label: version.label, promoted: decision.promote, rule: decision.rule,
+          added: plan.additions.length, removed: plan.removals.length, downWeighted: plan.reweights.length,
+          before: { accuracy: evaluated.before.accuracy, far: evaluated.before.far }, after: { accuracy: evaluated.after.accuracy, far: evaluated.after.far },
+        },
+        decision.promote ? `model version ${version.label} promoted` : `model version ${version.label} rejected`,
+      );
+      return { candidate: toModelVersionView(version), promoted: decision.promote, reason: decision.reason, before: evaluated.before, after: evaluated.after };
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async evaluate(): Promise<Evaluated> {
+    const repos = this.db.repos;
+    const settings = await readLifecycleSettings(repos);
+    const parent = await repos.modelVersions.active();
+    if (!parent) throw new ConflictError('No model version is active; restart the server to create the initial one.');
+    if (parent.embeddingModel !== EMBEDDING_MODEL_ID) {
+      throw new ConflictError(`The active version ${parent.label} uses embedding model ${parent.embeddingModel}, this server ${EMBEDDING_MODEL_ID}; re-enrol before refreshing.`);
+    }
+    const parentPolicy = policyOf(parent.thresholds);
+    const live = await repos.galleryVersions.liveReferences(EMBEDDING_MODEL_ID);
+    const references: VersionReference[] = live.map((r) => ({ referenceId: r.id, personId: r.personId, list: r.list, embedding: r.embedding, weight: r.weight, sourceMediaId: r.sourceMediaId }));
+
+    const items = await repos.reviewedData.reviewedItems();
+    const persons = await this.personFacts(repos, items.flatMap((i) => [i.candidatePersonId, ...i.labels.map((l) => l.actualPersonId)]));
+    const lists = new Map([...persons].map(([id, f]) => [id, f.list as string]));
+    const { cases, skipped } = await loadCases(items, lists, this.embedder);
+
+    const heldOutPercent = settings.refresh.heldOutPercent;
+    const [build, heldOutAll] = stratifiedSplit(cases, { key: (c) => c.id, stratum: (c) => c.stratum, ratios: [100 - heldOutPercent, heldOutPercent], seed: settings.refresh.seed }) as [LifecycleCase[], LifecycleCase[]];
+    // A crop that already is a reference helped build an earlier version: it cannot judge it.
+    const seen = new Set(live.map((r) => r.sourceMediaId).filter((m): m is string => m !== null));
+    const heldOut = heldOutAll.filter((c) => !seen.has(c.cropMediaId));
+
+    const plan = planCandidate({ parent: { references, policy: parentPolicy }, build, persons, maxFar: settings.maxFar });
+    const before = evaluateVersion(references, parentPolicy, heldOut);
+    const after = evaluateVersion(plan.references, plan.policy, heldOut);
+    const positives = heldOut.filter((c) => c.truth.kind === 'person').length;
+    const score = (m: OutcomeMetrics) => ({ total: m.reviewed, positives, negatives: m.reviewed - positives, accuracy: m.accuracy ?? 0, far: m.far ?? 0 });
+    const decision = decidePromotion(score(before), score(after), { maxFar: settings.maxFar, epsilon: settings.refresh.accuracyEpsilon, minHeldOut: settings.refresh.minHeldOut });
+
+    const metrics = {
+      heldOut: { candidate: after, champion: before, championId: parent.id },
+      decision: { rule: decision.rule, promote: decision.promote },
+      targets: { maxFar: settings.maxFar, minAccuracy: settings.minAccuracy, accuracyEpsilon: settings.refresh.accuracyEpsilon, minHeldOut: settings.refresh.minHeldOut },
+      split: {
+        seed: settings.refresh.seed,
+        ratios: [100 - heldOutPercent, heldOutPercent],
+        reviewed: items.length,
+        usable: cases.length,
+        build: build.length,
+        heldOut: heldOut.length,
+        heldOutAlreadyReferences: heldOutAll.length - heldOut.length,
+        skipped,
+        strata: countBy(cases, (c) => c.stratum),
+      },
+      calibration: plan.calibration,
+      changes: {
+        added: plan.additions.length,
+        addedByPerson: countBy(plan.additions, (a) => a.personId),
+        removed: plan.removals,
+        downWeighted: plan.reweights,
+      },
+    };
+    return { parent, settings, plan, before, after, decision, metrics };
+  }
+
+  private async personFacts(repos: Repositories, ids: Array<string | null>): Promise<Map<string, PersonFacts>> {
+    const unique = [...new Set(ids.filter((id): id is string => id !== null))];
+    const rows = await repos.reviewedData.personFacts(unique);
+    return new Map(rows.map((r) => [r.id, { list: r.list, acceptsReferences: r.consentActive }]));
+  }
+
+  private async commit(by: Principal | null, e: Evaluated): Promise<ModelVersionRow> {
+    const { parent, plan, decision } = e;
+    return this.db.transaction(async (repos) => {
+      await repos.modelVersions.lockVersions();
+      const current = await repos.modelVersions.active();
+      if (current?.id !== parent.id) {
+        throw new ConflictError(`The active version changed to ${current?.label ?? 'none'} while this refresh ran; refresh again.`);
+      }
+      const galleryVersion = await repos.faceReferences.nextGalleryVersion();
+      const label = `v${(await repos.modelVersions.count()) + 1}`;
+      const common = {
+        label,
+        embeddingModel: parent.embeddingModel,
+        detector: parent.detector,
+        galleryVersion,
+        thresholds: thresholdsOf(plan.policy),
+        metrics: e.metrics,
+        decisionReason: decision.reason,
+        parentId: parent.id,
+        createdBy: by?.tokenId ?? null,
+      };
+      let version: ModelVersionRow;
+      if (decision.promote) {
+        await this.applyChanges(repos, plan, galleryVersion);
+        await repos.modelVersions.setStatus(parent.id, 'retired');
+        version = await repos.modelVersions.insert({ ...common, status: 'active', promotedAt: new Date() });
+      } else {
+        version = await repos.modelVersions.insert({ ...common, status: 'rejected' });
+      }
+      await repos.audit.append(actorOf(by), {
+        action: decision.promote ? 'model_version.promote' : 'model_version.reject',
+        objectType: 'model_version',
+        objectId: String(version.id),
+        galleryVersion,
+        details: {
+          label,
+          parentId: parent.id,
+          rule: decision.rule,
+          reason: decision.reason,
+          thresholds: common.thresholds,
+          added: plan.additions.length,
+          removed: plan.removals.length,
+          downWeighted: plan.reweights.length,
+          before: { accuracy: e.before.accuracy, far: e.before.far },
+          after: { accuracy: e.after.accuracy, far: e.after.far },
+        },
+      });
+      return version;
+    });
+  }
+
+  /** Writes the candidate's reference changes, all under its gallery version (so a rollback can undo exactly them). */
+  private async applyChanges(repos: Repositories, plan: CandidatePlan, galleryVersion: string): Promise<void> {
+    for (const a of plan.additions) {
+      await repos.galleryVersions.add({ personId: a.personId, embedding: a.embedding, modelId: EMBEDDING_MODEL_ID, source: 'review', sourceMediaId: a.cropMediaId, quality: { reviewItemId: a.caseId } }, galleryVersion);
+    }
+    await repos.galleryVersions.remove(plan.removals.map((r) => r.referenceId), galleryVersion);
+    for (const w of plan.reweights) {
+      // Weight changes are a removal plus a re-weighted copy: the original row stays intact for rollback.
+      const original = await repos.galleryVersions.findForCopy(w.referenceId);
+      if (!original) continue;
+      await repos.galleryVersions.remove([original.id], galleryVersion);
+      await repos.galleryVersions.add({ ...original, derivedFromId: original.id, weight: w.weight }, galleryVersion);
+    }
+  }
+}
+
+function countBy<T>(xs: readonly T[], key: (x: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[key(x)] = (out[key(x)] ?? 0) + 1;
+  return out;
+}
