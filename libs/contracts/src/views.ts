@@ -84,3 +84,30 @@ export interface ErrorBody {
   details?: Record<string, unknown>;
   correlationId?: string;
 }
+
+/** `GET /api/persons/:id/faces`: a current reference photo (never its embedding). */
+export interface FaceReferenceView {
+  id: string;
+  modelId: string;
+  quality: Record<string, unknown>;
+  source: string;
+  augmented: boolean;
+  augmentation: string | null;
+  outlier: boolean;
+  weight: number;
+  /** The stored photo (`/api/media/<id>`), or null when none was kept. */
+  imageUrl: string | null;
+  createdAt: string;
+}
+
+/** `POST /api/persons/:id/faces` accepted: the reference and the quality measures it passed. */
+export interface EnrolledFaceView {
+  id: string;
+  quality: Record<string, unknown> & { reasons?: string[] };
+}
+
+/** `POST /api/kiosk/check`: what the kiosk screen shows. */
+export type KioskCheckView =
+  | { decision: 'checked_in' | 'checked_out'; message: string; person: { id: string; name: string }; at: string; score: number }
+  | { decision: 'already_recorded'; message: string; person: { id: string; name: string }; reason: string }
+  | { decision: 'no_face' | 'multiple_faces' | 'retry' | 'not_recognised'; message: string; reasons?: string[] };
