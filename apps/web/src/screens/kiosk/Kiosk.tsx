@@ -22,6 +22,9 @@ const HOLD_MS: Record<KioskCheckView['decision'] | 'error', number> = {
 /** Frames are downscaled to this width before upload: plenty for a face at arm's length. */
 const FRAME_WIDTH = 960;
 
+/** A shape beside the colour, for people who cannot tell green from red. */
+const MARK: Record<Shown['tone'], string> = { ok: '✓', bad: '✗', warn: '!', info: '✓', idle: '' };
+
 type Shown = { tone: 'ok' | 'info' | 'warn' | 'bad' | 'idle'; title: string; detail?: string; decision: KioskCheckView['decision'] | 'error' | 'idle' };
 
 function present(result: KioskCheckView): Shown {
@@ -116,7 +119,14 @@ export function Kiosk({ onSignOut }: { onSignOut: () => void }) {
         )}
       </div>
       <div className="kiosk__result" role="status" aria-live="assertive" aria-atomic="true" data-testid="kiosk-result">
-        <p className="kiosk__title">{shown.title}</p>
+        <p className="kiosk__title">
+          {MARK[shown.tone] && (
+            <span className="kiosk__mark" aria-hidden="true">
+              {MARK[shown.tone]}
+            </span>
+          )}
+          <span>{shown.title}</span>
+        </p>
         {shown.detail && <p className="kiosk__detail">{shown.detail}</p>}
       </div>
     </main>

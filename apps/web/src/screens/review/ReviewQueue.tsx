@@ -140,7 +140,9 @@ export function ReviewQueue() {
                   setSelectedId(i.id);
                   setExtra(EMPTY_EXTRA);
                 }}>
-                <strong>{KIND_TEXT[i.kind]}</strong> · {i.candidate?.personName ?? 'no match'}
+                <span>
+                  <strong>{KIND_TEXT[i.kind]}</strong> · {i.candidate?.personName ?? 'no match'}
+                </span>
                 <span className="muted">
                   {i.cameraName ?? 'Kiosk'} · {dateTime(i.createdAt)} · {i.labels.length}/{i.requiredLabels} labels
                 </span>
