@@ -18,10 +18,10 @@ async function reviewedCount(page: Page): Promise<number> {
 }
 
 /**
- * The reviewer console against the review API of docs (GET /api/reviews/queue, POST /api/reviews,
- * GET /api/metrics/recognition). The queue item is written as the lifecycle backend stores one for
- * a watchlist alert (a review_item row of kind 'alert'), so this test does not depend on when the
- * backend decides to enqueue.
+ * The reviewer console against the review API agreed with the lifecycle backend
+ * (GET /api/reviews/queue, POST /api/reviews, GET /api/metrics/recognition). The queue item is
+ * written as that backend stores one for a watchlist alert (a review_item row of kind 'alert'),
+ * so this test does not depend on when the backend decides to enqueue.
  */
 describe('reviewer console in Chromium: keyboard labels, second-reviewer confirmation, metrics', { timeout: 240_000 }, () => {
   before(async () => {

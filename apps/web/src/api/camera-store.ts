@@ -3,7 +3,7 @@ import type { Api } from './http';
 import { Observable } from './store';
 
 /** Last-frame times and measured fps are written by ingest every few seconds; status is pushed. */
-const POLL_MS = 10_000;
+const POLL_MS = 5_000;
 
 /**
  * Cameras as the API lists them, with `camera.status` pushes applied in between polls, so a
