@@ -61,19 +61,27 @@ export function AlertCard({ alert }: { alert: AlertItem }) {
         <h3 id={`alert-${alert.id}-who`}>
           {who} <span className={`badge badge--${alert.list}`}>{alert.list === 'watchlist' ? 'Watchlist' : 'Employee'}</span>
         </h3>
-        <dl className="facts">
-          <dt>Camera</dt>
-          <dd>{camera}</dd>
-          <dt>Time</dt>
-          <dd>
-            <time dateTime={alert.at}>{clock(alert.at, true)}</time> <span className="muted">({ago(alert.at, now)})</span>
-          </dd>
-          <dt>Score</dt>
-          <dd>{num(alert.score)}</dd>
-          <dt>Status</dt>
-          <dd>
-            <span className={`status status--${alert.status}`}>{STATUS_TEXT[alert.status]}</span>
-          </dd>
+        <dl className="facts facts--row">
+          <div>
+            <dt>Camera</dt>
+            <dd>{camera}</dd>
+          </div>
+          <div>
+            <dt>Time</dt>
+            <dd>
+              <time dateTime={alert.at}>{clock(alert.at, true)}</time> <span className="muted">({ago(alert.at, now)})</span>
+            </dd>
+          </div>
+          <div>
+            <dt>Score</dt>
+            <dd>{num(alert.score)}</dd>
+          </div>
+          <div>
+            <dt>Status</dt>
+            <dd>
+              <span className={`status status--${alert.status}`}>{STATUS_TEXT[alert.status]}</span>
+            </dd>
+          </div>
         </dl>
         <div className="row">
           {ACTIONS.map((action) => (
