@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { AlertsService } from '../../apps/server/src/alerts/alerts.service';
 import { launchBrowser, openPage, screenshot, signIn, WatchedPage } from '../support/browser';
+import { until } from '../support/socket-client';
 import { startTestServer, TestServer } from '../support/test-server';
 
 let t: TestServer;
@@ -19,21 +20,20 @@ async function reviewedCount(page: Page): Promise<number> {
 
 /**
  * The reviewer console against the review API agreed with the lifecycle backend
- * (GET /api/reviews/queue, POST /api/reviews, GET /api/metrics/recognition). The queue item is
- * written as that backend stores one for a watchlist alert (a review_item row of kind 'alert'),
- * so this test does not depend on when the backend decides to enqueue.
+ * (GET /api/reviews/queue, POST /api/reviews, GET /api/metrics/recognition): the review item of a
+ * raised watchlist alert, labelled by two reviewers.
  */
 describe('reviewer console in Chromium: keyboard labels, second-reviewer confirmation, metrics', { timeout: 240_000 }, () => {
   before(async () => {
     t = await startTestServer();
     const personId = (await t.api('POST', '/api/persons', { body: { name: 'Banned Bart', list: 'watchlist' } })).body.id;
     const cameraId = (await t.api('POST', '/api/cameras', { body: { name: 'Gate', url: 'rtsp://10.0.0.1/gate', enabled: false } })).body.id;
+    // Every alert is reviewed: raising one puts it in the queue.
     const alert = await t.server.app.get(AlertsService).raise({ cameraId, personId, list: 'watchlist', score: 0.82, distance: 0.36 });
-    const [row] = (await t.server.database.dataSource.query(
-      `INSERT INTO review_item (kind, alert_id, camera_id, candidate_person_id, score, distance) VALUES ('alert', $1, $2, $3, 0.82, 0.36) RETURNING id`,
-      [alert.id, cameraId, personId],
-    )) as Array<{ id: string }>;
-    itemId = row!.id;
+    itemId = await until('the alert\'s review item', 10_000, async () => {
+      const rows = (await t.server.database.dataSource.query('SELECT id FROM review_item WHERE alert_id = $1', [alert.id])) as Array<{ id: string }>;
+      return rows[0]?.id;
+    });
     reviewers.first.token = (await t.api('POST', '/api/tokens', { body: { name: 'Rita Reviewer', role: 'reviewer' } })).body.token;
     reviewers.second.token = (await t.api('POST', '/api/tokens', { body: { name: 'Sam Second', role: 'reviewer' } })).body.token;
     browser = await launchBrowser();

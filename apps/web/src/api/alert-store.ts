@@ -61,6 +61,14 @@ export class AlertStore {
     this.publish();
   }
 
+  /** Someone else (another console, or the server's automatic escalation) changed an alert. */
+  applyStatus(change: { id: string; status: AlertStatus }): void {
+    const current = this.byId.get(change.id);
+    if (!current || current.status === change.status) return;
+    this.byId.set(change.id, { ...current, status: change.status, fresh: false });
+    this.publish();
+  }
+
   onNews(listener: (alert: AlertItem) => void): () => void {
     this.newsListeners.add(listener);
     return () => this.newsListeners.delete(listener);

@@ -22,10 +22,14 @@ export interface ReviewItemView {
   id: string;
   kind: ReviewKind;
   status: ReviewStatus;
+  /** The alert this item reviews (kind 'alert'). */
+  alertId?: string | null;
   createdAt: string;
   cameraId: string | null;
   cameraName: string | null;
   candidate: { personId: string; personName: string; list: 'watchlist' | 'employee' } | null;
+  /** Unknowns and samples: the nearest enrolled person, not accepted as a match. */
+  nearest?: { personId: string; personName: string; list: 'watchlist' | 'employee' } | null;
   score: number | null;
   distance: number | null;
   cropUrl: string | null;
@@ -74,7 +78,7 @@ export interface KpiBreach {
 export interface RecognitionMetricsView {
   overall: Metrics;
   byDay: Array<{ day: string } & Metrics>;
-  byCamera: Array<{ cameraId: string; cameraName: string } & Metrics>;
+  byCamera: Array<{ cameraId: string | null; cameraName: string | null } & Metrics>;
   byList: Array<{ list: string } & Metrics>;
   kpi: { targets: { minAccuracy: number; maxFar: number; minPrecision?: number; minRecall?: number }; breaches: KpiBreach[] };
 }

@@ -1,6 +1,6 @@
 import { io, Socket } from 'socket.io-client';
 import type { ClientToServerEvents, RoleName, ServerToClientEvents, SocketAuth } from '@vigil/contracts';
-import { AlertStore } from './alert-store';
+import { AlertStatus, AlertStore } from './alert-store';
 import { CameraStore } from './camera-store';
 import { Api, createApi } from './http';
 import { Observable } from './store';
@@ -110,6 +110,11 @@ export function openSession(token: string, onEnded: (reason: string) => void): {
       });
       socket.on('camera.status', (event) => cameras.apply(event));
       socket.on('review.item', () => reviewPushes.set(reviewPushes.get() + 1));
+      // Pushed by servers with the alert lifecycle and KPI monitor; their event types join
+      // @vigil/contracts with that work (older servers simply never send them).
+      const more = socket as unknown as { on(event: string, listener: (payload: { id: string; status: AlertStatus }) => void): void };
+      more.on('alert.status', (change) => alerts.applyStatus(change));
+      more.on('kpi.breach', () => reviewPushes.set(reviewPushes.get() + 1));
       connection.set('live');
       resolve({
         token,

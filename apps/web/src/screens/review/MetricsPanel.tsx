@@ -6,7 +6,8 @@ import { num, percent } from '../../components/format';
 import { useSession } from '../../session-context';
 import { LineChart } from './LineChart';
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+/** The local calendar day: the server groups decisions by the day in its time zone, as people do. */
+const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 const METRIC_TEXT: Record<string, string> = { precision: 'Precision', recall: 'Recall', accuracy: 'Accuracy', far: 'False accept rate', frr: 'False reject rate', auc: 'AUC' };
 
@@ -63,7 +64,7 @@ export function MetricsPanel() {
               <ul>
                 {data.kpi.breaches.map((b) => (
                   <li key={`${b.metric}-${b.scope}`}>
-                    {METRIC_TEXT[b.metric] ?? b.metric} is {percent(b.value, 2)} ({b.scope}); target {b.metric === 'far' || b.metric === 'frr' ? 'at most' : 'at least'} {percent(b.target, 2)}
+                    {METRIC_TEXT[b.metric] ?? b.metric} is {percent(b.value, 2)} ({scopeText(b.scope, data)}); target {b.metric === 'far' || b.metric === 'frr' ? 'at most' : 'at least'} {percent(b.target, 2)}
                   </li>
                 ))}
               </ul>
@@ -92,11 +93,19 @@ export function MetricsPanel() {
             <LineChart title="False reject rate (FRR)" points={series((m) => m.frr)} lowerIsBetter />
           </section>
           <BreakdownTable caption="By list" rows={data.byList.map((r) => ({ key: r.list, name: r.list, m: r }))} />
-          <BreakdownTable caption="By camera" rows={data.byCamera.map((r) => ({ key: r.cameraId, name: r.cameraName, m: r }))} />
+          <BreakdownTable caption="By camera" rows={data.byCamera.map((r) => ({ key: r.cameraId ?? 'kiosk', name: r.cameraName ?? 'Kiosk', m: r }))} />
         </>
       )}
     </div>
   );
+}
+
+/** 'overall', 'list:watchlist', 'camera:<id>' → words. */
+function scopeText(scope: string, data: RecognitionMetricsView): string {
+  const [kind, value] = scope.split(':', 2) as [string, string | undefined];
+  if (kind === 'list' && value) return `${value} list`;
+  if (kind === 'camera' && value) return `camera ${data.byCamera.find((c) => c.cameraId === value)?.cameraName ?? value}`;
+  return scope;
 }
 
 function Tile({ label, value, testId }: { label: string; value: string; testId?: string }) {

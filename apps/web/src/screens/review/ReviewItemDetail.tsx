@@ -10,6 +10,7 @@ export function ReviewItemDetail({ item }: { item: ReviewItemView }) {
   const session = useSession();
   const crop = useImage(session.api, item.cropUrl);
   const who = item.candidate?.personName ?? null;
+  const nearest = item.nearest ?? null;
   return (
     <div className="review-detail">
       <h2 id="item-title">{who ? `Is this ${who}?` : 'Who is this?'}</h2>
@@ -22,13 +23,13 @@ export function ReviewItemDetail({ item }: { item: ReviewItemView }) {
           {item.referenceUrls.length === 0 ? (
             <p className="muted">{who ? 'No reference photos stored.' : 'The system matched nobody.'}</p>
           ) : (
-            item.referenceUrls.map((url, n) => <Reference key={url} url={url} name={who ?? 'candidate'} n={n + 1} />)
+            item.referenceUrls.map((url, n) => <Reference key={url} url={url} name={who ?? nearest?.personName ?? 'candidate'} n={n + 1} />)
           )}
         </div>
       </div>
       <dl className="facts facts--inline">
         <dt>Candidate</dt>
-        <dd>{who ? `${who} (${item.candidate!.list})` : 'none'}</dd>
+        <dd>{who ? `${who} (${item.candidate!.list})` : nearest ? `none (nearest: ${nearest.personName}, ${nearest.list})` : 'none'}</dd>
         <dt>Score</dt>
         <dd>{num(item.score)}</dd>
         <dt>Distance</dt>
