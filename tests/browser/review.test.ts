@@ -64,8 +64,9 @@ describe('reviewer console in Chromium: keyboard labels, second-reviewer confirm
 
     const second = (reviewers.second.watched = await openPage(browser, t.server.url));
     await signIn(second.page, t.server.url, reviewers.second.token);
-    await second.page.getByLabel('Show').selectOption('labelled');
+    // Still in the queue ("To review") until a second reviewer agrees.
     await second.page.getByRole('heading', { name: 'Is this Banned Bart?' }).waitFor({ timeout: 15_000 });
+    await second.page.getByText('waiting for another reviewer').waitFor();
     await second.page.getByText('TP by Rita Reviewer').waitFor();
     await second.page.keyboard.press('t');
     await second.page.getByTestId('review-feedback').getByText(/^Labelled TP/).waitFor();

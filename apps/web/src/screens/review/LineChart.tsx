@@ -54,6 +54,11 @@ export function LineChart({ title, points, target, lowerIsBetter }: { title: str
         {points.map((p, i) =>
           p.y === null ? null : <circle key={p.x} cx={xOf(i)} cy={yOf(p.y)} r={breaks(p.y) ? 4 : 2.5} className={breaks(p.y) ? 'chart__point chart__point--bad' : 'chart__point'} />,
         )}
+        {values.length === 0 && (
+          <text x={(W + PAD.left) / 2} y={H / 2} className="chart__axis" textAnchor="middle">
+            No reviewed decisions in this period
+          </text>
+        )}
         {points.length > 0 && (
           <>
             <text x={PAD.left} y={H - 6} className="chart__axis">

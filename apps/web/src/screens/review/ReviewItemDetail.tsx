@@ -4,7 +4,7 @@ import { dateTime, num } from '../../components/format';
 import { Img } from '../../components/Img';
 import { useSession } from '../../session-context';
 
-const STATUS_TEXT: Record<ReviewItemView['status'], string> = { open: 'To review', labelled: 'Labelled — needs a second reviewer', confirmed: 'Confirmed', expired: 'Expired' };
+const STATUS_TEXT: Record<ReviewItemView['status'], string> = { open: 'To review', labelled: 'Labelled', confirmed: 'Confirmed by two reviewers', expired: 'Expired' };
 
 export function ReviewItemDetail({ item }: { item: ReviewItemView }) {
   const session = useSession();
@@ -37,7 +37,10 @@ export function ReviewItemDetail({ item }: { item: ReviewItemView }) {
         <dt>When</dt>
         <dd>{dateTime(item.createdAt)}</dd>
         <dt>Status</dt>
-        <dd>{STATUS_TEXT[item.status]} ({item.labels.length} of {item.requiredLabels} label{item.requiredLabels === 1 ? '' : 's'})</dd>
+        <dd>
+          {STATUS_TEXT[item.status]} ({item.labels.length} of {item.requiredLabels} label{item.requiredLabels === 1 ? '' : 's'}
+          {item.status === 'open' && item.labels.length > 0 ? ', waiting for another reviewer' : ''})
+        </dd>
         {item.modelVersionId !== null && (
           <>
             <dt>Model version</dt>

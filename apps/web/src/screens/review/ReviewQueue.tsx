@@ -8,10 +8,12 @@ import { useSession } from '../../session-context';
 import { EMPTY_EXTRA, LabelExtra, LabelForm, LABELS } from './LabelForm';
 import { ReviewItemDetail } from './ReviewItemDetail';
 
+/** 'open' includes watchlist alerts that have one label and wait for a second reviewer. */
 const FILTERS: Array<{ value: ReviewStatus | 'all'; label: string }> = [
   { value: 'open', label: 'To review' },
-  { value: 'labelled', label: 'Needs a second review' },
-  { value: 'confirmed', label: 'Confirmed' },
+  { value: 'labelled', label: 'Labelled' },
+  { value: 'confirmed', label: 'Confirmed (two reviewers)' },
+  { value: 'expired', label: 'Expired' },
   { value: 'all', label: 'All' },
 ];
 
@@ -72,7 +74,9 @@ export function ReviewQueue() {
         const rest = items.filter((i) => i.id !== item.id);
         const nextItems = keep ? items.map((i) => (i.id === item.id ? item : i)) : rest;
         mutate((q) => (q ? { ...q, items: nextItems, total: keep ? q.total : q.total - 1 } : q));
-        if (!keep) setSelectedId(rest[Math.min(index, rest.length - 1)]?.id ?? null);
+        // On to the next item (one still waiting for a second reviewer stays listed for others).
+        const following = keep ? items[index + 1] : rest[Math.min(index, rest.length - 1)];
+        setSelectedId(following?.id ?? (keep ? item.id : null));
         const text = LABELS.find((l) => l.label === value)!.short;
         const pending = item.requiredLabels > item.labels.length ? ` It needs ${item.requiredLabels - item.labels.length} more reviewer.` : '';
         setMessage(`Labelled ${value} (${text}).${pending}`);
