@@ -17,7 +17,8 @@ const PAD = { left: 44, right: 10, top: 10, bottom: 24 };
 export function LineChart({ title, points, target, lowerIsBetter }: { title: string; points: ChartPoint[]; target?: number; lowerIsBetter?: boolean }) {
   const values = points.map((p) => p.y).filter((y): y is number => y !== null);
   const top = lowerIsBetter ? Math.max(0.001, ...values, target ?? 0) * 1.25 : 1;
-  const bottom = lowerIsBetter ? 0 : Math.max(0, Math.min(0.5, ...values, target ?? 1) - 0.05);
+  // Rates where higher is better start at a round tenth below the lowest value (or 50 %).
+  const bottom = lowerIsBetter ? 0 : Math.max(0, Math.floor((Math.min(0.5, ...values, target ?? 1) - 0.05) * 10) / 10);
   const xOf = (i: number) => PAD.left + (points.length <= 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (points.length - 1));
   const yOf = (v: number) => PAD.top + (1 - (v - bottom) / (top - bottom || 1)) * (H - PAD.top - PAD.bottom);
   const breaks = (v: number) => target !== undefined && (lowerIsBetter ? v > target : v < target);
