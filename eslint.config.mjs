@@ -1,13 +1,15 @@
 // Lint: typescript-eslint's recommended rules plus the type-aware checks that catch real bugs in
 // a Node service (floating promises, misused promises), and the layering rule that libraries are
-// imported only through their index (`@vigil/<lib>`), never by deep path.
+// imported only through their index (`@vigil/<lib>`), never by deep path. The web consoles
+// (apps/web, type-checked by their own tsconfig) add the rules of hooks.
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'test-output/**', 'apps/web/**', 'scripts/**', 'bin/**', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'test-output/**', 'apps/web/*.mjs', 'scripts/**', 'bin/**', 'eslint.config.mjs'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'apps/web/src/**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -30,6 +32,11 @@ export default tseslint.config(
       ],
       'no-console': 'error',
     },
+  },
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
   },
   {
     files: ['tests/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts'],

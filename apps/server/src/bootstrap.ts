@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { TokenIssuer } from '@vigil/auth';
 import type { VigilConfig } from '@vigil/config';
@@ -11,6 +12,7 @@ import { ensureInitialModelVersion } from './model-versions/initial-version';
 import { DomainExceptionFilter } from './platform/exception.filter';
 import { setupOpenApi } from './platform/openapi';
 import { createValidationPipe } from './platform/validation';
+import { serveWebApp } from './web/web-app';
 
 export interface RunningServer {
   app: INestApplication;
@@ -45,6 +47,7 @@ export async function startServer(config: VigilConfig): Promise<RunningServer> {
     const http = app.getHttpServer() as import('node:http').Server;
     http.keepAliveTimeout = 65_000;
     http.headersTimeout = 66_000;
+    if (config.roles.includes('api')) serveWebApp(app as NestExpressApplication);
     await app.listen(config.port, config.host);
     const port = (app.getHttpServer().address() as AddressInfo).port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -34,6 +34,8 @@ export interface FaceReferenceView {
   /** Far from the person's other photos: kept, but trusted less (weight below 1). */
   outlier: boolean;
   weight: number;
+  /** The stored photo (`/api/media/<id>`), or null when none was kept. */
+  imageUrl: string | null;
   createdAt: string;
 }
 
@@ -227,3 +229,15 @@ export interface ReviewSettingsView {
   kpiMinReviewed: number;
   kpiWindowDays: number;
 }
+
+/** `POST /api/persons/:id/faces` accepted: the reference and the quality measures it passed. */
+export interface EnrolledFaceView {
+  id: string;
+  quality: Record<string, unknown> & { reasons?: string[] };
+}
+
+/** `POST /api/kiosk/check`: what the kiosk screen shows. */
+export type KioskCheckView =
+  | { decision: 'checked_in' | 'checked_out'; message: string; person: { id: string; name: string }; at: string; score: number }
+  | { decision: 'already_recorded'; message: string; person: { id: string; name: string }; reason: string }
+  | { decision: 'no_face' | 'multiple_faces' | 'retry' | 'not_recognised'; message: string; reasons?: string[] };

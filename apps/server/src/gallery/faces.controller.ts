@@ -40,11 +40,16 @@ export class FacesController {
     return this.enrolment.enrol(by, id, image, body?.augment === 'true');
   }
 
+  /** Security may read it too: the alert dashboard shows the enrolled photo beside the crop. */
   @Get()
-  @Roles('admin', 'reviewer')
-  @ApiOperation({ summary: 'The person\'s current references (quality, source, augmentation, outlier flag and weight; never the embedding)' })
+  @Roles('admin', 'security', 'reviewer')
+  @ApiOperation({ summary: 'The person\'s current references (quality, source, augmentation, outlier flag and weight, imageUrl; never the embedding)' })
   async list(@Param('id', new ParseUUIDPipe()) id: string): Promise<FaceReferenceView[]> {
-    return (await this.enrolment.list(id)).map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+    return (await this.enrolment.list(id)).map(({ sourceMediaId, ...r }) => ({
+      ...r,
+      imageUrl: sourceMediaId ? `/api/media/${sourceMediaId}` : null,
+      createdAt: r.createdAt.toISOString(),
+    }));
   }
 
   @Delete(':faceId')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@vigil/auth';
+import type { KioskCheckView } from '@vigil/contracts';
 import { assessFaceQuality, InvalidInputError, resolveQualityThresholds } from '@vigil/domain';
 import { Database } from '@vigil/persistence';
 import { largestFace } from '@vigil/vision';
@@ -8,10 +9,8 @@ import { AttendanceService } from '../attendance/attendance.service';
 import { InferenceService } from '../inference/inference.service';
 import { GalleryMatcher } from '../recognition/gallery-matcher.service';
 
-export type KioskDecision =
-  | { decision: 'checked_in' | 'checked_out'; message: string; person: { id: string; name: string }; at: string; score: number }
-  | { decision: 'already_recorded'; message: string; person: { id: string; name: string }; reason: string }
-  | { decision: 'no_face' | 'multiple_faces' | 'retry' | 'not_recognised'; message: string; reasons?: string[] };
+/** The shape lives in @vigil/contracts: the kiosk screen renders it. */
+export type KioskDecision = KioskCheckView;
 
 const REASON_TEXT: Record<string, string> = {
   too_small: 'come closer',

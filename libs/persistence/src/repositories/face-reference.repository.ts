@@ -15,6 +15,8 @@ export interface FaceReferenceInfo {
   derivedFromId: string | null;
   outlier: boolean;
   weight: number;
+  /** The stored upload this reference was computed from (served by /api/media/:id). */
+  sourceMediaId: string | null;
   createdAt: Date;
 }
 
@@ -77,7 +79,7 @@ export class FaceReferenceRepository {
   /** The person's current references, oldest first (each photo before its variants), without embeddings. */
   async listByPerson(personId: string): Promise<FaceReferenceInfo[]> {
     return this.manager.getRepository(FaceReferenceEntity).find({
-      select: { id: true, modelId: true, quality: true, source: true, augmented: true, augmentation: true, derivedFromId: true, outlier: true, weight: true, createdAt: true },
+      select: { id: true, modelId: true, quality: true, source: true, augmented: true, augmentation: true, derivedFromId: true, outlier: true, weight: true, sourceMediaId: true, createdAt: true },
       where: { personId, removedGalleryVersion: IsNull() },
       order: { createdAt: 'ASC', augmented: 'ASC', id: 'ASC' },
     });

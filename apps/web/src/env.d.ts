@@ -1,0 +1,2 @@
+// Side-effect and asset imports that Vite handles.
+declare module '*.css';

@@ -1,0 +1,26 @@
+import { Link } from '../../components/Link';
+import { CamerasAdmin } from './CamerasAdmin';
+import { PeopleAdmin } from './PeopleAdmin';
+import { TokensAdmin } from './TokensAdmin';
+
+const TABS = [
+  { path: '/admin', label: 'People' },
+  { path: '/admin/cameras', label: 'Cameras' },
+  { path: '/admin/tokens', label: 'Tokens' },
+] as const;
+
+export function Admin({ path }: { path: string }) {
+  const tab = TABS.find((t) => t.path === path) ?? TABS[0];
+  return (
+    <div className="console">
+      <nav className="tabs" aria-label="Administration">
+        {TABS.map((t) => (
+          <Link key={t.path} href={t.path} aria-current={t === tab ? 'page' : undefined}>
+            {t.label}
+          </Link>
+        ))}
+      </nav>
+      {tab.path === '/admin' ? <PeopleAdmin /> : tab.path === '/admin/cameras' ? <CamerasAdmin /> : <TokensAdmin />}
+    </div>
+  );
+}

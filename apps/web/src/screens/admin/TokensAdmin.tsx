@@ -1,0 +1,137 @@
+import { FormEvent, useCallback, useState } from 'react';
+import type { MintedTokenView, RoleName, TokenView } from '@vigil/contracts';
+import { errorText } from '../../api/http';
+import { useResource } from '../../api/useResource';
+import { dateTime } from '../../components/format';
+import { ROLE_LABEL } from '../../roles';
+import { useSession } from '../../session-context';
+
+const MINTABLE: RoleName[] = ['security', 'reviewer', 'kiosk'];
+
+export function TokensAdmin() {
+  const session = useSession();
+  const [includeRevoked, setIncludeRevoked] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [minted, setMinted] = useState<MintedTokenView | null>(null);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<RoleName>('security');
+  const [expires, setExpires] = useState('');
+
+  const { data: tokens, error, reload } = useResource(useCallback(() => session.api.get<TokenView[]>(`/api/tokens?includeRevoked=${includeRevoked}`), [session.api, includeRevoked]));
+
+  const mint = async (event: FormEvent) => {
+    event.preventDefault();
+    setMessage(null);
+    try {
+      const body = { name, role, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}) };
+      setMinted(await session.api.post<MintedTokenView>('/api/tokens', body));
+      setName('');
+      setExpires('');
+      reload();
+    } catch (e) {
+      setMessage(errorText(e));
+    }
+  };
+
+  const revoke = async (t: TokenView) => {
+    if (!window.confirm(`Revoke “${t.name}”? Screens using it are signed out at once.`)) return;
+    try {
+      await session.api.del(`/api/tokens/${t.id}`);
+      setMessage(`“${t.name}” revoked.`);
+      reload();
+    } catch (e) {
+      setMessage(errorText(e));
+    }
+  };
+
+  return (
+    <div className="admin-grid">
+      <section className="panel" aria-labelledby="tokens-title">
+        <div className="section-head">
+          <h1 id="tokens-title">Access tokens</h1>
+          <label className="check">
+            <input type="checkbox" checked={includeRevoked} onChange={(e) => setIncludeRevoked(e.target.checked)} /> Show revoked
+          </label>
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Created</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens?.map((t) => (
+              <tr key={t.id}>
+                <th scope="row">{t.name}</th>
+                <td>{ROLE_LABEL[t.role]}</td>
+                <td>{dateTime(t.createdAt)}</td>
+                <td>{t.expiresAt ? dateTime(t.expiresAt) : 'never'}</td>
+                <td>{dateTime(t.lastUsedAt)}</td>
+                <td>
+                  {t.revokedAt ? (
+                    `revoked ${dateTime(t.revokedAt)}`
+                  ) : t.role === 'admin' ? (
+                    <span className="muted">rotate with the CLI</span>
+                  ) : (
+                    <button type="button" className="button button--danger" onClick={() => void revoke(t)} aria-label={`Revoke ${t.name}`}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel" aria-labelledby="mint-title">
+        <h2 id="mint-title">New token</h2>
+        <form onSubmit={(e) => void mint(e)}>
+          <label htmlFor="t-name">Name (where it is used)</label>
+          <input id="t-name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="Lobby kiosk" />
+          <label htmlFor="t-role">Role</label>
+          <select id="t-role" value={role} onChange={(e) => setRole(e.target.value as RoleName)}>
+            {MINTABLE.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABEL[r]}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="t-expires">Expires (optional)</label>
+          <input id="t-expires" type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} />
+          <button type="submit" className="button button--primary">
+            Create token
+          </button>
+        </form>
+        <p className="feedback" role="status">
+          {message}
+        </p>
+        {minted && (
+          <div className="secret" role="alert">
+            <p>
+              Token for “{minted.name}” ({ROLE_LABEL[minted.role]}). Copy it now: it is shown only this once.
+            </p>
+            <code data-testid="minted-token">{minted.token}</code>
+            <div className="row">
+              <button type="button" className="button" onClick={() => void navigator.clipboard?.writeText(minted.token)}>
+                Copy
+              </button>
+              <button type="button" className="button button--quiet" onClick={() => setMinted(null)}>
+                Done
+              </button>
+            </div>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

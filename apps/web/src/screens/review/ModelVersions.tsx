@@ -1,0 +1,151 @@
+import { useCallback, useState } from 'react';
+import { errorText } from '../../api/http';
+import type { Metrics, ModelVersionView, RefreshResultView } from '../../api/review-types';
+import { useResource } from '../../api/useResource';
+import { dateTime, num, percent } from '../../components/format';
+import { useSession } from '../../session-context';
+
+const STATUS_TEXT: Record<ModelVersionView['status'], string> = { candidate: 'Candidate', active: 'Active', retired: 'Retired', rejected: 'Rejected' };
+
+/** Refresh history: thresholds and gallery versions, with promote (refresh) and rollback for admins. */
+export function ModelVersions() {
+  const session = useSession();
+  const admin = session.role === 'admin';
+  const [message, setMessage] = useState<string | null>(null);
+  const [result, setResult] = useState<RefreshResultView | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const { data, error, reload } = useResource(useCallback(() => session.api.get<{ items: ModelVersionView[] }>('/api/model-versions'), [session.api]));
+  const versions = data?.items ?? null;
+
+  const refresh = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const r = await session.api.post<RefreshResultView>('/api/model-versions/refresh');
+      setResult(r);
+      setMessage(r.promoted ? `Candidate ${r.candidate.label} was promoted: ${r.reason}` : `Candidate ${r.candidate.label} was not promoted: ${r.reason}`);
+      reload();
+    } catch (e) {
+      setMessage(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const rollback = async (v: ModelVersionView) => {
+    if (!window.confirm(`Make ${v.label} the active version again? Recognition switches to its thresholds and gallery at once.`)) return;
+    setBusy(true);
+    setMessage(null);
+    try {
+      const { active } = await session.api.post<{ active: ModelVersionView }>(`/api/model-versions/${v.id}/rollback`);
+      setMessage(`Rolled back: ${active.label} is active.`);
+      reload();
+    } catch (e) {
+      setMessage(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="mv-title">
+      <div className="section-head">
+        <h1 id="mv-title">Model versions</h1>
+        {admin && (
+          <button type="button" className="button button--primary" disabled={busy} onClick={() => void refresh()}>
+            Refresh now
+          </button>
+        )}
+      </div>
+      <p className="muted">
+        A refresh recalibrates thresholds on reviewed decisions and updates the gallery; the candidate is promoted only if it does better than the active
+        version.{admin ? '' : ' Only administrators can refresh or roll back.'}
+      </p>
+      <p className="feedback" role="status" aria-live="polite">
+        {message}
+      </p>
+      {result && <Comparison before={result.before} after={result.after} />}
+      {error && (
+        <p className="error" role="alert">
+          Model versions could not be loaded: {error}
+        </p>
+      )}
+      {versions && versions.length === 0 && <p className="empty">No model versions yet.</p>}
+      {versions && versions.length > 0 && (
+        <table className="table">
+          <caption>Newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Status</th>
+              <th scope="col">Thresholds (watchlist / employee / margin)</th>
+              <th scope="col">Precision / recall</th>
+              <th scope="col">Decision</th>
+              <th scope="col">Created</th>
+              <th scope="col">Promoted</th>
+              {admin && <th scope="col">Action</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.id} className={v.status === 'active' ? 'row--active' : undefined}>
+                <th scope="row">{v.label}</th>
+                <td>{STATUS_TEXT[v.status]}</td>
+                <td>
+                  {num(v.thresholds.watchlist)} / {num(v.thresholds.employee)} / {num(v.thresholds.margin)}
+                </td>
+                <td>
+                  {percent(v.metrics?.precision ?? null)} / {percent(v.metrics?.recall ?? null)}
+                </td>
+                <td>{v.decisionReason ?? '—'}</td>
+                <td>{dateTime(v.createdAt)}</td>
+                <td>{dateTime(v.promotedAt)}</td>
+                {admin && (
+                  <td>
+                    {v.status === 'retired' && (
+                      <button type="button" className="button" disabled={busy} onClick={() => void rollback(v)}>
+                        Roll back to {v.label}
+                      </button>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Comparison({ before, after }: { before: Metrics; after: Metrics }) {
+  const rows: Array<[string, keyof Metrics, boolean]> = [
+    ['Precision', 'precision', false],
+    ['Recall', 'recall', false],
+    ['Accuracy', 'accuracy', false],
+    ['FAR', 'far', true],
+    ['FRR', 'frr', true],
+  ];
+  return (
+    <table className="table">
+      <caption>Last refresh: active version vs candidate</caption>
+      <thead>
+        <tr>
+          <th scope="col">Metric</th>
+          <th scope="col">Active</th>
+          <th scope="col">Candidate</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([name, key]) => (
+          <tr key={key}>
+            <th scope="row">{name}</th>
+            <td>{percent(before[key] as number | null, 2)}</td>
+            <td>{percent(after[key] as number | null, 2)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

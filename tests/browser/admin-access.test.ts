@@ -1,0 +1,124 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import type { Browser, Page } from 'playwright-core';
+// Test fixtures are deliberately not part of @vigil/vision's public API.
+// eslint-disable-next-line no-restricted-imports
+import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
+import { launchBrowser, openPage, screenshot, signIn, WatchedPage } from '../support/browser';
+import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
+
+let t: TestServer;
+let browser: Browser;
+let admin: WatchedPage;
+let page: Page;
+let mintedKioskToken: string;
+
+describe('admin console in Chromium, and what other roles may open', { timeout: 300_000 }, () => {
+  before(async () => {
+    t = await startTestServer({ VIGIL_INFERENCE_WORKERS: '1' });
+    browser = await launchBrowser();
+    admin = await openPage(browser, t.server.url);
+    page = admin.page;
+    page.on('dialog', (dialog) => void dialog.accept());
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('an administrator adds a person and sees the quality verdict of each uploaded photo', async () => {
+    await signIn(page, t.server.url, TEST_ADMIN_TOKEN);
+    for (const link of ['Dashboard', 'Review', 'Admin']) await page.getByRole('link', { name: link, exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Admin', exact: true }).click();
+    await page.getByRole('heading', { name: 'People' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Walter Banned');
+    await page.getByLabel('Watchlist (alerts)').check();
+    await page.getByRole('button', { name: 'Add person' }).click();
+    await page.getByRole('heading', { name: /^Walter Banned/ }).waitFor();
+    await page.getByText('No photo enrolled').waitFor();
+
+    const group = await sharp(samplePhotoPath(2)).jpeg().toBuffer();
+    await page.getByLabel(/^Enrol a photo/).setInputFiles({ name: 'group.jpg', mimeType: 'image/jpeg', buffer: group });
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    const verdict = page.getByTestId('enrol-verdict');
+    await verdict.getByText('Refused.').waitFor({ timeout: 120_000 });
+    await verdict.getByText('more than one face').waitFor();
+
+    const single = await sharp(samplePhotoPath(1)).extract({ left: 250, top: 180, width: 500, height: 560 }).jpeg({ quality: 95 }).toBuffer();
+    await page.getByLabel(/^Enrol a photo/).setInputFiles({ name: 'walter.jpg', mimeType: 'image/jpeg', buffer: single });
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    await verdict.getByText('Accepted.').waitFor({ timeout: 60_000 });
+    await verdict.getByText(/sharpness/).waitFor();
+    await page.getByRole('img', { name: 'Reference 1 of Walter Banned' }).waitFor();
+    assert.ok(await page.getByRole('button', { name: 'Erase Walter Banned' }).isVisible());
+    const people = (await t.api('GET', '/api/persons')).body.items;
+    assert.deepEqual(people.map((p: any) => [p.name, p.list, p.referenceCount]), [['Walter Banned', 'watchlist', 1]]);
+    await screenshot(page, 'admin-people');
+  });
+
+  it('adds, edits and disables a camera', async () => {
+    await page.getByRole('link', { name: 'Cameras' }).click();
+    await page.getByRole('heading', { name: 'Add a camera' }).waitFor();
+    await page.locator('#add-name').fill('Back door');
+    await page.locator('#add-url').fill('rtsp://guard:secret@10.0.0.9:554/stream');
+    await page.getByRole('button', { name: 'Add camera' }).click();
+    const row = page.getByRole('row', { name: /Back door/ });
+    await row.getByText('rtsp://***@10.0.0.9:554/stream').waitFor();
+    await page.getByRole('button', { name: 'Edit Back door' }).click();
+    await page.locator('#edit-name').fill('Back door east');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Disable Back door east' }).click();
+    await page.getByRole('row', { name: /Back door east/ }).getByText('Disabled').waitFor();
+    const cams = (await t.api('GET', '/api/cameras')).body.items;
+    assert.deepEqual(cams.map((c: any) => [c.name, c.enabled, c.url]), [['Back door east', false, 'rtsp://***@10.0.0.9:554/stream']]);
+    await screenshot(page, 'admin-cameras');
+  });
+
+  it('mints a kiosk token and shows its secret once', async () => {
+    await page.getByRole('link', { name: 'Tokens' }).click();
+    await page.getByLabel('Name (where it is used)').fill('Lobby kiosk');
+    await page.getByLabel('Role').selectOption('kiosk');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    mintedKioskToken = (await page.getByTestId('minted-token').textContent())!;
+    assert.match(mintedKioskToken, /^vgl_/);
+    await page.getByRole('row', { name: /Lobby kiosk/ }).waitFor();
+    await screenshot(page, 'admin-tokens');
+    assert.deepEqual(admin.foreign, []);
+    assert.deepEqual(admin.errors, []);
+  });
+
+  it('a kiosk token cannot open the admin pages (nor the dashboard), and the API refuses it too', async () => {
+    const kiosk = await openPage(browser, t.server.url);
+    const apiCalls: string[] = [];
+    kiosk.page.on('request', (req) => {
+      if (new URL(req.url()).pathname.startsWith('/api/')) apiCalls.push(new URL(req.url()).pathname);
+    });
+    await signIn(kiosk.page, t.server.url, mintedKioskToken, '/admin');
+    await kiosk.page.getByRole('heading', { name: 'Not available with this token' }).waitFor();
+    await kiosk.page.getByText('needs an administrator token').waitFor();
+    await kiosk.page.getByText('You are signed in as “Lobby kiosk” (kiosk)').waitFor();
+    assert.equal(await kiosk.page.getByRole('heading', { name: 'People' }).count(), 0);
+    await screenshot(kiosk.page, 'kiosk-token-on-admin');
+    await kiosk.page.goto(`${t.server.url}/admin/tokens`);
+    await kiosk.page.getByRole('heading', { name: 'Not available with this token' }).waitFor();
+    assert.equal(await kiosk.page.getByTestId('minted-token').count(), 0);
+    assert.deepEqual(apiCalls, [], 'the refused screens load no data');
+    assert.equal((await t.api('GET', '/api/persons', { token: mintedKioskToken })).status, 403);
+    assert.equal((await t.api('GET', '/api/tokens', { token: mintedKioskToken })).status, 403);
+    // At the start page a kiosk token goes straight to the kiosk.
+    await kiosk.page.goto(t.server.url);
+    await kiosk.page.waitForURL(`${t.server.url}/kiosk`);
+    assert.deepEqual(kiosk.errors, []);
+  });
+
+  it('security and reviewer tokens are kept out of the admin pages as well', async () => {
+    for (const role of ['security', 'reviewer'] as const) {
+      const token = (await t.api('POST', '/api/tokens', { body: { name: `Desk ${role}`, role } })).body.token;
+      const other = await openPage(browser, t.server.url);
+      await signIn(other.page, t.server.url, token, '/admin/cameras');
+      await other.page.getByRole('heading', { name: 'Not available with this token' }).waitFor();
+      assert.equal(await other.page.getByRole('link', { name: 'Admin', exact: true }).count(), 0);
+    }
+  });
+});
