@@ -67,16 +67,27 @@ describe('IouTracker', () => {
         assert.equal(tr.update([second], 1000).assignments[0]!.isNew, isNew);
       });
     }
-    it('IoU pairs are made first; the fallback only takes what is left, nearest first', () => {
-      const tr = new IouTracker({ maxCenterShift: 3 });
+    it('IoU pairs are made first; the fallback only takes what is left', () => {
+      const tr = new IouTracker({ maxCenterShift: 1.5 });
       tr.update([det(0, 0), det(100, 0)], 0);
-      // d0 overlaps t1; d1 is 2 widths from t2 and d2 is 1 width from t2: t2 takes the nearer d2.
-      const { assignments } = tr.update([det(2, 0), det(80, 0), det(110, 0)], 1000);
+      // d0 overlaps t1; d1 is one width from t2 and nothing else is near it.
+      const { assignments } = tr.update([det(2, 0), det(110, 0)], 1000);
       assert.deepEqual(assignments, [
         { trackId: 't1', detectionIndex: 0, isNew: false },
-        { trackId: 't3', detectionIndex: 1, isNew: true },
-        { trackId: 't2', detectionIndex: 2, isNew: false },
+        { trackId: 't2', detectionIndex: 1, isNew: false },
       ]);
+    });
+    it('ambiguous (two detections within reach of a track) → new tracks, never a guess', () => {
+      const tr = new IouTracker({ maxCenterShift: 3 });
+      tr.update([det(100, 0)], 0);
+      const { assignments } = tr.update([det(80, 0), det(120, 0)], 1000);
+      assert.deepEqual(assignments.map((a) => a.isNew), [true, true]);
+    });
+    it('ambiguous (two tracks within reach of a detection) → a new track (a crowd panning past)', () => {
+      const tr = new IouTracker({ maxCenterShift: 1.5 });
+      tr.update([det(0, 0), det(20, 0)], 0);
+      const { assignments } = tr.update([det(10, 0)], 1000);
+      assert.deepEqual(assignments, [{ trackId: 't3', detectionIndex: 0, isNew: true }]);
     });
     it('rejects a negative maxCenterShift', () => assert.throws(() => new IouTracker({ maxCenterShift: -1 }), InvalidInputError));
   });

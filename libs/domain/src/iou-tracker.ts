@@ -27,9 +27,10 @@ export interface IouTrackerOptions {
   nextId?: () => string;
   /**
    * Second chance for pairs left after IoU matching: a detection of similar size (0.5–2x) whose
-   * centre moved at most this many box widths continues the track (default 0 = off). When frames
-   * are analysed seconds apart (CPU inference, many cameras) a walking face's boxes no longer
-   * overlap, and without this each analysis would open a new track and no vote would ever gather.
+   * centre moved at most this many box widths continues the track (default 0 = off), when the pair
+   * is unambiguous (no other unmatched track or detection within reach of either). When frames are
+   * analysed seconds apart (CPU inference, many cameras) a walking face's boxes no longer overlap,
+   * and without this each analysis would open a new track and no vote would ever gather.
    */
   maxCenterShift?: number;
 }
@@ -139,18 +140,19 @@ export class IouTracker {
       if (!trackTaken.has(p.t) && !detTaken.has(p.d)) assign(p.t, p.d);
     }
     if (this.maxCenterShift > 0) {
-      const near: Array<{ t: number; d: number; shift: number }> = [];
+      // Only unambiguous pairs: the track has exactly one unmatched detection within reach and that
+      // detection exactly one track. In a crowd (faces about a width apart) guessing would swap
+      // identities between tracks and spoil both votes; a new track is the honest answer there.
+      const near: Array<{ t: number; d: number }> = [];
       this.tracks.forEach((track, t) => {
         if (trackTaken.has(t)) return;
         detections.forEach((det, d) => {
-          if (detTaken.has(d)) return;
-          const shift = centerShift(track.box, det.box);
-          if (shift <= this.maxCenterShift) near.push({ t, d, shift });
+          if (!detTaken.has(d) && centerShift(track.box, det.box) <= this.maxCenterShift) near.push({ t, d });
         });
       });
-      near.sort((a, b) => a.shift - b.shift || a.t - b.t || a.d - b.d);
       for (const p of near) {
-        if (!trackTaken.has(p.t) && !detTaken.has(p.d)) assign(p.t, p.d);
+        const unique = near.filter((q) => q.t === p.t).length === 1 && near.filter((q) => q.d === p.d).length === 1;
+        if (unique) assign(p.t, p.d);
       }
     }
     detections.forEach((det, d) => {

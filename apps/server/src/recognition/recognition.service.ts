@@ -86,8 +86,15 @@ export class RecognitionService implements OnApplicationBootstrap {
     const data = Buffer.from(frame.data);
     pool
       .detect({ width: frame.width, height: frame.height, data }, { detector: 'ssd', descriptors: true })
-      .then((faces) => this.onFaces(frame, frame.data, state, faces))
-      .catch((error: unknown) => this.logger.debug({ err: error, cameraId: frame.cameraId }, 'frame not analysed'))
+      .then(
+        (faces) =>
+          this.onFaces(frame, frame.data, state, faces).catch((error: unknown) =>
+            // A decision that could not be recorded is worth knowing about (database down, disk full).
+            this.logger.warn({ err: error, cameraId: frame.cameraId }, 'decision not recorded'),
+          ),
+        // Inference refusals (queue full, timeout, engine restarting) are routine under load.
+        (error: unknown) => this.logger.debug({ err: error, cameraId: frame.cameraId }, 'frame not analysed'),
+      )
       .finally(() => {
         state.busy = false;
       });
