@@ -168,4 +168,21 @@ describe(`alerts: durable, ordered, replayed after a disconnect (${process.env.D
     assert.deepEqual(audit.filter((a) => a.action !== 'alert.raise').map((a) => [a.action, a.actorName]), [['alert.acknowledge', 'Desk']]);
     socket.close();
   });
+
+  it('GET /api/alerts/board: every open alert and the newest ones, in seq order, for a console\'s first screen', async () => {
+    const [oldOpen] = await raise(1);
+    const closed = await raise(3);
+    for (const id of closed) await t.api('POST', `/api/alerts/${id}/resolve`, { token: securityToken });
+    const newest = await raise(2);
+    const board = (await t.api('GET', '/api/alerts/board?recent=2', { token: securityToken })).body as AlertEvent[];
+    const ids = board.map((a) => a.id);
+    assert.ok(ids.includes(oldOpen!), 'an old alert still open is on the board');
+    assert.ok(newest.every((id) => ids.includes(id)), 'the newest are on the board');
+    assert.ok(!ids.includes(closed[0]!), 'an old resolved alert is not');
+    const seqs = board.map((a) => BigInt(a.seq));
+    for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i - 1]! < seqs[i]!);
+    assert.equal((await t.api('GET', '/api/alerts/board?recent=0', { token: securityToken })).status, 400);
+    const kiosk = (await t.api('POST', '/api/tokens', { body: { name: 'Board kiosk', role: 'kiosk' } })).body.token;
+    assert.equal((await t.api('GET', '/api/alerts/board', { token: kiosk })).status, 403);
+  });
 });

@@ -12,7 +12,7 @@ import { EMBEDDING_MODEL_ID } from '@vigil/vision';
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
 import { AlertsService } from '../../apps/server/src/alerts/alerts.service';
 import { AttendanceService } from '../../apps/server/src/attendance/attendance.service';
-import { MediaStore } from '../../apps/server/src/gallery/media-store';
+import { MediaStore } from '@vigil/gallery';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-erase-'));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MediaStore } from '../../apps/server/src/gallery/media-store';
+import { MediaStore } from '@vigil/gallery';
 import { RetentionService } from '../../apps/server/src/retention/retention.service';
 import { ReviewSampler } from '../../apps/server/src/reviews/review-sampler.service';
 import { startTestServer, TestServer } from '../support/test-server';

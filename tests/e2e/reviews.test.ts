@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import type { KpiBreachEvent, RecognitionReportView, ReviewItemEvent, ReviewItemView } from '@vigil/contracts';
 import { AlertsService } from '../../apps/server/src/alerts/alerts.service';
-import { MediaStore } from '../../apps/server/src/gallery/media-store';
+import { MediaStore } from '@vigil/gallery';
 import { ReviewSampler } from '../../apps/server/src/reviews/review-sampler.service';
 import { connectSocket, until } from '../support/socket-client';
 import { startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/test-server';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Database } from '@vigil/persistence';
-import { MediaStore } from '../../apps/server/src/gallery/media-store';
+import { MediaStore } from '@vigil/gallery';
 import { insertReviewedItem } from '../support/reviewed-items';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 

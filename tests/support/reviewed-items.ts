@@ -1,5 +1,5 @@
 import type { Database } from '@vigil/persistence';
-import { MediaStore } from '../../apps/server/src/gallery/media-store';
+import { MediaStore } from '@vigil/gallery';
 
 export interface TestLabel {
   label: 'TP' | 'FP' | 'FN' | 'TN';

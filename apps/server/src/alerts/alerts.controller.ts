@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags, PickType } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Principal } from '@vigil/auth';
 import type { AlertEvent } from '@vigil/contracts';
 import type { AlertAction } from '@vigil/persistence';
@@ -16,6 +17,16 @@ export class AlertsQuery extends PickType(PaginationQuery, ['limit'] as const) {
   after: string = '0';
 }
 
+export class AlertBoardQuery {
+  @ApiPropertyOptional({ description: 'How many of the newest alerts to include besides the open ones', default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'recent must be an integer from 1 to 500' })
+  @Min(1, { message: 'recent must be an integer from 1 to 500' })
+  @Max(500, { message: 'recent must be an integer from 1 to 500' })
+  recent: number = 50;
+}
+
 @ApiTags('alerts')
 @Controller('alerts')
 export class AlertsController {
@@ -26,6 +37,16 @@ export class AlertsController {
   @ApiOperation({ summary: 'Alerts in seq order after an offset: the replay source for clients that missed pushes' })
   async list(@Query() query: AlertsQuery): Promise<AlertEvent[]> {
     return (await this.alerts.after(query.after, query.limit)).map(toAlertEvent);
+  }
+
+  @Get('board')
+  @Roles('admin', 'security')
+  @ApiOperation({
+    summary: 'A console\'s first screen: every open alert (new or escalated, up to 500) and the newest `recent`, in seq order. ' +
+      'Connect the socket without an offset first, then load this; after a reconnect use the highest seq held as the offset.',
+  })
+  async board(@Query() query: AlertBoardQuery): Promise<AlertEvent[]> {
+    return (await this.alerts.board(query.recent)).map(toAlertEvent);
   }
 
   @Post(':id/ack')

@@ -48,6 +48,11 @@ export class AlertsService {
     return row;
   }
 
+  /** Open alerts (at most 500) and the newest `recent`, in seq order: a console's first screen. */
+  board(recent: number): Promise<AlertRow[]> {
+    return this.db.repos.alerts.board(recent, 500);
+  }
+
   after(afterSeq: string, limit: number): Promise<AlertRow[]> {
     return this.db.repos.alerts.after(afterSeq, limit);
   }

@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
 import { TokenIssuer } from '@vigil/auth';
+import { MediaStore } from '@vigil/gallery';
 import { AppEvents } from './app-events';
 import { ChangeNotices } from './change-notices';
 
@@ -28,10 +29,12 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: VIGIL_CONFIG, useValue: config },
         { provide: Database, useValue: database },
         { provide: TokenIssuer, useFactory: () => new TokenIssuer(database) },
+        // One owner of VIGIL_DATA_DIR/media for every feature (paths, atomic writes, removal).
+        { provide: MediaStore, useFactory: () => new MediaStore(config.dataDir) },
         AppEvents,
         ChangeNotices,
       ],
-      exports: [VIGIL_CONFIG, Database, TokenIssuer, AppEvents],
+      exports: [VIGIL_CONFIG, Database, TokenIssuer, AppEvents, MediaStore],
     };
   }
 

@@ -1,22 +1,18 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { actorOf, Principal } from '@vigil/auth';
-import type { VigilConfig } from '@vigil/config';
 import { NotFoundError } from '@vigil/domain';
 import { Database } from '@vigil/persistence';
-import { VIGIL_CONFIG } from '../core/core.module';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
-import { MediaStore } from './media-store';
+import { MediaStore } from '@vigil/gallery';
 
 /** Stored images (reference photos, crops, frames): authorised, and every view is audited. */
 @ApiTags('media')
 @Controller('media')
 export class MediaController {
-  private readonly store: MediaStore;
 
-  constructor(private readonly db: Database, @Inject(VIGIL_CONFIG) config: VigilConfig) {
-    this.store = new MediaStore(config.dataDir);
+  constructor(private readonly db: Database, private readonly store: MediaStore) {
   }
 
   @Get(':id')

@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import sharp from 'sharp';
-import type { VigilConfig } from '@vigil/config';
 import { assessFaceQuality, resolveQualityThresholds } from '@vigil/domain';
 import { largestFace } from '@vigil/vision';
-import { VIGIL_CONFIG } from '../core/core.module';
-import { MediaStore } from '../gallery/media-store';
+import { MediaStore } from '@vigil/gallery';
 import { InferenceService } from '../inference/inference.service';
 
 export type CropEmbedding =
@@ -20,11 +18,9 @@ export type CropEmbedding =
  */
 @Injectable()
 export class CropEmbedder {
-  private readonly media: MediaStore;
   private readonly quality = resolveQualityThresholds('recognition');
 
-  constructor(private readonly inference: InferenceService, @Inject(VIGIL_CONFIG) config: VigilConfig) {
-    this.media = new MediaStore(config.dataDir);
+  constructor(private readonly inference: InferenceService, private readonly media: MediaStore) {
   }
 
   async embed(relativePath: string | null): Promise<CropEmbedding> {

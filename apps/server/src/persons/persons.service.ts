@@ -1,12 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { actorOf, Principal } from '@vigil/auth';
-import type { VigilConfig } from '@vigil/config';
 import { consentApplies, InvalidInputError, NotFoundError, PersonList } from '@vigil/domain';
 import { Database, PersonRow } from '@vigil/persistence';
-import { VIGIL_CONFIG } from '../core/core.module';
-import { MediaStore } from '../gallery/media-store';
+import { MediaStore } from '@vigil/gallery';
 import { ConsentDto, CreatePersonDto, ListPersonsQuery, UpdatePersonDto } from './persons.dto';
 
 export interface ErasureReport {
@@ -19,10 +17,8 @@ export interface ErasureReport {
 @Injectable()
 export class PersonsService {
   private readonly logger = new Logger('Persons');
-  private readonly files: MediaStore;
 
-  constructor(private readonly db: Database, @Inject(VIGIL_CONFIG) config: VigilConfig) {
-    this.files = new MediaStore(config.dataDir);
+  constructor(private readonly db: Database, private readonly files: MediaStore) {
   }
 
   async create(by: Principal, dto: CreatePersonDto): Promise<PersonRow> {

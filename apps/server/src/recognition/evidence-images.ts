@@ -1,10 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import sharp from 'sharp';
-import type { VigilConfig } from '@vigil/config';
 import type { Box } from '@vigil/domain';
 import { Database } from '@vigil/persistence';
-import { VIGIL_CONFIG } from '../core/core.module';
-import { MediaStore } from '../gallery/media-store';
+import { MediaStore } from '@vigil/gallery';
 
 /** A JPEG written under VIGIL_DATA_DIR/media, not yet recorded in the database. */
 export interface WrittenImage {
@@ -23,10 +21,8 @@ const FRAME_WIDTH = 640;
  */
 @Injectable()
 export class EvidenceImages {
-  private readonly files: MediaStore;
 
-  constructor(private readonly db: Database, @Inject(VIGIL_CONFIG) config: VigilConfig) {
-    this.files = new MediaStore(config.dataDir);
+  constructor(private readonly db: Database, private readonly files: MediaStore) {
   }
 
   async write(cameraId: string, rgb: Buffer, width: number, height: number, box: Box): Promise<{ crop: WrittenImage; frame: WrittenImage }> {

@@ -1,10 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
-import { VIGIL_CONFIG } from '../core/core.module';
-import { MediaStore } from '../gallery/media-store';
+import { MediaStore } from '@vigil/gallery';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 const BATCH = 100;
@@ -35,12 +33,10 @@ export interface RetentionRunOptions {
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Retention');
-  private readonly files: MediaStore;
   private chain: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly db: Database, @Inject(VIGIL_CONFIG) config: VigilConfig) {
-    this.files = new MediaStore(config.dataDir);
+  constructor(private readonly db: Database, private readonly files: MediaStore) {
   }
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,5 @@
 import { io, Socket } from 'socket.io-client';
-import type { ClientToServerEvents, RoleName, ServerToClientEvents, SocketAuth } from '@vigil/contracts';
+import type { AlertEvent, ClientToServerEvents, RoleName, ServerToClientEvents, SocketAuth } from '@vigil/contracts';
 import { AlertStatus, AlertStore } from './alert-store';
 import { CameraStore } from './camera-store';
 import { Api, createApi } from './http';
@@ -43,8 +43,13 @@ export function openSession(token: string, onEnded: (reason: string) => void): {
   const socket: VigilSocket = io({
     path: '/socket.io',
     transports: ['websocket'],
-    // A function, so every reconnect sends the offset the page holds at that moment.
-    auth: (cb) => cb({ token, offset: alertsOffset.store?.offset() ?? '0' } satisfies SocketAuth),
+    // A function, so every reconnect sends the offset the page holds at that moment. The first
+    // connection sends none (live only): the page then loads its first screen from /api/alerts/board
+    // instead of replaying the whole history.
+    auth: (cb) => {
+      const store = alertsOffset.store;
+      cb((store ? { token, offset: store.offset() } : { token }) satisfies SocketAuth);
+    },
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
   });
@@ -109,6 +114,13 @@ export function openSession(token: string, onEnded: (reason: string) => void): {
         alerts.receive(event);
       });
       socket.on('camera.status', (event) => cameras.apply(event));
+      // Open alerts and the newest ones, for consoles (security, admin) that receive alerts at all.
+      if (info.role === 'admin' || info.role === 'security') {
+        api.get<AlertEvent[]>('/api/alerts/board?recent=100').then(
+          (board) => board.forEach((event) => alerts.receive(event)),
+          () => undefined, // the live feed still works; the next reconnect replays from the offset
+        );
+      }
       socket.on('review.item', () => reviewPushes.set(reviewPushes.get() + 1));
       // Pushed by servers with the alert lifecycle and KPI monitor; their event types join
       // @vigil/contracts with that work (older servers simply never send them).

@@ -83,6 +83,21 @@ export class AlertRepository {
     return this.manager.query(`${SELECT} WHERE a.seq > $1 ORDER BY a.seq ASC LIMIT $2`, [afterSeq, limit]) as Promise<AlertRow[]>;
   }
 
+  /**
+   * What a console shows when it opens: every open alert (new or escalated, newest `openLimit`)
+   * and the newest `recent` of all, in seq order. The console then follows live pushes and, after
+   * a reconnect, replays from the highest seq it holds; it never has to replay the whole history.
+   */
+  board(recent: number, openLimit: number): Promise<AlertRow[]> {
+    return this.manager.query(
+      `${SELECT} WHERE a.id IN (
+          (SELECT id FROM alert WHERE status IN ('new', 'escalated') ORDER BY seq DESC LIMIT $2)
+          UNION (SELECT id FROM alert ORDER BY seq DESC LIMIT $1))
+        ORDER BY a.seq ASC`,
+      [recent, openLimit],
+    ) as Promise<AlertRow[]>;
+  }
+
   async lastSeq(): Promise<string> {
     const [row] = (await this.manager.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM alert`)) as Array<{ seq: string }>;
     return row!.seq;
