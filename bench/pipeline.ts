@@ -14,7 +14,7 @@
  *    received; includes ingest, motion gate, queueing and the 3-sighting vote;
  * plus CPU (this process and its ffmpeg children, in cores) and RSS.
  *
- * Usage: npm run build && node dist/bench/pipeline.js [--cameras 8] [--seconds 60] [--workers N]
+ * Usage: npm run build && node dist/bench/pipeline.js [--cameras 8] [--seconds 60] [--workers N] [--detector ssd|tiny]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,6 +36,8 @@ const arg = (name: string, fallback: number): number => {
 const CAMERAS = arg('cameras', 8);
 const SECONDS = arg('seconds', 60);
 const WORKERS = arg('workers', os.availableParallelism());
+const detectorArg = process.argv.indexOf('--detector');
+const DETECTOR = detectorArg >= 0 ? process.argv[detectorArg + 1]! : 'ssd';
 const CYCLE_S = 15;
 const FACE_S = 3;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
   }
   const t = await startTestServer({
     VIGIL_ROLES: 'api,worker', VIGIL_DEMO: '0', VIGIL_ALLOW_FILE_URLS: '1', VIGIL_INFERENCE_WORKERS: String(WORKERS),
-    VIGIL_ALERT_COOLDOWN_SECONDS: '0', VIGIL_ALERT_ESCALATE_SECONDS: '0',
+    VIGIL_ALERT_COOLDOWN_SECONDS: '0', VIGIL_ALERT_ESCALATE_SECONDS: '0', VIGIL_DETECTOR: DETECTOR,
   });
   try {
     await until('inference ready', 180_000, async () => ((await t.api('GET', '/api/health', { token: null })).body.inference.status === 'ready' ? true : undefined), 250);
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
     const delta = (name: string) => sum(metrics1, name) - sum(metrics0, name);
     const doc = {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, backend: (await t.api('GET', '/api/health', { token: null })).body.inference.backend },
-      settings: { cameras: CAMERAS, seconds: SECONDS, ingestFps: 5, inferenceWorkers: WORKERS, source: 'file 1280x720 H.264, looped with -re', faces: `${FACE_S} s of every ${CYCLE_S} s`, detector: 'ssd', minSightings: 3 },
+      settings: { cameras: CAMERAS, seconds: SECONDS, ingestFps: 5, inferenceWorkers: WORKERS, source: 'file 1280x720 H.264, looped with -re', faces: `${FACE_S} s of every ${CYCLE_S} s`, detector: DETECTOR, minSightings: 3 },
       results: {
         framesDelivered: delta('vigil_camera_frames_total'),
         framesPassedMotionGate: delta('vigil_camera_analysed_frames_total'),

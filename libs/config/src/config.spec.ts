@@ -33,6 +33,9 @@ describe('loadConfig accepts', () => {
     ['wasm backend', { VIGIL_TF_BACKEND: 'wasm' }, (c) => assert.equal(c.tfBackend, 'wasm')],
     ['workers', { VIGIL_INFERENCE_WORKERS: '3' }, (c) => assert.equal(c.inferenceWorkers, 3)],
     ['time zone', { VIGIL_TIMEZONE: 'Europe/Lisbon' }, (c) => assert.equal(c.timeZone, 'Europe/Lisbon')],
+    ['alert timings default', {}, (c) => assert.deepEqual([c.alertCooldownSeconds, c.alertEscalateSeconds, c.detector], [60, 120, 'ssd'])],
+    ['alert timings and detector set', { VIGIL_ALERT_COOLDOWN_SECONDS: '0', VIGIL_ALERT_ESCALATE_SECONDS: '30', VIGIL_DETECTOR: 'tiny' }, (c) =>
+      assert.deepEqual([c.alertCooldownSeconds, c.alertEscalateSeconds, c.detector], [0, 30, 'tiny'])],
   ];
   for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
 });
@@ -51,6 +54,9 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_INFERENCE_WORKERS: '0' }, /VIGIL_INFERENCE_WORKERS/],
     [{ VIGIL_TF_BACKEND: 'cpu' }, /VIGIL_TF_BACKEND: must be one of/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ VIGIL_DETECTOR: 'yolo' }, /VIGIL_DETECTOR: must be one of: ssd, tiny/],
+    [{ VIGIL_ALERT_ESCALATE_SECONDS: '-1' }, /VIGIL_ALERT_ESCALATE_SECONDS: must be an integer between 0 \(never\) and 86400/],
+    [{ VIGIL_ALERT_COOLDOWN_SECONDS: 'soon' }, /VIGIL_ALERT_COOLDOWN_SECONDS/],
     [{ VIGIL_TIMEZONE: 'Mars/Olympus' }, /VIGIL_TIMEZONE: must be an IANA time zone/],
     [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
   ];

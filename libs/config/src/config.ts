@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { EnvSchema, LOG_LEVELS, ServerRole, TfBackendChoice } from './env.schema';
+import { DetectorChoice, EnvSchema, LOG_LEVELS, ServerRole, TfBackendChoice } from './env.schema';
 
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string }
@@ -25,6 +25,11 @@ export interface VigilConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** IANA zone whose calendar day attendance is booked in (default: the machine's). */
   timeZone: string;
+  /**
+   * Face detector for camera frames: SSD (default, most accurate) or Tiny (about twice the frames
+   * per second on CPU, misses more small faces). Enrolment and the kiosk always use SSD.
+   */
+  detector: DetectorChoice;
   /** One alert per person and camera at most this often (someone lingering at a door). */
   alertCooldownSeconds: number;
   /** An alert nobody acknowledged within this many seconds is escalated; 0 = never. */
@@ -43,7 +48,7 @@ export class ConfigError extends Error {
 const KNOWN = new Set([
   'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
   'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
-  'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS',
+  'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS', 'VIGIL_DETECTOR',
 ]);
 
 /**
@@ -87,6 +92,7 @@ export function loadConfig(
     tfBackend: parsed.VIGIL_TF_BACKEND ?? 'auto',
     logLevel: parsed.LOG_LEVEL ?? 'info',
     timeZone: parsed.VIGIL_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+    detector: parsed.VIGIL_DETECTOR ?? 'ssd',
     alertCooldownSeconds: parsed.VIGIL_ALERT_COOLDOWN_SECONDS ?? 60,
     alertEscalateSeconds: parsed.VIGIL_ALERT_ESCALATE_SECONDS ?? 120,
     version: opts.version ?? readVersion(),

@@ -15,6 +15,8 @@ export const SERVER_ROLES = ['api', 'worker'] as const;
 export type ServerRole = (typeof SERVER_ROLES)[number];
 export const TF_BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm'] as const;
 export type TfBackendChoice = (typeof TF_BACKENDS)[number];
+export const DETECTORS = ['ssd', 'tiny'] as const;
+export type DetectorChoice = (typeof DETECTORS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const blankToUndefined = ({ value }: { value: unknown }) =>
@@ -99,6 +101,11 @@ export class EnvSchema {
   @Transform(blankToUndefined)
   @IsString()
   VIGIL_TIMEZONE?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(DETECTORS, { message: `VIGIL_DETECTOR must be one of: ${DETECTORS.join(', ')}` })
+  VIGIL_DETECTOR?: DetectorChoice;
 
   @IsOptional()
   @Transform(toInt)

@@ -47,6 +47,7 @@ export class RecognitionService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Recognition');
   private readonly cameras = new Map<string, CameraState>();
   private readonly cooldown: Cooldown;
+  private readonly detector: VigilConfig['detector'];
   private readonly quality = resolveQualityThresholds('recognition');
 
   constructor(
@@ -60,6 +61,7 @@ export class RecognitionService implements OnApplicationBootstrap {
     private readonly reviews: ReviewSampler,
   ) {
     this.cooldown = new Cooldown(config.alertCooldownSeconds * 1000);
+    this.detector = config.detector;
   }
 
   onApplicationBootstrap(): void {
@@ -85,7 +87,7 @@ export class RecognitionService implements OnApplicationBootstrap {
     // here (no second copy) for the evidence images of a decision.
     const data = Buffer.from(frame.data);
     pool
-      .detect({ width: frame.width, height: frame.height, data }, { detector: 'ssd', descriptors: true })
+      .detect({ width: frame.width, height: frame.height, data }, { detector: this.detector, descriptors: true })
       .then(
         (faces) =>
           this.onFaces(frame, frame.data, state, faces).catch((error: unknown) =>
