@@ -1,3 +1,4 @@
+import type { RecognitionMetricsView } from './views';
 /** JSON shapes of /api/model-versions (the model lifecycle). */
 export type ModelVersionStatusName = 'candidate' | 'active' | 'retired' | 'rejected';
 
@@ -13,7 +14,7 @@ export interface ModelVersionView {
   status: ModelVersionStatusName;
   thresholds: ModelThresholdsView;
   /** What the refresh measured and decided (held-out metrics, calibration, changes); null for the initial version. */
-  metrics: Record<string, unknown> | null;
+  metrics: ModelVersionMetricsView | null;
   decisionReason: string | null;
   parentId: number | null;
   createdAt: string;
@@ -22,19 +23,13 @@ export interface ModelVersionView {
   galleryVersion: string;
 }
 
-/** Confusion counts and rates of one version on the held-out reviewed faces (the review metrics' shape). */
-export interface HeldOutMetricsView {
-  tp: number;
-  fp: number;
-  fn: number;
-  tn: number;
-  reviewed: number;
-  precision: number | null;
-  recall: number | null;
-  accuracy: number | null;
-  far: number | null;
-  frr: number | null;
-  auc: number | null;
+/** Confusion counts and rates of one version on the held-out reviewed faces: the review metrics' shape. */
+export type HeldOutMetricsView = RecognitionMetricsView;
+
+/** What a refresh recorded on the version it built: held-out comparison, decision, split, calibration, changes. */
+export interface ModelVersionMetricsView {
+  heldOut?: { candidate: HeldOutMetricsView; champion: HeldOutMetricsView; championId: number };
+  [detail: string]: unknown;
 }
 
 export interface RefreshResultView {

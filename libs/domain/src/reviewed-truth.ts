@@ -8,6 +8,8 @@
  * leave the face out of building and evaluation alike.
  */
 
+import { metricsFromConfusion, type RecognitionMetrics } from './recognition-metrics';
+
 export type ReviewLabelKind = 'TP' | 'FP' | 'FN' | 'TN';
 
 export interface ReviewLabelInput {
@@ -64,35 +66,11 @@ export function outcomeOf(truth: Truth, predictedPersonId: string | null): Outco
   return predictedPersonId === truth.personId ? 'tp' : 'fp';
 }
 
-export interface OutcomeMetrics {
-  tp: number;
-  fp: number;
-  fn: number;
-  tn: number;
-  reviewed: number;
-  precision: number | null;
-  recall: number | null;
-  accuracy: number | null;
-  /** fp / (fp + tn) */
-  far: number | null;
-  /** fn / (tp + fn) */
-  frr: number | null;
-  auc: number | null;
-}
+/** The review metrics' shape (precision, recall, accuracy, FAR = fp/(fp+tn), FRR = fn/(tp+fn), AUC). */
+export type OutcomeMetrics = RecognitionMetrics;
 
 export function summariseOutcomes(outcomes: Iterable<Outcome>, auc: number | null = null): OutcomeMetrics {
   const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
   for (const o of outcomes) c[o]++;
-  const reviewed = c.tp + c.fp + c.fn + c.tn;
-  const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
-  return {
-    ...c,
-    reviewed,
-    precision: ratio(c.tp, c.tp + c.fp),
-    recall: ratio(c.tp, c.tp + c.fn),
-    accuracy: ratio(c.tp + c.tn, reviewed),
-    far: ratio(c.fp, c.fp + c.tn),
-    frr: ratio(c.fn, c.tp + c.fn),
-    auc,
-  };
+  return { ...metricsFromConfusion(c), auc };
 }

@@ -64,7 +64,7 @@ export function MetricsPanel() {
               <ul>
                 {data.kpi.breaches.map((b) => (
                   <li key={`${b.metric}-${b.scope}`}>
-                    {METRIC_TEXT[b.metric] ?? b.metric} is {percent(b.value, 2)} ({scopeText(b.scope, data)}); target {b.metric === 'far' || b.metric === 'frr' ? 'at most' : 'at least'} {percent(b.target, 2)}
+                    {METRIC_TEXT[b.metric] ?? b.metric} is {percent(b.value, 2)} ({scopeText(b.scope, data)}); target {b.metric === 'far' ? 'at most' : 'at least'} {percent(b.target, 2)}
                   </li>
                 ))}
               </ul>

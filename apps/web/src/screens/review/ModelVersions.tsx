@@ -96,7 +96,7 @@ export function ModelVersions() {
                   {num(v.thresholds.watchlist)} / {num(v.thresholds.employee)} / {num(v.thresholds.margin)}
                 </td>
                 <td>
-                  {percent(v.metrics?.precision ?? null)} / {percent(v.metrics?.recall ?? null)}
+                  {percent(v.metrics?.heldOut?.candidate.precision ?? null)} / {percent(v.metrics?.heldOut?.candidate.recall ?? null)}
                 </td>
                 <td>{v.decisionReason ?? '—'}</td>
                 <td>{dateTime(v.createdAt)}</td>
