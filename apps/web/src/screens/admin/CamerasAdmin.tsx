@@ -6,6 +6,7 @@ import { ago } from '../../components/format';
 import { useNow } from '../../components/useNow';
 import { useSession } from '../../session-context';
 import { FLAGGED, STATUS_LABEL } from '../dashboard/CameraGrid';
+import { ErrorLine } from '../../components/ErrorLine';
 
 interface Draft {
   name: string;
@@ -63,11 +64,7 @@ export function CamerasAdmin() {
     <div className="admin-grid">
       <section className="panel" aria-labelledby="cams-title">
         <h1 id="cams-title">Cameras</h1>
-        {loadError && (
-          <p className="error" role="alert">
-            {loadError}
-          </p>
-        )}
+        <ErrorLine text={loadError} />
         <p className="feedback" role="status">
           {message}
         </p>

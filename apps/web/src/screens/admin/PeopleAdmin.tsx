@@ -4,6 +4,8 @@ import { errorText } from '../../api/http';
 import { useResource } from '../../api/useResource';
 import { useSession } from '../../session-context';
 import { PersonPanel } from './PersonPanel';
+import { ErrorLine } from '../../components/ErrorLine';
+import { ListSelect } from '../../components/ListSelect';
 
 export function PeopleAdmin() {
   const session = useSession();
@@ -28,20 +30,9 @@ export function PeopleAdmin() {
             <label htmlFor="p-search">Search by name</label>
             <input id="p-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
           </span>
-          <span className="field">
-            <label htmlFor="p-list">List</label>
-            <select id="p-list" value={list} onChange={(e) => setList(e.target.value as typeof list)}>
-              <option value="">Both</option>
-              <option value="watchlist">Watchlist</option>
-              <option value="employee">Employees</option>
-            </select>
-          </span>
+          <ListSelect id="p-list" value={list} onChange={setList} />
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine text={error} />
         {people && people.items.length === 0 && <p className="empty">Nobody here yet. Add a person with the form.</p>}
         <table className="table">
           <thead>

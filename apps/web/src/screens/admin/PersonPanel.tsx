@@ -6,6 +6,7 @@ import { useResource } from '../../api/useResource';
 import { dateTime, num } from '../../components/format';
 import { Img } from '../../components/Img';
 import { useSession } from '../../session-context';
+import { ErrorLine } from '../../components/ErrorLine';
 
 /** The quality gate's reasons in words an administrator can act on. */
 const REASON_TEXT: Record<string, string> = {
@@ -91,11 +92,7 @@ export function PersonPanel({ person, onChanged, onErased }: { person: PersonVie
       </h2>
       {person.notes && <p className="muted">{person.notes}</p>}
       <h3>Reference photos</h3>
-      {refsError && (
-        <p className="error" role="alert">
-          {refsError}
-        </p>
-      )}
+      <ErrorLine text={refsError} />
       {refs && refs.length === 0 && <p className="empty">No photo enrolled: this person cannot be recognised yet.</p>}
       <ul className="refs">
         {refs?.map((r, n) => (

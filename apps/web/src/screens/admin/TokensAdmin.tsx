@@ -5,6 +5,7 @@ import { useResource } from '../../api/useResource';
 import { dateTime } from '../../components/format';
 import { ROLE_LABEL } from '../../roles';
 import { useSession } from '../../session-context';
+import { ErrorLine } from '../../components/ErrorLine';
 
 const MINTABLE: RoleName[] = ['security', 'reviewer', 'kiosk'];
 
@@ -53,11 +54,7 @@ export function TokensAdmin() {
             <input type="checkbox" checked={includeRevoked} onChange={(e) => setIncludeRevoked(e.target.checked)} /> Show revoked
           </label>
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine text={error} />
         <table className="table">
           <thead>
             <tr>

@@ -5,6 +5,8 @@ import { useResource } from '../../api/useResource';
 import { num, percent } from '../../components/format';
 import { useSession } from '../../session-context';
 import { LineChart } from './LineChart';
+import { ListSelect } from '../../components/ListSelect';
+import { ErrorLine } from '../../components/ErrorLine';
 
 /** The local calendar day: the server groups decisions by the day in its time zone, as people do. */
 const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -39,23 +41,12 @@ export function MetricsPanel() {
           <label htmlFor="m-to">To</label>
           <input id="m-to" type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
         </span>
-        <span className="field">
-          <label htmlFor="m-list">List</label>
-          <select id="m-list" value={list} onChange={(e) => setList(e.target.value as typeof list)}>
-            <option value="">Both</option>
-            <option value="watchlist">Watchlist</option>
-            <option value="employee">Employees</option>
-          </select>
-        </span>
+        <ListSelect id="m-list" value={list} onChange={setList} />
         <button type="submit" className="button">
           Refresh
         </button>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          Metrics could not be loaded: {error}
-        </p>
-      )}
+      <ErrorLine text={error && `Metrics could not be loaded: ${error}`} />
       {data && (
         <>
           {data.kpi.breaches.length > 0 ? (

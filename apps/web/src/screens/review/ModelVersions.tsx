@@ -4,6 +4,7 @@ import type { Metrics, ModelVersionView, RefreshResultView } from '../../api/rev
 import { useResource } from '../../api/useResource';
 import { dateTime, num, percent } from '../../components/format';
 import { useSession } from '../../session-context';
+import { ErrorLine } from '../../components/ErrorLine';
 
 const STATUS_TEXT: Record<ModelVersionView['status'], string> = { candidate: 'Candidate', active: 'Active', retired: 'Retired', rejected: 'Rejected' };
 
@@ -66,11 +67,7 @@ export function ModelVersions() {
         {message}
       </p>
       {result && <Comparison before={result.before} after={result.after} />}
-      {error && (
-        <p className="error" role="alert">
-          Model versions could not be loaded: {error}
-        </p>
-      )}
+      <ErrorLine text={error && `Model versions could not be loaded: ${error}`} />
       {versions && versions.length === 0 && <p className="empty">No model versions yet.</p>}
       {versions && versions.length > 0 && (
         <table className="table">

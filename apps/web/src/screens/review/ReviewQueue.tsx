@@ -7,6 +7,7 @@ import { dateTime } from '../../components/format';
 import { useSession } from '../../session-context';
 import { EMPTY_EXTRA, LabelExtra, LabelForm, LABELS } from './LabelForm';
 import { ReviewItemDetail } from './ReviewItemDetail';
+import { ErrorLine } from '../../components/ErrorLine';
 
 /** 'open' includes watchlist alerts that have one label and wait for a second reviewer. */
 const FILTERS: Array<{ value: ReviewStatus | 'all'; label: string }> = [
@@ -131,11 +132,7 @@ export function ReviewQueue() {
             </option>
           ))}
         </select>
-        {error && (
-          <p className="error" role="alert">
-            The queue could not be loaded: {error}
-          </p>
-        )}
+        <ErrorLine text={error && `The queue could not be loaded: ${error}`} />
         {queue && items.length === 0 && <p className="empty">Nothing to review here.</p>}
         <ul className="queue" aria-label="Items">
           {items.map((i) => (
