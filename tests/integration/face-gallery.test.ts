@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { ConflictError, DESCRIPTOR_LENGTH, OUTLIER_REFERENCE_WEIGHT, UnprocessableError, type FaceQualityMeasures } from '@vigil/domain';
-import { FaceGallery, rejectionOf } from '@vigil/gallery';
+import { FaceGallery, MediaStore, rejectionOf } from '@vigil/gallery';
 import { Database, type Actor } from '@vigil/persistence';
 import { EMBEDDING_MODEL_ID, ENROLMENT_AUGMENTATIONS, type DetectedFace, type ImageFaceDetector } from '@vigil/vision';
 import { DEMO_PEOPLE, seedDemoPeople } from '../../apps/server/src/ingest/demo-people';
@@ -91,7 +91,7 @@ describe(`the gallery (enrolment, augmentation, outliers) on ${process.env.DATAB
     engine = new ScriptedEngine();
     gallery = new FaceGallery({
       db,
-      dataDir,
+      media: new MediaStore(dataDir),
       detector: () => {
         engine.acquired++;
         return Promise.resolve(engine);

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidInputError } from './errors';
 import { hash32, parseSplitRatios, stratifiedSplit } from './stratified-split';
+import { mulberry32 } from './testing/mulberry32';
 
 interface Item {
   id: string;
@@ -17,14 +18,7 @@ const split = (data: Item[], ratios: number[], seed = 7) => stratifiedSplit(data
 
 /** Deterministic Fisher–Yates shuffle (mulberry32), so the "shuffled input" case is itself reproducible. */
 function shuffled<T>(xs: T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(seed);
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));

@@ -2,17 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidInputError } from './errors';
 import { calibrateThreshold } from './threshold-calibration';
+import { mulberry32 } from './testing/mulberry32';
 
-/** Seeded normal samples (mulberry32 + Box–Muller), clamped to non-negative distances. */
+/** Seeded normal samples (Box–Muller), clamped to non-negative distances. */
 function normals(n: number, mean: number, sd: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(seed);
   const out: number[] = [];
   while (out.length < n) {
     const u = 1 - rnd();

@@ -57,8 +57,8 @@ export interface RemovedReference {
 
 export interface FaceGalleryOptions {
   db: Database;
-  /** VIGIL_DATA_DIR: reference photos go under its media/ folder. */
-  dataDir: string;
+  /** Where reference photos go (VIGIL_DATA_DIR/media); the server passes its one store. */
+  media: MediaStore;
   /**
    * The face engine, asked for only once a photo is allowed to be analysed (an employee without
    * consent never reaches it), so a caller can start it lazily.
@@ -77,7 +77,7 @@ export class FaceGallery {
   private readonly quality = resolveQualityThresholds('enrolment');
 
   constructor(private readonly options: FaceGalleryOptions) {
-    this.media = new MediaStore(options.dataDir);
+    this.media = options.media;
   }
 
   async enrol(request: EnrolRequest): Promise<EnrolledReference> {

@@ -1,18 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { redactCredentials } from './camera-url';
+// Test support, deliberately not part of @vigil/domain's public API.
+import { mulberry32 } from '../../domain/src/testing/mulberry32';
 
-/** mulberry32: a tiny seeded PRNG, so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A failing case can be replayed from its seed. */
+const prng = mulberry32;
 
 // Secrets use upper case, digits and the awkward characters; hosts and paths only lower case,
 // so any occurrence of a secret in the output is a real leak, never a coincidence.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VigilConfig } from '@vigil/config';
 import { isPersonList, type PersonList } from '@vigil/domain';
-import { FaceGallery, MAX_REFERENCE_PHOTO_BYTES, rejectionOf } from '@vigil/gallery';
+import { FaceGallery, MAX_REFERENCE_PHOTO_BYTES, MediaStore, rejectionOf } from '@vigil/gallery';
 import { Database, DataDirLockedError, type Actor, type PersonRow } from '@vigil/persistence';
 import { FaceEngine, type ImageFaceDetector } from '@vigil/vision';
 import { formatImageLine, formatSummary, listLabel, summarise, type ImageOutcome, type PersonOutcome } from './enroll-report';
@@ -80,7 +80,7 @@ export async function enrollCommand(args: string[], config: VigilConfig, out: Ou
       },
     };
   };
-  const gallery = new FaceGallery({ db, dataDir: config.dataDir, detector });
+  const gallery = new FaceGallery({ db, media: new MediaStore(config.dataDir), detector });
   const by = cliActor();
   const images: ImageOutcome[] = [];
   const people: PersonOutcome[] = [];

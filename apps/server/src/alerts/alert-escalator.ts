@@ -44,7 +44,7 @@ export class AlertEscalator implements OnApplicationBootstrap, OnApplicationShut
         }
         return overdue;
       });
-      for (const id of ids) this.events.emit('alert.status-changed', id);
+      for (const id of ids) this.events.emit('alert.status-changed', id, 'system', 'unacknowledged');
       if (ids.length > 0) this.logger.warn({ alerts: ids.length, afterSeconds }, 'unacknowledged alerts escalated');
       return ids;
     } catch (error) {

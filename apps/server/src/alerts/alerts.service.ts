@@ -18,7 +18,7 @@ export class AlertsService {
    */
   async raise(alert: NewAlert, evidence?: DecisionEvidence): Promise<AlertRow> {
     const row = await this.db.transaction(async (repos) => {
-      const modelVersionId = alert.modelVersionId ?? (await repos.reviewItems.activeModelVersionId());
+      const modelVersionId = alert.modelVersionId ?? (await repos.modelVersions.activeId());
       let input: NewAlert = { ...alert, modelVersionId };
       if (evidence && alert.cameraId) {
         const recorded = await recordEvidence(repos, { cameraId: alert.cameraId, personId: alert.personId, score: alert.score, modelVersionId }, evidence);
@@ -68,7 +68,7 @@ export class AlertsService {
       await repos.audit.append(actorOf(by), { action: `alert.${action}`, objectType: 'alert', objectId: id });
       return result;
     });
-    this.events.emit('alert.status-changed', id);
+    this.events.emit('alert.status-changed', id, by.name);
     return row;
   }
 

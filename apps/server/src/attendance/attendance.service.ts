@@ -46,7 +46,7 @@ export class AttendanceService {
       if (decision.kind === 'ignore') return { decision, event: null, reviewItemId: null };
       const recorded = evidence && booking.cameraId ? await recordEvidence(repos, { cameraId: booking.cameraId, personId: booking.personId, score: booking.score, modelVersionId: booking.modelVersionId }, evidence) : null;
       const event = await repos.attendance.insert({ ...booking, kind: decision.kind, localDate: day, trackId: recorded?.trackId, sightingId: recorded?.sightingId });
-      const reviewItemId = await this.sampleForReview(repos, event, distance ?? null, day);
+      const reviewItemId = await this.sampleForReview(repos, event, distance ?? null, day, booking.modelVersionId);
       return { decision, event, reviewItemId };
     });
     if (result.event) this.events.emit('attendance.recorded');
@@ -57,7 +57,7 @@ export class AttendanceService {
     return result;
   }
 
-  private async sampleForReview(repos: Repositories, event: AttendanceRow, distance: number | null, day: string): Promise<string | null> {
+  private async sampleForReview(repos: Repositories, event: AttendanceRow, distance: number | null, day: string, modelVersionId: number | null | undefined): Promise<string | null> {
     if (event.source !== 'camera' || !event.cameraId) return null;
     const settings = await loadReviewSettings(repos);
     const key = sampleKey('attendance', event.cameraId, event.id);
@@ -70,7 +70,8 @@ export class AttendanceService {
       list: 'employee',
       score: event.score,
       distance,
-      modelVersionId: await repos.reviewItems.activeModelVersionId(),
+      // The version that decided; kiosk bookings carry none, so the active one is read.
+      modelVersionId: modelVersionId ?? (await repos.modelVersions.activeId()),
       createdAt: new Date(event.at),
       localDate: day,
     });

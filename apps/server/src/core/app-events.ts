@@ -13,7 +13,7 @@ export interface AppEventMap {
   /** An alert committed: the alert relay reads the outbox now. */
   'alert.recorded': [];
   /** An alert's status changed (acknowledged, escalated, resolved): pushed as `alert.status`. */
-  'alert.status-changed': [alertId: string];
+  'alert.status-changed': [alertId: string, by: string, reason?: 'unacknowledged'];
   /** An attendance event committed: its relay reads the outbox now. */
   'attendance.recorded': [];
   /** A review item committed: the `review.item` relay reads the outbox now. */

@@ -1,10 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { actorOf, Principal } from '@vigil/auth';
-import type { VigilConfig } from '@vigil/config';
 import { InvalidInputError, NotFoundError } from '@vigil/domain';
-import { EnrolledReference, FaceGallery, RemovedReference } from '@vigil/gallery';
+import { EnrolledReference, FaceGallery, MediaStore, RemovedReference } from '@vigil/gallery';
 import { Database, FaceReferenceInfo } from '@vigil/persistence';
-import { VIGIL_CONFIG } from '../core/core.module';
 import { AppEvents } from '../core/app-events';
 import { InferenceService } from '../inference/inference.service';
 
@@ -21,9 +19,9 @@ export class EnrolmentService {
     private readonly db: Database,
     inference: InferenceService,
     private readonly events: AppEvents,
-    @Inject(VIGIL_CONFIG) config: VigilConfig,
+    media: MediaStore,
   ) {
-    this.gallery = new FaceGallery({ db, dataDir: config.dataDir, detector: () => inference.acquire() });
+    this.gallery = new FaceGallery({ db, media, detector: () => inference.acquire() });
   }
 
   async enrol(by: Principal, personId: string, image: { buffer: Buffer; originalname?: string } | undefined, augment = false): Promise<EnrolledReference> {

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { VigilConfig } from '@vigil/config';
-import { FaceGallery } from '@vigil/gallery';
+import { FaceGallery, MediaStore } from '@vigil/gallery';
 import { Database } from '@vigil/persistence';
 import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
@@ -24,6 +24,7 @@ export class DemoSeedService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly db: Database,
     private readonly events: AppEvents,
     private readonly inference: InferenceService,
+    private readonly media: MediaStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,7 +43,7 @@ export class DemoSeedService implements OnApplicationBootstrap, BeforeApplicatio
     if (!cameraId || this.stopping) return;
     this.logger.log({ cameraId }, 'demo camera registered');
     this.events.emit('camera.changed', cameraId);
-    const gallery = new FaceGallery({ db: this.db, dataDir: this.config.dataDir, detector: () => this.inference.acquire() });
+    const gallery = new FaceGallery({ db: this.db, media: this.media, detector: () => this.inference.acquire() });
     const people = await seedDemoPeople(this.db, gallery, () => this.stopping);
     if (people.length === 0) return;
     this.events.emit('gallery.changed');

@@ -54,7 +54,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   afterInit(server: VigilServer): void {
     server.use(socketAuthMiddleware(this.tokens));
     const offRevoked = this.events.on('token.revoked', (tokenId) => this.disconnectToken(tokenId));
-    const offStatus = this.events.on('alert.status-changed', (id) => void this.pushAlertStatus(id));
+    const offStatus = this.events.on('alert.status-changed', (id, by, reason) => void this.pushAlertStatus(id, by, reason));
     this.unsubscribe = () => {
       offRevoked();
       offStatus();
@@ -122,20 +122,19 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     });
   }
 
-  private async pushAlertStatus(id: string): Promise<void> {
+  /** Who and why come with the change (a token's name, or 'system' for the escalator): no audit read. */
+  private async pushAlertStatus(id: string, by: string, reason?: 'unacknowledged'): Promise<void> {
     try {
       const row = await this.alerts.findById(id);
       if (!row) return;
-      const audit = await this.db.repos.audit.forObject('alert', id);
-      const last = audit.filter((a) => a.action.startsWith('alert.') && a.action !== 'alert.raise').at(-1);
       const at = row.status === 'acknowledged' ? row.acknowledgedAt : row.status === 'resolved' ? row.resolvedAt : row.escalatedAt;
       const event: AlertStatusEvent = {
         id: row.id,
         seq: row.seq,
         status: row.status,
         at: new Date(at ?? Date.now()).toISOString(),
-        by: last?.actorName ?? 'system',
-        ...(last?.actorRole === 'system' && row.status === 'escalated' ? { reason: 'unacknowledged' as const } : {}),
+        by,
+        ...(reason ? { reason } : {}),
       };
       this.server.to(ALERTS_ROOM).emit('alert.status', event);
     } catch (error) {

@@ -57,7 +57,7 @@ export class ReviewSampler {
         candidatePersonId: track.bestCandidate?.personId ?? null,
         distance: track.bestCandidate?.distance ?? null,
         cropMediaId,
-        modelVersionId: await repos.reviewItems.activeModelVersionId(),
+        modelVersionId: await repos.modelVersions.activeId(),
         createdAt: track.at,
         localDate: day,
         expiresAt,

@@ -54,7 +54,7 @@ export class ReviewsService {
       const labels = await repos.reviewLabels.ofItems([item.id]);
       const outcome = reviewOutcome(labels.map(recorded), requiredLabels(item.kind, item.list));
       if (outcome.status !== item.status) await repos.reviewItems.setStatus(item.id, outcome.status);
-      const galleryVersion = await repos.reviewItems.currentGalleryVersion();
+      const galleryVersion = await repos.galleryVersions.current();
       await repos.audit.append(actorOf(by), {
         action: 'review.label',
         objectType: 'review_item',

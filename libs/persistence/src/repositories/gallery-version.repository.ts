@@ -36,6 +36,14 @@ export class GalleryVersionRepository {
   constructor(private readonly manager: EntityManager) {}
 
   /** The live gallery of an embedding model (removed_gallery_version IS NULL), oldest first. */
+  /** The newest gallery version drawn (every change to the references takes one); null before any. */
+  async current(): Promise<string | null> {
+    const [row] = (await this.manager.query(
+      `SELECT CASE WHEN is_called THEN last_value::text END AS v FROM gallery_version_seq`,
+    )) as Array<{ v: string | null }>;
+    return row?.v ?? null;
+  }
+
   async liveReferences(modelId: string): Promise<LiveReference[]> {
     const rows = (await this.manager.query(
       `SELECT r.id, r.person_id AS "personId", p.list, r.embedding, r.weight, r.source_media_id AS "sourceMediaId"

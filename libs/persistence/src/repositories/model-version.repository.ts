@@ -63,6 +63,12 @@ export class ModelVersionRepository {
     return row ?? null;
   }
 
+  /** The active version's id, or null while none is active: what decisions and labels record. */
+  async activeId(): Promise<number | null> {
+    const [row] = (await this.manager.query(`SELECT id FROM model_version WHERE status = 'active'`)) as Array<{ id: number }>;
+    return row?.id ?? null;
+  }
+
   async findById(id: number): Promise<ModelVersionRow | null> {
     const [row] = (await this.manager.query(`${SELECT} WHERE id = $1`, [id])) as ModelVersionRow[];
     return row ?? null;

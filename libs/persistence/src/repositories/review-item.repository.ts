@@ -219,21 +219,4 @@ export class ReviewItemRepository {
     for (const r of rows) out.set(r.personId, [...(out.get(r.personId) ?? []), r.mediaId]);
     return out;
   }
-
-  /**
-   * The active model version, or null while none is active. Decisions and labels record it.
-   * (Model versions are managed elsewhere; this is the one read the review queue needs.)
-   */
-  async activeModelVersionId(): Promise<number | null> {
-    const [row] = (await this.manager.query(`SELECT id FROM model_version WHERE status = 'active' LIMIT 1`)) as Array<{ id: number }>;
-    return row?.id ?? null;
-  }
-
-  /** The newest gallery version drawn (every change to the references takes one); null before any. */
-  async currentGalleryVersion(): Promise<string | null> {
-    const [row] = (await this.manager.query(
-      `SELECT CASE WHEN is_called THEN last_value::text END AS v FROM gallery_version_seq`,
-    )) as Array<{ v: string | null }>;
-    return row?.v ?? null;
-  }
 }
