@@ -75,9 +75,19 @@ describe('a watchlist person seen by a camera becomes one pushed alert; a strang
     const [refs] = (await t.server.database.dataSource.query('SELECT count(*)::int AS n FROM face_reference')) as Array<{ n: number }>;
     assert.equal(refs!.n, 1, 'only the enrolled reference exists');
     const [kept] = (await t.server.database.dataSource.query(
-      `SELECT (SELECT count(*) FROM track)::int AS tracks, (SELECT count(*) FROM sighting)::int AS sightings, (SELECT count(*) FROM media WHERE kind <> 'reference')::int AS media`,
-    )) as Array<{ tracks: number; sightings: number; media: number }>;
-    assert.deepEqual(kept, { tracks: 0, sightings: 0, media: 0 }, 'a stranger leaves no track, sighting or image');
+      `SELECT (SELECT count(*) FROM track)::int AS tracks, (SELECT count(*) FROM sighting)::int AS sightings`,
+    )) as Array<{ tracks: number; sightings: number }>;
+    assert.deepEqual(kept, { tracks: 0, sightings: 0 }, 'a stranger leaves no track or sighting');
+    // The only image a stranger may leave is a crop the seeded review sample drew: owned by nobody,
+    // expiring, and behind an unknown/sample review item.
+    const images = (await t.server.database.dataSource.query(
+      `SELECT m.kind, m.person_id AS "personId", m.expires_at IS NOT NULL AS expires, i.kind AS "itemKind"
+         FROM media m LEFT JOIN review_item i ON i.crop_media_id = m.id WHERE m.kind <> 'reference'`,
+    )) as Array<{ kind: string; personId: string | null; expires: boolean; itemKind: string | null }>;
+    for (const image of images) {
+      assert.deepEqual({ kind: image.kind, personId: image.personId, expires: image.expires }, { kind: 'crop', personId: null, expires: true }, JSON.stringify(image));
+      assert.ok(image.itemKind === 'unknown' || image.itemKind === 'sample', JSON.stringify(image));
+    }
     await t.api('DELETE', `/api/cameras/${cam.body.id}`);
   });
 
