@@ -46,6 +46,7 @@ describe('reviewer console in Chromium: keyboard labels, second-reviewer confirm
   it('a reviewer labels the item with one key; a second reviewer confirms it; the metrics view changes', async () => {
     const first = (reviewers.first.watched = await openPage(browser, t.server.url));
     await signIn(first.page, t.server.url, reviewers.first.token);
+    await first.page.waitForURL((url) => url.pathname === '/review', { timeout: 5_000 });
     assert.equal(new URL(first.page.url()).pathname, '/review', 'a reviewer lands on the review console');
     const before = await reviewedCount(first.page);
     await screenshot(first.page, 'review-metrics-before');

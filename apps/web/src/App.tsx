@@ -32,6 +32,10 @@ export function App() {
     session.then(
       (s) => {
         window.clearTimeout(slow);
+        // Signed in at `/`: land on the role's own console in the same render, so no frame shows
+        // `/` (or nothing) before the redirect.
+        const home = homeOf(s.role);
+        if (window.location.pathname === '/' && home !== '/') window.history.replaceState(null, '', home);
         setState({ kind: 'signed-in', session: s });
       },
       (error: unknown) => {
@@ -81,6 +85,7 @@ export function App() {
 function Routed({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const path = usePath();
   const home = homeOf(session.role);
+  // A later visit to `/` (a link, the back button) by a role without the dashboard.
   const redirect = path === '/' && home !== '/';
   useEffect(() => {
     if (redirect) navigate(home, true);
