@@ -75,6 +75,19 @@ describe('InferencePool (one worker with fault injection)', () => {
     assert.equal(pool.stats().dropped, droppedBefore + 2);
   });
 
+  it('an urgent job takes the place of a queued normal one; a normal job cannot displace an urgent one', async () => {
+    const droppedBefore = pool.stats().dropped;
+    const running = pool.detect(fresh()); // dispatched at once
+    const scan = pool.detect(fresh()); // queued (normal)
+    const track = pool.detect(fresh(), {}, { lane: 'urgent' }); // evicts the normal job
+    const late = pool.detect(fresh()); // refused: the only queued job is urgent
+    await assert.rejects(scan, isPoolError('dropped'));
+    await assert.rejects(late, (err: unknown) => isPoolError('dropped')(err) && /full of urgent jobs/.test((err as Error).message));
+    assert.ok((await running).length >= 2);
+    assert.ok((await track).length >= 2);
+    assert.equal(pool.stats().dropped, droppedBefore + 2);
+  });
+
   it('times out a hung job, replaces the worker and keeps serving', async () => {
     const before = pool.stats();
     await assert.rejects(pool.detect(marker(HANG_MARKER)), isPoolError('timeout'));

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '@vigil/domain';
 import type { BackendSelection } from './backend';
-import { DropOldestQueue } from './drop-oldest-queue';
+import { PriorityDropQueue, type QueueLane } from './priority-drop-queue';
 import type { DecodeOptions } from './image-decoder';
 import type { DetectedFace, DetectOptions, FaceEngineOptions } from './face-engine';
 import {
@@ -18,7 +18,10 @@ import { assertRgbFrame, type RgbFrame } from './rgb-frame';
 export interface InferencePoolOptions {
   /** Worker threads, each with its own engine (~460 MB RSS on wasm). Default os.availableParallelism(). */
   workers?: number;
-  /** Pending jobs kept while all workers are busy; the oldest is dropped beyond this. Default 2 × workers. */
+  /**
+   * Pending jobs kept while all workers are busy. Beyond this the oldest normal job is dropped (an
+   * urgent one only to make room for another urgent one); see PriorityDropQueue. Default 2 × workers.
+   */
   queueSize?: number;
   /** A job running longer than this fails and its worker is replaced. Default 30 000 ms. */
   jobTimeoutMs?: number;
@@ -53,6 +56,11 @@ export class PoolJobError extends Error {
   }
 }
 
+/** Per-job scheduling: `urgent` jobs (a frame continuing an open face track) are served first. */
+export interface JobScheduling {
+  lane?: QueueLane;
+}
+
 interface Job {
   id: number;
   input: JobInput;
@@ -71,12 +79,12 @@ interface Slot {
 const MAX_CONSECUTIVE_START_FAILURES = 3;
 
 /**
- * Fixed-size pool of inference worker threads with a bounded drop-oldest queue, per-job timeouts
- * and automatic replacement of crashed or hung workers.
+ * Fixed-size pool of inference worker threads with a bounded two-lane drop-oldest queue (urgent
+ * jobs first), per-job timeouts and automatic replacement of crashed or hung workers.
  */
 export class InferencePool {
   private readonly slots = new Set<Slot>();
-  private readonly queue: DropOldestQueue<Job>;
+  private readonly queue: PriorityDropQueue<Job>;
   private readonly counters = { processed: 0, dropped: 0, timeouts: 0, crashes: 0 };
   private readonly init: WorkerInit;
   private readonly script: string;
@@ -97,7 +105,7 @@ export class InferencePool {
     if (!Number.isInteger(queueSize) || queueSize < 1) throw new InvalidInputError('queueSize must be a positive integer');
     this.timeoutMs = options.jobTimeoutMs ?? 30_000;
     if (!(this.timeoutMs > 0)) throw new InvalidInputError('jobTimeoutMs must be positive');
-    this.queue = new DropOldestQueue<Job>(queueSize);
+    this.queue = new PriorityDropQueue<Job>(queueSize);
     this.init = { engine: options.engine ?? {}, decode: options.decode ?? {} };
     this.script = options.workerScript ?? path.join(__dirname, 'inference.worker.js');
     this.transfer = options.transferFrames ?? true;
@@ -121,18 +129,18 @@ export class InferencePool {
   }
 
   /** Detects faces in a raw RGB frame on a worker. See transferFrames for buffer ownership. */
-  detect(frame: RgbFrame, options: DetectOptions = {}): Promise<DetectedFace[]> {
+  detect(frame: RgbFrame, options: DetectOptions = {}, scheduling: JobScheduling = {}): Promise<DetectedFace[]> {
     try {
       assertRgbFrame(frame);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.submit({ kind: 'frame', width: frame.width, height: frame.height, data: frame.data }, options);
+    return this.submit({ kind: 'frame', width: frame.width, height: frame.height, data: frame.data }, options, scheduling.lane ?? 'normal');
   }
 
   /** Decodes an encoded JPEG/PNG/WebP on a worker and detects faces in it. */
   detectImage(encoded: Uint8Array, options: DetectOptions = {}): Promise<DetectedFace[]> {
-    return this.submit({ kind: 'encoded', data: encoded }, options);
+    return this.submit({ kind: 'encoded', data: encoded }, options, 'normal');
   }
 
   stats(): PoolStats {
@@ -159,14 +167,15 @@ export class InferencePool {
     await Promise.allSettled(exits);
   }
 
-  private submit(input: JobInput, options: DetectOptions): Promise<DetectedFace[]> {
+  private submit(input: JobInput, options: DetectOptions, lane: QueueLane): Promise<DetectedFace[]> {
     if (this.closed) return Promise.reject(new PoolJobError('inference pool closed', 'closed'));
     return new Promise<DetectedFace[]>((resolve, reject) => {
       const job: Job = { id: this.nextId++, input, options, resolve, reject };
-      const evicted = this.queue.push(job);
+      const evicted = this.queue.push(job, lane);
       if (evicted) {
         this.counters.dropped++;
-        evicted.reject(new PoolJobError('inference job dropped: queue full, a newer job replaced it', 'dropped'));
+        const why = evicted === job ? 'the queue is full of urgent jobs' : 'queue full, a newer job replaced it';
+        evicted.reject(new PoolJobError(`inference job dropped: ${why}`, 'dropped'));
       }
       this.pump();
     });

@@ -19,10 +19,16 @@ import { EvidenceImages } from './evidence-images';
 const TRACK_MAX_AGE_MS = 5_000;
 /** Between analyses seconds apart a walking face moves more than its width: see IouTracker. */
 const TRACK_MAX_CENTER_SHIFT = 1.5;
+/**
+ * A camera whose undecided track was seen this recently sends its frames to inference as urgent:
+ * the vote needs a few more sightings of that face before it walks out of the picture.
+ */
+const URGENT_TRACK_MS = 2_000;
 
 interface TrackState {
   vote: TrackVote;
   startedAt: number;
+  lastSeenAt: number;
   /** Best (closest) match seen per person on this track: the score a decision reports. */
   best: Map<string, { score: number; distance: number }>;
   /** Nearest enrolled person among the track's unknown sightings (for a reviewer to compare). */
@@ -41,6 +47,7 @@ interface CameraState {
  * (each committed with its track, sighting and images, then pushed by its relay).
  * Faces that match nobody leave nothing behind: their embeddings live only in this call.
  * One inference per camera is in flight; frames arriving meanwhile are dropped (counted by ingest).
+ * A camera with an undecided track queues its frames in the pool's urgent lane.
  */
 @Injectable()
 export class RecognitionService implements OnApplicationBootstrap {
@@ -87,7 +94,7 @@ export class RecognitionService implements OnApplicationBootstrap {
     // here (no second copy) for the evidence images of a decision.
     const data = Buffer.from(frame.data);
     pool
-      .detect({ width: frame.width, height: frame.height, data }, { detector: this.detector, descriptors: true })
+      .detect({ width: frame.width, height: frame.height, data }, { detector: this.detector, descriptors: true }, { lane: this.laneOf(state, frame.at) })
       .then(
         (faces) =>
           this.onFaces(frame, frame.data, state, faces).catch((error: unknown) =>
@@ -102,13 +109,22 @@ export class RecognitionService implements OnApplicationBootstrap {
       });
   }
 
+  /** Urgent while a track still needs sightings for its vote; scanning for new faces can wait. */
+  private laneOf(state: CameraState, at: number): 'urgent' | 'normal' {
+    for (const track of state.tracks.values()) {
+      if (!track.vote.isDecided && at - track.lastSeenAt <= URGENT_TRACK_MS) return 'urgent';
+    }
+    return 'normal';
+  }
+
   private async onFaces(frame: CameraFrame, rgb: Buffer, state: CameraState, faces: DetectedFace[]): Promise<void> {
     const update = state.tracker.update(faces, frame.at);
     for (const ended of update.ended) state.tracks.delete(ended);
     for (const { trackId, detectionIndex } of update.assignments) {
       const face = faces[detectionIndex]!;
       let track = state.tracks.get(trackId);
-      if (!track) state.tracks.set(trackId, (track = { vote: new TrackVote(), startedAt: frame.at, best: new Map() }));
+      if (!track) state.tracks.set(trackId, (track = { vote: new TrackVote(), startedAt: frame.at, lastSeenAt: frame.at, best: new Map() }));
+      track.lastSeenAt = frame.at;
       if (track.vote.isDecided || !face.descriptor) continue;
       const assessed = assessFaceQuality(face.quality, this.quality);
       if (!assessed.ok) continue;
