@@ -1,10 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MediaStore } from '@vigil/gallery';
 import { RetentionService } from '../../apps/server/src/retention/retention.service';
+import { ORPHAN_GRACE_MS } from '../../apps/server/src/retention/orphan-media-sweep';
 import { ReviewSampler } from '../../apps/server/src/reviews/review-sampler.service';
 import { startTestServer, TestServer } from '../support/test-server';
 
@@ -86,25 +88,25 @@ describe(`retention of review samples and media (${process.env.DATABASE_URL ? 'P
     const unseenCrop = crops.get(await cropOf(unseen))!;
 
     const at = (days: number) => new Date(t0.getTime() + days * DAY + 2);
-    assert.deepEqual(await retention.run({ now: at(9) }), { itemsDeleted: 0, itemsExpired: 0, mediaDeleted: 0 });
+    assert.deepEqual(await retention.run({ now: at(9) }), { itemsDeleted: 0, itemsExpired: 0, mediaDeleted: 0, orphanFilesDeleted: 0 });
     assert.ok((await itemRow(unseen)) && onDisk(unseenCrop), 'the unseen sample is kept one day before its limit');
 
-    assert.deepEqual(await retention.run({ now: at(11) }), { itemsDeleted: 1, itemsExpired: 0, mediaDeleted: 1 });
+    assert.deepEqual(await retention.run({ now: at(11) }), { itemsDeleted: 1, itemsExpired: 0, mediaDeleted: 1, orphanFilesDeleted: 0 });
     assert.equal(await itemRow(unseen), undefined, 'unseen sample gone one day after its 10-day limit');
     assert.equal(onDisk(unseenCrop), false);
     assert.ok((await itemRow(unknown)) && onDisk(unknownCrop), 'the 30-day unknown is still there');
 
-    assert.deepEqual(await retention.run({ now: at(29) }), { itemsDeleted: 0, itemsExpired: 0, mediaDeleted: 0 });
+    assert.deepEqual(await retention.run({ now: at(29) }), { itemsDeleted: 0, itemsExpired: 0, mediaDeleted: 0, orphanFilesDeleted: 0 });
     assert.ok(onDisk(unknownCrop) && onDisk(labelledCrop));
 
-    assert.deepEqual(await retention.run({ now: at(31) }), { itemsDeleted: 1, itemsExpired: 1, mediaDeleted: 2 });
+    assert.deepEqual(await retention.run({ now: at(31) }), { itemsDeleted: 1, itemsExpired: 1, mediaDeleted: 2, orphanFilesDeleted: 0 });
     assert.equal(await itemRow(unknown), undefined, 'an unlabelled unknown is deleted');
     assert.deepEqual(await itemRow(labelled), { status: 'expired', crop: null }, 'a labelled one stays (its labels count) without its crop');
     assert.equal(onDisk(unknownCrop) || onDisk(labelledCrop), false, 'both crops are gone from disk');
     const [{ n }] = await t.server.database.dataSource.query(`SELECT count(*)::int AS n FROM review_label WHERE item_id = $1`, [labelled]);
     assert.equal(n, 1);
     assert.ok(onDisk(permanent.path), 'media without expiry is never touched');
-    assert.deepEqual(await retention.run({ now: at(31) }), { itemsDeleted: 0, itemsExpired: 0, mediaDeleted: 0 }, 'a re-run finds nothing more');
+    assert.deepEqual(await retention.run({ now: at(31) }), { itemsDeleted: 0, itemsExpired: 0, mediaDeleted: 0, orphanFilesDeleted: 0 }, 'a re-run finds nothing more');
     assert.deepEqual(await orphans(), { rows: [], files: [] });
   });
 
@@ -134,5 +136,41 @@ describe(`retention of review samples and media (${process.env.DATABASE_URL ? 'P
     const [{ n }] = await t.server.database.dataSource.query(`SELECT count(*)::int AS n FROM media WHERE expires_at <= $1`, [now]);
     assert.equal(n, 0);
     assert.deepEqual(await orphans(), { rows: [], files: [] }, '0 DB and 0 file orphans after the re-run');
+  });
+
+  it('deletes files no row points to once their grace period is over, and never a recorded one', async () => {
+    const now = new Date();
+    const age = (relative: string, ms: number) => {
+      const when = new Date(now.getTime() - ms);
+      utimesSync(path.join(store.root, relative), when, when);
+      return relative;
+    };
+    const old = ORPHAN_GRACE_MS + 60_000;
+    // A crash between writing an alert's crop and committing its row:
+    const crashedCrop = age(await store.writeCameraImage(cameraId, Buffer.from('crop of an alert that never committed')), old);
+    // An erasure whose file removal failed after the rows were gone:
+    const erasedPerson = randomUUID();
+    const erasedPhoto = age(await store.writePersonImage(erasedPerson, Buffer.from('photo of an erased person'), 'jpg'), old);
+    // A writer killed between writing its temporary file and renaming it:
+    const halfWritten = `${crashedCrop}.4242.tmp`;
+    writeFileSync(path.join(store.root, halfWritten), 'partial');
+    age(halfWritten, old);
+    // Recorded files, however old, stay; so does an unrecorded file still within its grace period
+    // (its transaction may be in flight).
+    const recorded = await file(null);
+    age(recorded.path, 400 * DAY);
+    const inFlight = await store.writeCameraImage(cameraId, Buffer.from('crop whose row is about to commit'));
+
+    const report = await retention.run({ now });
+    assert.equal(report.orphanFilesDeleted, 3);
+    assert.deepEqual([crashedCrop, erasedPhoto, halfWritten].filter(onDisk), [], 'the three orphans are gone');
+    assert.equal(existsSync(path.join(store.root, 'persons', erasedPerson)), false, "the erased person's folder is gone too");
+    assert.ok(onDisk(recorded.path), 'a file with its row is never touched');
+    assert.ok(onDisk(inFlight), 'an unrecorded file younger than the grace period is kept');
+
+    const later = await retention.run({ now: new Date(now.getTime() + ORPHAN_GRACE_MS + 60_000) });
+    assert.equal(later.orphanFilesDeleted, 1);
+    assert.equal(onDisk(inFlight), false, 'deleted once its grace period is over');
+    assert.deepEqual(await orphans(), { rows: [], files: [] });
   });
 });

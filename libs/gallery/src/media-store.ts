@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, opendir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -46,5 +46,38 @@ export class MediaStore {
 
   async remove(relative: string): Promise<void> {
     await rm(path.join(this.root, relative), { force: true });
+  }
+
+  /** Is this a half-written file (a writer died between writing and renaming it)? */
+  static isTemporary(relative: string): boolean {
+    return relative.endsWith('.tmp');
+  }
+
+  /**
+   * Every file under the media root (relative path with '/' separators, modification time),
+   * streamed folder by folder so a tree of millions of crops is never held in memory.
+   */
+  async *files(): AsyncGenerator<{ relative: string; mtimeMs: number }> {
+    yield* walk(this.root, '');
+  }
+}
+
+async function* walk(dir: string, prefix: string): AsyncGenerator<{ relative: string; mtimeMs: number }> {
+  let handle;
+  try {
+    handle = await opendir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // nothing stored yet, or removed meanwhile
+    throw error;
+  }
+  for await (const entry of handle) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    const absolute = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      yield* walk(absolute, relative);
+    } else if (entry.isFile()) {
+      const info = await stat(absolute).catch(() => null); // removed meanwhile
+      if (info) yield { relative, mtimeMs: info.mtimeMs };
+    }
   }
 }

@@ -3,6 +3,7 @@ import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Database } from '@vigil/persistence';
 import { MediaStore } from '@vigil/gallery';
+import { OrphanMediaSweep } from './orphan-media-sweep';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 const BATCH = 100;
@@ -11,6 +12,8 @@ export interface RetentionReport {
   itemsDeleted: number;
   itemsExpired: number;
   mediaDeleted: number;
+  /** Files no row pointed to (see OrphanMediaSweep). */
+  orphanFilesDeleted: number;
 }
 
 export interface RetentionRunOptions {
@@ -29,14 +32,19 @@ export interface RetentionRunOptions {
  * removes the (missing) file again — a no-op — and deletes the row. The reverse order could leave a
  * file no row points to, which no run would ever find. Every step is idempotent, so a run may be
  * repeated or overlap another process's run. Runs hourly and at boot in the api role.
+ *
+ * Each pass ends with the orphan sweep: files older than its grace period that no row points to
+ * (a crash between writing an image and committing its row, a removal that failed) are deleted.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Retention');
   private chain: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
+  private readonly orphans: OrphanMediaSweep;
 
   constructor(private readonly db: Database, private readonly files: MediaStore) {
+    this.orphans = new OrphanMediaSweep(db, files);
   }
 
   onApplicationBootstrap(): void {
@@ -70,8 +78,9 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         if (await this.db.repos.media.deleteExpired(media.id, now)) mediaDeleted++;
       }
     }
-    const report = { itemsDeleted: items.deleted, itemsExpired: items.expired, mediaDeleted };
-    if (report.itemsDeleted + report.itemsExpired + report.mediaDeleted > 0) this.logger.log(report, 'retention removed expired data');
+    const orphanFilesDeleted = await this.orphans.run(now);
+    const report = { itemsDeleted: items.deleted, itemsExpired: items.expired, mediaDeleted, orphanFilesDeleted };
+    if (report.itemsDeleted + report.itemsExpired + report.mediaDeleted + report.orphanFilesDeleted > 0) this.logger.log(report, 'retention removed expired data');
     return report;
   }
 

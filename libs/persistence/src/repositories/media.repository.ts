@@ -35,6 +35,13 @@ export class MediaRepository {
     return row!.id;
   }
 
+  /** Which of these relative paths have a media row. */
+  async existingPaths(paths: readonly string[]): Promise<Set<string>> {
+    if (paths.length === 0) return new Set();
+    const rows = (await this.manager.query(`SELECT path FROM media WHERE path = ANY($1::text[])`, [paths])) as Array<{ path: string }>;
+    return new Set(rows.map((r) => r.path));
+  }
+
   /** Media whose retention ended at `now`, oldest expiry first. */
   expired(now: Date, limit: number): Promise<Array<{ id: string; path: string }>> {
     return this.manager.query(
