@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AlertsService } from '../../apps/server/src/alerts/alerts.service';
 import { launchBrowser, openPage, screenshot, signIn, WatchedPage } from '../support/browser';
 import { until } from '../support/socket-client';
-import { startTestServer, TestServer } from '../support/test-server';
+import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
 let t: TestServer;
 let browser: Browser;
@@ -80,7 +80,20 @@ describe('reviewer console in Chromium: keyboard labels, second-reviewer confirm
     await second.page.getByRole('link', { name: 'Model versions' }).click();
     await second.page.getByRole('heading', { name: 'Model versions' }).waitFor();
     await screenshot(second.page, 'review-models');
-    for (const r of [first, second]) {
+    assert.equal(await second.page.getByRole('button', { name: 'Refresh now' }).count(), 0, 'a reviewer cannot refresh');
+
+    // An administrator starts a refresh; it runs on the server in the background and the page
+    // follows it to its decision (too few reviewed faces here to promote anything).
+    const admin = await openPage(browser, t.server.url);
+    await signIn(admin.page, t.server.url, TEST_ADMIN_TOKEN, '/review');
+    await admin.page.getByRole('link', { name: 'Model versions' }).click();
+    await admin.page.getByRole('button', { name: 'Refresh now' }).click();
+    await admin.page.getByTestId('refresh-status').getByText(/^Candidate v2 was (not )?promoted: /).waitFor({ timeout: 60_000 });
+    await admin.page.getByRole('rowheader', { name: 'v2' }).waitFor();
+    await screenshot(admin.page, 'review-models-refreshed');
+    const run = (await t.api('GET', '/api/model-versions/refresh')).body.run;
+    assert.deepEqual([run.status, run.trigger, run.result.candidate.label], ['finished', 'admin', 'v2']);
+    for (const r of [first, second, admin]) {
       assert.deepEqual(r.foreign, []);
       assert.deepEqual(r.errors, []);
     }

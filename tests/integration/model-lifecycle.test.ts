@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ModelVersionView, RefreshResultView } from '@vigil/contracts';
+import type { ModelVersionView, RefreshResultView, RefreshRunView } from '@vigil/contracts';
+import { ConflictError } from '@vigil/domain';
 import { ActiveModelVersion } from '../../apps/server/src/model-versions/active-model-version.service';
 import { RefreshScheduler } from '../../apps/server/src/model-versions/refresh.scheduler';
+import { RefreshService } from '../../apps/server/src/model-versions/refresh.service';
+import { CropEmbedder } from '../../apps/server/src/model-versions/crop-embedder';
 import { GalleryMatcher } from '../../apps/server/src/recognition/gallery-matcher.service';
 import { faceCrop, referencePhoto, SAMPLE5, SAMPLE6, type SampleFace } from '../support/face-crops';
 import { insertReviewedItem, type TestLabel, type TestReviewItem } from '../support/reviewed-items';
@@ -67,6 +70,27 @@ async function liveReferences(ctx: Ctx): Promise<Array<{ id: string; personId: s
   ) as Promise<Array<{ id: string; personId: string; weight: number; source: string }>>;
 }
 
+/** Starts a refresh as the admin (202, running) and waits for its end through the status route. */
+async function refreshRun(ctx: Ctx): Promise<RefreshRunView> {
+  const started = await ctx.t.api('POST', '/api/model-versions/refresh');
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  const run = started.body.run as RefreshRunView;
+  assert.deepEqual([run.status, run.trigger, run.requestedBy, run.result, run.error], ['running', 'admin', 'admin (VIGIL_ADMIN_TOKEN)', null, null]);
+  return until(`refresh run ${run.id} to end`, 300_000, async () => {
+    const latest = (await ctx.t.api('GET', '/api/model-versions/refresh', { token: ctx.reviewers[0]!.token })).body.run as RefreshRunView;
+    assert.equal(latest.id, run.id, 'the status route shows the run just started');
+    return latest.status === 'running' ? undefined : latest;
+  }, 200);
+}
+
+/** A refresh that must finish (promoted or not): its result. */
+async function refreshed(ctx: Ctx): Promise<RefreshResultView> {
+  const run = await refreshRun(ctx);
+  assert.equal(run.status, 'finished', run.error ?? '');
+  assert.ok(run.finishedAt && run.finishedAt >= run.startedAt);
+  return run.result!;
+}
+
 const five = [0, 1, 2, 3, 4];
 const fiveMore = [5, 6, 7, 8, 9];
 
@@ -125,9 +149,8 @@ describe('model refresh promotes a better candidate, and rollback restores the p
   });
 
   it('a refresh promotes the candidate that fixes the false alerts and learns Yara', async () => {
-    const res = await ctx.t.api('POST', '/api/model-versions/refresh');
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    result = res.body;
+    assert.deepEqual((await ctx.t.api('GET', '/api/model-versions/refresh')).body, { run: null }, 'no run yet');
+    result = await refreshed(ctx);
     console.log(`refresh: ${JSON.stringify({ promoted: result.promoted, reason: result.reason, before: result.before, after: result.after, thresholds: result.candidate.thresholds })}`);
     const m = result.candidate.metrics as any;
     assert.deepEqual(m.split.skipped, {}, 'every crop was usable');
@@ -224,9 +247,7 @@ describe('model refresh refuses a worse candidate and leaves the live gallery al
 
   it('rejects the candidate that would stop recognising Xavier, records why, changes nothing live', async () => {
     const refsBefore = await liveReferences(ctx);
-    const res = await ctx.t.api('POST', '/api/model-versions/refresh');
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    const r = res.body as RefreshResultView;
+    const r = await refreshed(ctx);
     console.log(`refresh: ${JSON.stringify({ promoted: r.promoted, reason: r.reason, before: r.before, after: r.after })}`);
     assert.equal(r.promoted, false);
     assert.equal(r.candidate.status, 'rejected');
@@ -278,5 +299,52 @@ describe('model refresh refuses a worse candidate and leaves the live gallery al
     const matcher = ctx.t.server.app.get(GalleryMatcher);
     await until('the poll to serve the other process\'s version', 20_000, () => (matcher.modelVersionId === other.id ? true : undefined));
     assert.deepEqual(matcher.policy, { thresholds: { watchlist: 0.35, employee: 0.42 }, margin: 0.06 });
+  });
+
+  it('runs one refresh at a time in the background; a run that loses a race fails with why and records nothing', async () => {
+    const db = ctx.t.server.database;
+    const refresher = ctx.t.server.app.get(RefreshService);
+    // Hold the run at its first crop, so the test decides what happens while it runs.
+    const embedder = ctx.t.server.app.get(CropEmbedder);
+    const embed = embedder.embed.bind(embedder);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    embedder.embed = async (p) => {
+      await gate;
+      return embed(p);
+    };
+    try {
+      const started = await ctx.t.api('POST', '/api/model-versions/refresh');
+      assert.equal(started.status, 202);
+      const again = await ctx.t.api('POST', '/api/model-versions/refresh');
+      assert.equal(again.status, 409);
+      assert.match(again.body.message, /already running/);
+      await assert.rejects(refresher.refresh(null), ConflictError, 'the schedule cannot start a second one either');
+      assert.equal((await ctx.t.api('GET', '/api/model-versions/refresh')).body.run.status, 'running');
+
+      const versionsBefore = (await ctx.t.api('GET', '/api/model-versions')).body.items as ModelVersionView[];
+      await db.transaction(async (repos) => {
+        await repos.modelVersions.lockVersions();
+        const active = (await repos.modelVersions.active())!;
+        await repos.modelVersions.setStatus(active.id, 'retired');
+        await repos.modelVersions.insert({ ...active, label: 'raced', status: 'active', parentId: active.id, galleryVersion: await repos.faceReferences.nextGalleryVersion(), promotedAt: new Date() });
+      });
+      release();
+      const run = await until('the raced run to end', 120_000, async () => {
+        const latest = (await ctx.t.api('GET', '/api/model-versions/refresh')).body.run as RefreshRunView;
+        return latest.status === 'running' ? undefined : latest;
+      });
+      assert.equal(run.id, started.body.run.id);
+      assert.equal(run.status, 'failed');
+      assert.equal(run.result, null);
+      assert.match(run.error!, /The active version changed to raced while this refresh ran; refresh again\./);
+      const versionsAfter = (await ctx.t.api('GET', '/api/model-versions')).body.items as ModelVersionView[];
+      assert.deepEqual(versionsAfter.map((v) => v.label), ['raced', ...versionsBefore.map((v) => v.label)], 'only the racing version was added');
+      assert.equal((await ctx.t.api('POST', '/api/model-versions/refresh')).status, 202, 'a new refresh may start after a failed one');
+      await until('the next run to end', 120_000, async () => ((await ctx.t.api('GET', '/api/model-versions/refresh')).body.run.status === 'running' ? undefined : true));
+    } finally {
+      release();
+      embedder.embed = embed;
+    }
   });
 });

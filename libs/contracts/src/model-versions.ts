@@ -41,3 +41,25 @@ export interface RefreshResultView {
   /** The candidate, on the same held-out part. */
   after: HeldOutMetricsView;
 }
+
+export type RefreshRunStatusName = 'running' | 'finished' | 'failed';
+
+/**
+ * A refresh runs in the background (it re-embeds every reviewed crop: minutes on a CPU with a big
+ * review history). `POST /api/model-versions/refresh` answers 202 with the run;
+ * `GET /api/model-versions/refresh` shows the latest one until the next starts.
+ */
+export interface RefreshRunView {
+  /** Increases with every run this server process starts. */
+  id: number;
+  status: RefreshRunStatusName;
+  trigger: 'admin' | 'schedule';
+  /** The admin token's name, or null for the schedule. */
+  requestedBy: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Set when finished: the candidate and whether it was promoted, with why. */
+  result: RefreshResultView | null;
+  /** Set when failed: what went wrong, in words a person can act on. */
+  error: string | null;
+}

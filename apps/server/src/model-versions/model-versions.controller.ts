@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@vigil/auth';
-import type { ModelVersionView, RefreshResultView } from '@vigil/contracts';
+import type { ModelVersionView, RefreshRunView } from '@vigil/contracts';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { ModelVersionsService } from './model-versions.service';
 import { RefreshService } from './refresh.service';
@@ -20,9 +20,19 @@ export class ModelVersionsController {
 
   @Post('refresh')
   @Roles('admin')
-  @ApiOperation({ summary: 'Build a candidate from reviewed faces; promote it only if it beats the active version on held-out faces' })
-  refresh(@CurrentPrincipal() by: Principal): Promise<RefreshResultView> {
-    return this.refresher.refresh(by);
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Start a refresh in the background: build a candidate from reviewed faces, promote it only if it beats the active version on held-out faces',
+  })
+  async refresh(@CurrentPrincipal() by: Principal): Promise<{ run: RefreshRunView }> {
+    return { run: await this.refresher.start(by) };
+  }
+
+  @Get('refresh')
+  @Roles('admin', 'reviewer')
+  @ApiOperation({ summary: 'The latest refresh run of this server: running, finished (with its result) or failed (with why)' })
+  refreshStatus(): { run: RefreshRunView | null } {
+    return { run: this.refresher.latestRun() };
   }
 
   @Post(':id/rollback')

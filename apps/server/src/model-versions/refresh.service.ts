@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { actorOf, Principal } from '@vigil/auth';
-import type { RefreshResultView } from '@vigil/contracts';
+import type { RefreshResultView, RefreshRunView } from '@vigil/contracts';
 import {
   ConflictError,
+  DomainError,
   decidePromotion,
   evaluateVersion,
   planCandidate,
@@ -21,6 +22,18 @@ import { readLifecycleSettings, type LifecycleSettings } from './lifecycle-setti
 import { toModelVersionView } from './model-version.view';
 import { loadCases, type LifecycleCase } from './reviewed-cases';
 import { policyOf, thresholdsOf } from './version-policy';
+
+/** What a refresh checks before it starts (a failure here is the caller's 409, not a failed run). */
+interface Prepared {
+  settings: LifecycleSettings;
+  parent: ModelVersionRow;
+}
+
+interface Run {
+  view: RefreshRunView;
+  error?: unknown;
+  done: Promise<void>;
+}
 
 interface Evaluated {
   parent: ModelVersionRow;
@@ -48,7 +61,10 @@ interface Evaluated {
 @Injectable()
 export class RefreshService {
   private readonly logger = new Logger('ModelRefresh');
-  private running = false;
+  /** From the start of the checks to the end of the run: one refresh at a time per process. */
+  private busy = false;
+  private latest: Run | null = null;
+  private runs = 0;
 
   constructor(
     private readonly db: Database,
@@ -57,34 +73,88 @@ export class RefreshService {
   ) {}
 
   get isRunning(): boolean {
-    return this.running;
+    return this.busy;
   }
 
-  /** `by` is the admin who asked, or null for the scheduled job. */
-  async refresh(by: Principal | null): Promise<RefreshResultView> {
-    if (this.running) throw new ConflictError('A model refresh is already running; wait for it to finish.');
-    this.running = true;
+  /** The latest run this process started (running, finished or failed), or null. */
+  latestRun(): RefreshRunView | null {
+    return this.latest ? structuredClone(this.latest.view) : null;
+  }
+
+  /**
+   * Checks the preconditions (409 when another refresh runs, the settings make no sense or no
+   * version is active), then runs the refresh in the background and returns the running run.
+   * `by` is the admin who asked, or null for the scheduled job.
+   */
+  async start(by: Principal | null): Promise<RefreshRunView> {
+    if (this.busy) throw new ConflictError('A model refresh is already running; wait for it to finish.');
+    this.busy = true;
+    let prepared: Prepared;
     try {
-      const evaluated = await this.evaluate();
-      const version = await this.commit(by, evaluated);
-      // Serves the new thresholds and reloads the matcher's gallery (ActiveModelVersion emits gallery.changed).
-      if (evaluated.decision.promote) await this.active.reload();
-      const { plan, decision } = evaluated;
-      this.logger.log(
-        {
-          modelVersionId: version.id, label: version.label, promoted: decision.promote, rule: decision.rule,
-          added: plan.additions.length, removed: plan.removals.length, downWeighted: plan.reweights.length,
-          before: { accuracy: evaluated.before.accuracy, far: evaluated.before.far }, after: { accuracy: evaluated.after.accuracy, far: evaluated.after.far },
-        },
-        decision.promote ? `model version ${version.label} promoted` : `model version ${version.label} rejected`,
-      );
-      return { candidate: toModelVersionView(version), promoted: decision.promote, reason: decision.reason, before: evaluated.before, after: evaluated.after };
-    } finally {
-      this.running = false;
+      prepared = await this.prepare();
+    } catch (error) {
+      this.busy = false;
+      throw error;
     }
+    const view: RefreshRunView = {
+      id: ++this.runs,
+      status: 'running',
+      trigger: by ? 'admin' : 'schedule',
+      requestedBy: by?.name ?? null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      result: null,
+      error: null,
+    };
+    const run: Run = { view, done: Promise.resolve() };
+    run.done = this.execute(by, prepared)
+      .then(
+        (result) => {
+          view.status = 'finished';
+          view.result = result;
+        },
+        (error: unknown) => {
+          view.status = 'failed';
+          view.error = error instanceof DomainError ? error.message : 'The refresh failed unexpectedly; the server log has the details. Nothing was changed.';
+          run.error = error;
+          this.logger.warn({ err: error, run: view.id }, 'model refresh failed; nothing was changed');
+        },
+      )
+      .finally(() => {
+        view.finishedAt = new Date().toISOString();
+        this.busy = false;
+      });
+    this.latest = run;
+    return structuredClone(view);
   }
 
-  private async evaluate(): Promise<Evaluated> {
+  /** Runs a refresh to its end (the scheduled job); rejects with the run's error when it fails. */
+  async refresh(by: Principal | null): Promise<RefreshResultView> {
+    await this.start(by);
+    const run = this.latest!;
+    await run.done;
+    if (run.view.status === 'failed') throw run.error;
+    return run.view.result!;
+  }
+
+  private async execute(by: Principal | null, prepared: Prepared): Promise<RefreshResultView> {
+    const evaluated = await this.evaluate(prepared);
+    const version = await this.commit(by, evaluated);
+    // Serves the new thresholds and reloads the matcher's gallery (ActiveModelVersion emits gallery.changed).
+    if (evaluated.decision.promote) await this.active.reload();
+    const { plan, decision } = evaluated;
+    this.logger.log(
+      {
+        modelVersionId: version.id, label: version.label, promoted: decision.promote, rule: decision.rule,
+        added: plan.additions.length, removed: plan.removals.length, downWeighted: plan.reweights.length,
+        before: { accuracy: evaluated.before.accuracy, far: evaluated.before.far }, after: { accuracy: evaluated.after.accuracy, far: evaluated.after.far },
+      },
+      decision.promote ? `model version ${version.label} promoted` : `model version ${version.label} rejected`,
+    );
+    return { candidate: toModelVersionView(version), promoted: decision.promote, reason: decision.reason, before: evaluated.before, after: evaluated.after };
+  }
+
+  private async prepare(): Promise<Prepared> {
     const repos = this.db.repos;
     const settings = await readLifecycleSettings(repos);
     const parent = await repos.modelVersions.active();
@@ -92,6 +162,11 @@ export class RefreshService {
     if (parent.embeddingModel !== EMBEDDING_MODEL_ID) {
       throw new ConflictError(`The active version ${parent.label} uses embedding model ${parent.embeddingModel}, this server ${EMBEDDING_MODEL_ID}; re-enrol before refreshing.`);
     }
+    return { settings, parent };
+  }
+
+  private async evaluate({ settings, parent }: Prepared): Promise<Evaluated> {
+    const repos = this.db.repos;
     const parentPolicy = policyOf(parent.thresholds);
     const live = await repos.galleryVersions.liveReferences(EMBEDDING_MODEL_ID);
     const references: VersionReference[] = live.map((r) => ({ referenceId: r.id, personId: r.personId, list: r.list, embedding: r.embedding, weight: r.weight, sourceMediaId: r.sourceMediaId }));

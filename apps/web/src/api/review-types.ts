@@ -8,6 +8,7 @@ export type {
   KpiBreachView as KpiBreach,
   ModelVersionView,
   RefreshResultView,
+  RefreshRunView,
   ReviewItemKind as ReviewKind,
   ReviewItemStatus as ReviewStatus,
   ReviewItemView,

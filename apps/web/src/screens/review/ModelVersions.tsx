@@ -1,6 +1,6 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { errorText } from '../../api/http';
-import type { Metrics, ModelVersionView, RefreshResultView } from '../../api/review-types';
+import type { Metrics, ModelVersionView, RefreshRunView } from '../../api/review-types';
 import { useResource } from '../../api/useResource';
 import { dateTime, num, percent } from '../../components/format';
 import { useSession } from '../../session-context';
@@ -13,20 +13,41 @@ export function ModelVersions() {
   const session = useSession();
   const admin = session.role === 'admin';
   const [message, setMessage] = useState<string | null>(null);
-  const [result, setResult] = useState<RefreshResultView | null>(null);
+  const [run, setRun] = useState<RefreshRunView | null>(null);
   const [busy, setBusy] = useState(false);
 
   const { data, error, reload } = useResource(useCallback(() => session.api.get<{ items: ModelVersionView[] }>('/api/model-versions'), [session.api]));
   const versions = data?.items ?? null;
+  const running = run?.status === 'running';
+
+  // The refresh runs on the server in the background: show the latest run, and follow a running
+  // one until it ends (then the version list has the new candidate).
+  useEffect(() => {
+    let stopped = false;
+    let timer: number | undefined;
+    const poll = async () => {
+      try {
+        const latest = (await session.api.get<{ run: RefreshRunView | null }>('/api/model-versions/refresh')).run;
+        if (stopped) return;
+        setRun(latest);
+        if (latest?.status === 'running') timer = window.setTimeout(() => void poll(), 1000);
+        else if (running) reload(); // the run this loop followed has ended
+      } catch (e) {
+        if (!stopped) setMessage(`The refresh status could not be loaded: ${errorText(e)}`);
+      }
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
+  }, [session.api, running, reload]);
 
   const refresh = async () => {
     setBusy(true);
     setMessage(null);
     try {
-      const r = await session.api.post<RefreshResultView>('/api/model-versions/refresh');
-      setResult(r);
-      setMessage(r.promoted ? `Candidate ${r.candidate.label} was promoted: ${r.reason}` : `Candidate ${r.candidate.label} was not promoted: ${r.reason}`);
-      reload();
+      setRun((await session.api.post<{ run: RefreshRunView }>('/api/model-versions/refresh')).run);
     } catch (e) {
       setMessage(errorText(e));
     } finally {
@@ -54,8 +75,8 @@ export function ModelVersions() {
       <div className="section-head">
         <h1 id="mv-title">Model versions</h1>
         {admin && (
-          <button type="button" className="button button--primary" disabled={busy} onClick={() => void refresh()}>
-            Refresh now
+          <button type="button" className="button button--primary" disabled={busy || running} onClick={() => void refresh()}>
+            {running ? 'Refreshing…' : 'Refresh now'}
           </button>
         )}
       </div>
@@ -63,10 +84,10 @@ export function ModelVersions() {
         A refresh recalibrates thresholds on reviewed decisions and updates the gallery; the candidate is promoted only if it does better than the active
         version.{admin ? '' : ' Only administrators can refresh or roll back.'}
       </p>
-      <p className="feedback" role="status" aria-live="polite">
-        {message}
+      <p className="feedback" role="status" aria-live="polite" data-testid="refresh-status">
+        {message ?? (run && runText(run))}
       </p>
-      {result && <Comparison before={result.before} after={result.after} />}
+      {run?.result && <Comparison before={run.result.before} after={run.result.after} />}
       <ErrorLine text={error && `Model versions could not be loaded: ${error}`} />
       {versions && versions.length === 0 && <p className="empty">No model versions yet.</p>}
       {versions && versions.length > 0 && (
@@ -114,6 +135,14 @@ export function ModelVersions() {
       )}
     </section>
   );
+}
+
+function runText(run: RefreshRunView): string {
+  const who = run.trigger === 'schedule' ? 'the schedule' : (run.requestedBy ?? 'an administrator');
+  if (run.status === 'running') return `A refresh started by ${who} at ${dateTime(run.startedAt)} is running: reviewed faces are being re-embedded and scored.`;
+  if (run.status === 'failed') return `The refresh started at ${dateTime(run.startedAt)} failed: ${run.error ?? 'no reason given'}`;
+  const r = run.result!;
+  return r.promoted ? `Candidate ${r.candidate.label} was promoted: ${r.reason}` : `Candidate ${r.candidate.label} was not promoted: ${r.reason}`;
 }
 
 function Comparison({ before, after }: { before: Metrics; after: Metrics }) {
