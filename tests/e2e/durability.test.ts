@@ -11,6 +11,8 @@ import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import type { AlertEvent } from '@vigil/contracts';
 import { Database } from '@vigil/persistence';
+import { MediaStore } from '@vigil/gallery';
+import { ORPHAN_GRACE_MS, OrphanMediaSweep } from '../../apps/server/src/retention/orphan-media-sweep';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
@@ -114,6 +116,26 @@ async function committedAlerts(): Promise<Array<{ id: string; seq: string }>> {
   }
 }
 
+/**
+ * After the kills: the retention's orphan sweep (run as if its grace period were over) removes the
+ * images a kill left between writing them and committing their rows; then every media row has its
+ * file and every file its row.
+ */
+async function sweptMedia(): Promise<{ swept: number; rowsWithoutFile: string[]; filesWithoutRow: string[]; files: number }> {
+  const store = new MediaStore(testDb.dataDir ?? dir);
+  const db = await Database.open(testDb.config, { migrate: false });
+  try {
+    const swept = await new OrphanMediaSweep(db, store).run(new Date(Date.now() + ORPHAN_GRACE_MS + 60_000));
+    const rows = new Set(((await db.dataSource.query('SELECT path FROM media')) as Array<{ path: string }>).map((r) => r.path));
+    const files: string[] = [];
+    for await (const f of store.files()) files.push(f.relative);
+    const onDisk = new Set(files);
+    return { swept, rowsWithoutFile: [...rows].filter((p) => !onDisk.has(p)), filesWithoutRow: files.filter((p) => !rows.has(p)), files: files.length };
+  } finally {
+    await db.close();
+  }
+}
+
 describe(`kill -9 while alerts flow (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, { timeout: 420_000 }, () => {
   let socket: Socket;
   const received = new Map<string, AlertEvent>();
@@ -193,6 +215,13 @@ describe(`kill -9 while alerts flow (${process.env.DATABASE_URL ? 'PostgreSQL' :
     for (const a of committed) assert.equal(received.get(a.id)!.seq, a.seq);
     // Seen more than once only around a reconnect (the client drops those by id).
     assert.ok(deliveries >= committed.length);
-    t.diagnostic(`${KILLS} kills: ${committed.length} alerts committed, ${received.size} received, ${deliveries} deliveries before de-duplication`);
+    const media = await sweptMedia();
+    assert.deepEqual(media.rowsWithoutFile, [], 'a media row whose file is missing');
+    assert.deepEqual(media.filesWithoutRow, [], 'an image no row points to, after the orphan sweep');
+    assert.ok(media.files >= committed.length * 2, `each committed alert has its crop and frame on disk (${media.files} files)`);
+    t.diagnostic(
+      `${KILLS} kills: ${committed.length} alerts committed, ${received.size} received, ${deliveries} deliveries before de-duplication; ` +
+        `${media.swept} orphan image(s) swept, ${media.files} files all recorded`,
+    );
   });
 });
