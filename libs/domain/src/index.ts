@@ -9,6 +9,7 @@ export * from './camera-settings';
 export * from './gallery-index';
 export * from './match-policy';
 export * from './iou-tracker';
+export * from './follow-region';
 export * from './track-vote';
 export * from './cooldown';
 export * from './attendance-rules';

@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { assessFaceQuality, InvalidInputError, resolveQualityThresholds } from '@vigil/domain';
+import { assessFaceQuality, followRegion, InvalidInputError, resolveQualityThresholds } from '@vigil/domain';
 import { backendPreferenceFromEnv } from './backend';
 import { FaceEngine, type DetectedFace } from './face-engine';
 import { decodeSample, readSamplePhoto, SAMPLE_FACE_COUNTS, toFrame } from './testing/sample-photos';
@@ -91,6 +91,39 @@ describe('FaceEngine on the face-api sample photos', () => {
     let found = 0;
     for (let i = 1; i <= 6; i++) found += (await engine.detect(await decodeSample(i), { detector: 'tiny', tinyInputSize: 416 })).length;
     assert.ok(found >= 18 && found <= 22, `tiny found ${found}`);
+  });
+
+  it('following a face inside its followRegion (Tiny, min score 0.3) gives the full-frame face: same box, landmarks and identity', async (t) => {
+    let followed = 0;
+    let worst = 0;
+    for (let i = 1; i <= 6; i++) {
+      const frame = await decodeSample(i);
+      for (const face of faces[i - 1]!) {
+        const { x, y, width, height } = face.box;
+        const plan = followRegion([face.box], frame.width, frame.height)!;
+        const found = await engine.detect(frame, { region: plan.region, detector: 'tiny', tinyInputSize: plan.tinyInputSize, minScore: 0.3 });
+        const r = plan.region;
+        const centre = (f: DetectedFace) => ({ x: f.box.x + f.box.width / 2, y: f.box.y + f.box.height / 2 });
+        assert.ok(found.map(centre).every((c) => c.x >= r.x && c.x <= r.x + r.width && c.y >= r.y && c.y <= r.y + r.height), 'no face centred outside the region');
+        const same = found.find((f) => Math.abs(centre(f).x - (x + width / 2)) < width / 4 && Math.abs(centre(f).y - (y + height / 2)) < height / 4);
+        if (!same) continue;
+        followed++;
+        const eye = (f: DetectedFace) => f.landmarks[36]!;
+        assert.ok(Math.hypot(eye(same).x - eye(face).x, eye(same).y - eye(face).y) < 0.1 * width, 'landmarks in frame pixels');
+        const distance = Math.hypot(...same.descriptor!.map((v, k) => v - face.descriptor![k]!));
+        worst = Math.max(worst, distance);
+        assert.ok(distance < 0.35, `same person: descriptor distance ${distance.toFixed(3)} (match threshold 0.45)`);
+      }
+    }
+    t.diagnostic(`followed ${followed} of 22 faces; largest descriptor distance to the full-frame face ${worst.toFixed(3)}`);
+    assert.ok(followed >= 18, `followed ${followed} of 22 faces`);
+  });
+
+  it('a region without the face finds nothing there; a region off the frame is refused', async () => {
+    const frame = await decodeSample(1);
+    assert.deepEqual(await engine.detect(frame, { region: { x: 0, y: 0, width: 40, height: 40 } }), []);
+    await assert.rejects(engine.detect(frame, { region: { x: frame.width - 8, y: 0, width: 100, height: 100 } }), /at least 16x16/);
+    await assert.rejects(engine.detect(frame, { region: { x: Number.NaN, y: 0, width: 100, height: 100 } }), InvalidInputError);
   });
 
   it('rejects a wrong-size raw frame and invalid options', async () => {
