@@ -1,13 +1,5 @@
 import type { Box } from './iou-tracker';
 
-/** How a frame continuing open face tracks is analysed: only around those faces, with the fast detector. */
-export interface FollowPlan {
-  /** The part of the frame to search (whole pixels, inside the frame). */
-  region: Box;
-  /** TinyFaceDetector input size for that region: a multiple of 32 in [128, 416]. */
-  tinyInputSize: number;
-}
-
 export interface FollowOptions {
   /** The region around each face is this many times the face box, centred on it (default 3). */
   scale?: number;
@@ -16,11 +8,10 @@ export interface FollowOptions {
 /**
  * Where to look for faces already being tracked: the union of each box scaled `scale`× about its
  * centre (a face walking at 60 px/s between analyses ~0.4 s apart moves well inside that), clamped
- * to the frame. The detector's input size matches the region's longer side, so a face is searched
- * at its own resolution up to 416 px (larger regions are scaled down to that). Null when there is
- * nothing to follow or the region would be degenerate.
+ * to the frame, in whole pixels. Null when there is nothing to follow or the region would be
+ * degenerate (under 16 px a side).
  */
-export function followRegion(boxes: readonly Box[], frameWidth: number, frameHeight: number, options: FollowOptions = {}): FollowPlan | null {
+export function followRegion(boxes: readonly Box[], frameWidth: number, frameHeight: number, options: FollowOptions = {}): Box | null {
   const scale = options.scale ?? 3;
   let x0 = Infinity;
   let y0 = Infinity;
@@ -41,7 +32,5 @@ export function followRegion(boxes: readonly Box[], frameWidth: number, frameHei
   const right = Math.min(frameWidth, Math.ceil(x1));
   const bottom = Math.min(frameHeight, Math.ceil(y1));
   if (right - left < 16 || bottom - top < 16) return null;
-  const side = Math.max(right - left, bottom - top);
-  const tinyInputSize = Math.min(416, Math.max(128, Math.ceil(side / 32) * 32));
-  return { region: { x: left, y: top, width: right - left, height: bottom - top }, tinyInputSize };
+  return { x: left, y: top, width: right - left, height: bottom - top };
 }
