@@ -10,6 +10,7 @@ export * from './gallery-index';
 export * from './match-policy';
 export * from './iou-tracker';
 export * from './follow-region';
+export * from './analysis-plan';
 export * from './track-vote';
 export * from './cooldown';
 export * from './attendance-rules';

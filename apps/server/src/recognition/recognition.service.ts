@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { VigilConfig } from '@vigil/config';
-import { assessFaceQuality, Cooldown, followRegion, IouTracker, resolveQualityThresholds, TrackVote, type Box } from '@vigil/domain';
+import {
+  afterFollow, assessFaceQuality, Cooldown, INITIAL_FOLLOW_STATE, IouTracker, planAnalysis, resolveQualityThresholds, TrackVote, type Box, type FollowState,
+} from '@vigil/domain';
 import type { DetectedFace, DetectOptions } from '@vigil/vision';
 import type { CameraFrame } from '@vigil/video';
 import { AlertsService } from '../alerts/alerts.service';
@@ -20,22 +22,13 @@ const TRACK_MAX_AGE_MS = 5_000;
 /** Between analyses seconds apart a walking face moves more than its width: see IouTracker. */
 const TRACK_MAX_CENTER_SHIFT = 1.5;
 /**
- * A camera whose undecided track was seen this recently sends its frames to inference as urgent:
- * the vote needs a few more sightings of that face before it walks out of the picture.
+ * Following (planAnalysis decides when): a frame that continues undecided tracks is searched only
+ * around their faces (followRegion: 3x each face box) with the Tiny detector at input 224 — the
+ * face then fills about a third of the input, where Tiny finds it best (20 of 22 sample faces at
+ * photo and 19 of 22 at camera scale; ~55 ms with landmarks and descriptor vs ~360 ms for SSD on a
+ * 640-wide frame).
  */
-const URGENT_TRACK_MS = 2_000;
-/**
- * Following: a frame that continues undecided tracks is searched only around their faces
- * (followRegion: 3x each face box), with the Tiny detector at input 224 — the face then fills about
- * a third of the input, where Tiny finds it best (20 of 22 sample faces at camera and at photo
- * scale; ~55 ms with landmarks and descriptor vs ~360 ms for SSD on a 640-wide frame). After this
- * many follows in a row, or a follow that found nothing, the next analysis scans the whole frame
- * again, so a new face elsewhere in the picture waits at most two fast analyses.
- */
-const MAX_FOLLOWS_IN_A_ROW = 2;
 const FOLLOW_TINY_INPUT = 224;
-/** A track stops being urgent this long after it started: one that cannot decide quickly is not helped by more follows. */
-const URGENT_WINDOW_MS = 4_000;
 
 interface TrackState {
   vote: TrackVote;
@@ -52,15 +45,7 @@ interface CameraState {
   tracker: IouTracker;
   tracks: Map<string, TrackState>;
   busy: boolean;
-  followsInARow: number;
-  /** The last follow found no face: scan the whole frame next. */
-  followMissed: boolean;
-}
-
-interface AnalysisPlan {
-  lane: 'urgent' | 'normal';
-  options: DetectOptions;
-  follow: boolean;
+  follow: FollowState;
 }
 
 /**
@@ -70,7 +55,8 @@ interface AnalysisPlan {
  * Faces that match nobody leave nothing behind: their embeddings live only in this call.
  * One inference per camera is in flight; frames arriving meanwhile are dropped (counted by ingest).
  * A camera with an undecided track queues its frames in the pool's urgent lane, and mostly
- * searches only around that track's face (following), with a full scan at least every third frame.
+ * searches only around that track's face (following), with a full scan at least every third
+ * analysis (planAnalysis).
  */
 @Injectable()
 export class RecognitionService implements OnApplicationBootstrap {
@@ -101,7 +87,7 @@ export class RecognitionService implements OnApplicationBootstrap {
   private onFrame(frame: CameraFrame): void {
     let state = this.cameras.get(frame.cameraId);
     if (!state) {
-      state = { tracker: new IouTracker({ maxAgeMs: TRACK_MAX_AGE_MS, maxCenterShift: TRACK_MAX_CENTER_SHIFT }), tracks: new Map(), busy: false, followsInARow: 0, followMissed: false };
+      state = { tracker: new IouTracker({ maxAgeMs: TRACK_MAX_AGE_MS, maxCenterShift: TRACK_MAX_CENTER_SHIFT }), tracks: new Map(), busy: false, follow: INITIAL_FOLLOW_STATE };
       this.cameras.set(frame.cameraId, state);
     }
     if (state.busy || this.matcher.size === 0) return;
@@ -116,12 +102,19 @@ export class RecognitionService implements OnApplicationBootstrap {
     // it would detach the whole chunk. frame.data itself is never rewritten by ingest, so it stays
     // here (no second copy) for the evidence images of a decision.
     const data = Buffer.from(frame.data);
-    const plan = this.plan(state, frame);
+    const tracks = [...state.tracks.values()].map((t) => ({ decided: t.vote.isDecided, startedAt: t.startedAt, lastSeenAt: t.lastSeenAt, lastBox: t.lastBox }));
+    const { plan, next } = planAnalysis(tracks, state.follow, frame);
+    state.follow = next;
+    const options: DetectOptions =
+      plan.kind === 'follow'
+        ? // The recognition gate's detector score: a weaker detection could not count as a sighting anyway.
+          { detector: 'tiny', tinyInputSize: FOLLOW_TINY_INPUT, minScore: this.quality.minDetectorScore, region: plan.region, descriptors: true }
+        : { detector: this.detector, descriptors: true };
     pool
-      .detect({ width: frame.width, height: frame.height, data }, plan.options, { lane: plan.lane })
+      .detect({ width: frame.width, height: frame.height, data }, options, { lane: plan.lane })
       .then(
         (faces) => {
-          if (plan.follow) state.followMissed = faces.length === 0;
+          if (plan.kind === 'follow') state.follow = afterFollow(state.follow, faces.length);
           return this.onFaces(frame, frame.data, state, faces).catch((error: unknown) =>
             // A decision that could not be recorded is worth knowing about (database down, disk full).
             this.logger.warn({ err: error, cameraId: frame.cameraId }, 'decision not recorded'),
@@ -133,32 +126,6 @@ export class RecognitionService implements OnApplicationBootstrap {
       .finally(() => {
         state.busy = false;
       });
-  }
-
-  /**
-   * Urgent while a track still needs sightings for its vote (scanning for new faces can wait),
-   * and then mostly a follow: only around those faces, see MAX_FOLLOWS_IN_A_ROW.
-   */
-  private plan(state: CameraState, frame: CameraFrame): AnalysisPlan {
-    const scan: DetectOptions = { detector: this.detector, descriptors: true };
-    const open = [...state.tracks.values()].filter((t) => !t.vote.isDecided && frame.at - t.lastSeenAt <= URGENT_TRACK_MS && frame.at - t.startedAt <= URGENT_WINDOW_MS);
-    if (open.length === 0) {
-      state.followsInARow = 0;
-      return { lane: 'normal', options: scan, follow: false };
-    }
-    const region = state.followsInARow < MAX_FOLLOWS_IN_A_ROW && !state.followMissed ? followRegion(open.map((t) => t.lastBox), frame.width, frame.height) : null;
-    if (!region) {
-      state.followsInARow = 0;
-      state.followMissed = false;
-      return { lane: 'urgent', options: scan, follow: false };
-    }
-    state.followsInARow++;
-    return {
-      lane: 'urgent',
-      // The recognition quality gate's detector score: a weaker detection could not count as a sighting anyway.
-      options: { detector: 'tiny', tinyInputSize: FOLLOW_TINY_INPUT, minScore: this.quality.minDetectorScore, region, descriptors: true },
-      follow: true,
-    };
   }
 
   private async onFaces(frame: CameraFrame, rgb: Buffer, state: CameraState, faces: DetectedFace[]): Promise<void> {
