@@ -1,5 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
@@ -55,6 +58,41 @@ describe('admin console in Chromium, and what other roles may open', { timeout: 
     const people = (await t.api('GET', '/api/persons')).body.items;
     assert.deepEqual(people.map((p: any) => [p.name, p.list, p.referenceCount]), [['Walter Banned', 'watchlist', 1]]);
     await screenshot(page, 'admin-people');
+  });
+
+  it('imports a folder of people in bulk, with a verdict per photo', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'vigil-bulk-'));
+    try {
+      const folder = path.join(root, 'people');
+      for (const sub of ['Bulk Ana', 'Group Photo']) mkdirSync(path.join(folder, sub), { recursive: true });
+      writeFileSync(path.join(folder, 'Bulk Ana', 'ana.jpg'), await sharp(samplePhotoPath(1)).extract({ left: 250, top: 180, width: 500, height: 560 }).jpeg({ quality: 95 }).toBuffer());
+      writeFileSync(path.join(folder, 'Bulk Ana', 'notes.txt'), 'not a photo');
+      writeFileSync(path.join(folder, 'Group Photo', 'group.jpg'), await sharp(samplePhotoPath(2)).jpeg().toBuffer());
+      writeFileSync(path.join(folder, 'loose.jpg'), await sharp(samplePhotoPath(3)).jpeg().toBuffer());
+      writeFileSync(path.join(folder, '.DS_Store'), 'ignored');
+
+      await page.getByLabel('Folder to import').setInputFiles(folder);
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      const summary = page.getByTestId('bulk-summary');
+      await summary.getByText('Import finished: 1 accepted, 3 refused, 2 people added.').waitFor({ timeout: 120_000 });
+      const report = page.getByTestId('bulk-report');
+      const verdictOf = async (file: string) => (await report.getByRole('row').filter({ has: page.getByRole('rowheader', { name: file, exact: true }) }).textContent()) ?? '';
+      assert.match(await verdictOf('ana.jpg'), /Bulk Ana.*Accepted/);
+      assert.match(await verdictOf('group.jpg'), /Group Photo.*Refused: more than one face/);
+      assert.match(await verdictOf('loose.jpg'), /Refused: not inside a person's folder/);
+      assert.match(await verdictOf('notes.txt'), /Refused: /);
+      assert.equal(await report.getByRole('rowheader', { name: '.DS_Store' }).count(), 0, 'dot-files are ignored');
+      await screenshot(page, 'admin-bulk-import');
+
+      const people = (await t.api('GET', '/api/persons?list=watchlist')).body.items as Array<{ name: string; referenceCount: number }>;
+      assert.deepEqual(
+        people.filter((p) => p.name !== 'Walter Banned').map((p) => [p.name, p.referenceCount]).sort(),
+        [['Bulk Ana', 1], ['Group Photo', 0]],
+      );
+      await page.getByRole('button', { name: 'Bulk Ana' }).waitFor(); // the people list was reloaded
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('adds, edits and disables a camera', async () => {

@@ -234,6 +234,9 @@ export interface ReviewSettingsView {
 export interface EnrolledFaceView {
   id: string;
   quality: Record<string, unknown> & { reasons?: string[] };
+  /** Unlike the person's other photos (leave-one-out rule): kept, with a lower weight. */
+  outlier: boolean;
+  weight: number;
 }
 
 /** `POST /api/kiosk/check`: what the kiosk screen shows. */

@@ -4,6 +4,7 @@ import { errorText } from '../../api/http';
 import { useResource } from '../../api/useResource';
 import { useSession } from '../../session-context';
 import { PersonPanel } from './PersonPanel';
+import { BulkImport } from './BulkImport';
 import { ErrorLine } from '../../components/ErrorLine';
 import { ListSelect } from '../../components/ListSelect';
 
@@ -77,6 +78,7 @@ export function PeopleAdmin() {
             reload();
           }}
         />
+        <BulkImport onChanged={reload} />
       </div>
     </div>
   );

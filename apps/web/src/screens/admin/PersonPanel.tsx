@@ -7,20 +7,7 @@ import { dateTime, num } from '../../components/format';
 import { Img } from '../../components/Img';
 import { useSession } from '../../session-context';
 import { ErrorLine } from '../../components/ErrorLine';
-
-/** The quality gate's reasons in words an administrator can act on. */
-const REASON_TEXT: Record<string, string> = {
-  no_face: 'no face found',
-  multiple_faces: 'more than one face',
-  too_small: 'face too small — use a closer or larger photo',
-  blurry: 'too blurry',
-  too_dark: 'too dark',
-  washed_out: 'too bright (washed out)',
-  clipped: 'over- or under-exposed areas',
-  pose_yaw: 'head turned — use a front-facing photo',
-  pose_roll: 'head tilted',
-  low_score: 'face not clear enough',
-};
+import { REASON_TEXT } from './reasons';
 
 type Verdict = { ok: true; quality: EnrolledFaceView['quality'] } | { ok: false; message: string; reasons: string[] };
 
