@@ -11,6 +11,9 @@ export const DEMO_CAMERA_NAME = 'Demo camera';
  * photos and register it as a `file` camera, so a newcomer sees the pipeline work at once.
  * Registered directly, not through the API, which refuses file: URLs unless allowed.
  */
+/** `pending` from the demo camera's creation until the demo people are enrolled, then `done`. */
+export const DEMO_PEOPLE_SETTING = 'demo.people';
+
 export async function seedDemoCamera(config: VigilConfig, db: Database): Promise<string | null> {
   if (config.demo === false) return null;
   if ((await db.repos.cameras.count()) > 0) return null;
@@ -24,6 +27,8 @@ export async function seedDemoCamera(config: VigilConfig, db: Database): Promise
       objectId: camera.id,
       details: { name: camera.name, demo: true },
     });
+    // The demo people are owed from now on, until they are enrolled (see DemoSeedService).
+    await repos.settings.set(DEMO_PEOPLE_SETTING, 'pending');
     return camera.id;
   });
 }
