@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { CameraSupervisor, resolveFfmpeg, type Decimation } from '@vigil/video';
 import { RtspTestServer, rtspServerAvailable } from '../tests/support/rtsp-server';
+import { percentile } from './percentile';
 
 const secondsArg = process.argv.indexOf('--seconds');
 const SECONDS = secondsArg >= 0 ? Number(process.argv[secondsArg + 1]) : 10;
@@ -29,12 +30,6 @@ function processCpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
-}
-
-function percentile(values: number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.max(0, Math.min(s.length - 1, Math.ceil(q * s.length) - 1))]!;
 }
 
 async function online(cam: CameraSupervisor): Promise<void> {

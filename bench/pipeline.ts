@@ -28,6 +28,7 @@ import type { AlertEvent } from '@vigil/contracts';
 import { samplePhotoPath } from '../libs/vision/src/testing/sample-photos';
 import { connectSocket, until } from '../tests/support/socket-client';
 import { startTestServer, TEST_ADMIN_TOKEN } from '../tests/support/test-server';
+import { percentile as rawPercentile } from './percentile';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,10 +45,10 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
+/** Whole milliseconds / megabytes. */
 function percentile(values: number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  return Math.round(s[Math.max(0, Math.min(s.length - 1, Math.ceil(q * s.length) - 1))]!);
+  const v = rawPercentile(values, q);
+  return v === null ? null : Math.round(v);
 }
 
 function childPids(pid: number): number[] {

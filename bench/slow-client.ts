@@ -17,6 +17,7 @@ import type { AlertEvent } from '@vigil/contracts';
 import { AlertsService } from '../apps/server/src/alerts/alerts.service';
 import { connectSocket, until } from '../tests/support/socket-client';
 import { startTestServer, TEST_ADMIN_TOKEN } from '../tests/support/test-server';
+import { percentile } from './percentile';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,12 +31,6 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 interface Console {
   socket: Socket;
   received: Map<string, number>;
-}
-
-function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
 /** The TCP socket under a socket.io-client websocket (ws in Node): pausing it stops reading. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, opendir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, opendir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -46,6 +46,19 @@ export class MediaStore {
 
   async remove(relative: string): Promise<void> {
     await rm(path.join(this.root, relative), { force: true });
+  }
+
+  /**
+   * Removes a file (a no-op when it is already gone, or when the path would leave the media root)
+   * and then its folder if that is now empty: camera crops are grouped by day, a person's photos
+   * in their own folder.
+   */
+  async removeAndPrune(relative: string): Promise<void> {
+    const file = this.resolve(relative);
+    if (!file) return;
+    await rm(file, { force: true });
+    const dir = path.dirname(file);
+    if (dir !== this.root) await rmdir(dir).catch(() => undefined); // not empty: other files remain
   }
 
   /** Is this a half-written file (a writer died between writing and renaming it)? */

@@ -1,5 +1,3 @@
-import { rmdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Database } from '@vigil/persistence';
 import { MediaStore } from '@vigil/gallery';
 
@@ -46,12 +44,8 @@ export class OrphanMediaSweep {
     let deleted = 0;
     for (const relative of paths) {
       if (recorded.has(relative)) continue;
-      const file = this.files.resolve(relative);
-      if (!file) continue;
-      await this.files.remove(relative);
+      await this.files.removeAndPrune(relative);
       deleted++;
-      const dir = path.dirname(file);
-      if (dir !== this.files.root) await rmdir(dir).catch(() => undefined); // only when now empty
     }
     return deleted;
   }

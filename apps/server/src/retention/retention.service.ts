@@ -1,6 +1,4 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { rm, rmdir } from 'node:fs/promises';
-import path from 'node:path';
 import { Database } from '@vigil/persistence';
 import { MediaStore } from '@vigil/gallery';
 import { OrphanMediaSweep } from './orphan-media-sweep';
@@ -73,7 +71,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       const batch = await this.db.repos.media.expired(now, BATCH);
       if (batch.length === 0) break;
       for (const media of batch) {
-        await this.removeFile(media.path);
+        await this.files.removeAndPrune(media.path); // the schema refuses paths outside the media root too
         await afterFileRemoved?.(media.id);
         if (await this.db.repos.media.deleteExpired(media.id, now)) mediaDeleted++;
       }
@@ -82,14 +80,5 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     const report = { itemsDeleted: items.deleted, itemsExpired: items.expired, mediaDeleted, orphanFilesDeleted };
     if (report.itemsDeleted + report.itemsExpired + report.mediaDeleted + report.orphanFilesDeleted > 0) this.logger.log(report, 'retention removed expired data');
     return report;
-  }
-
-  private async removeFile(relative: string): Promise<void> {
-    const file = this.files.resolve(relative);
-    if (!file) return; // cannot point outside the media root (the schema refuses such paths too)
-    await rm(file, { force: true });
-    // Camera crops are grouped by day: drop the folder once its last file is gone.
-    const dir = path.dirname(file);
-    if (dir !== this.files.root) await rmdir(dir).catch(() => undefined);
   }
 }
