@@ -1,8 +1,8 @@
 import { FormEvent, useRef, useState } from 'react';
 import type { EnrolledFaceView, Page, PersonListName, PersonView } from '@vigil/contracts';
-import { ApiError, errorText } from '../../api/http';
+import { errorText } from '../../api/http';
 import { useSession } from '../../session-context';
-import { REASON_TEXT } from './reasons';
+import { consentFrom, REASON_TEXT, refusalReasons } from './person-forms';
 
 type Status =
   | { kind: 'waiting' }
@@ -59,7 +59,7 @@ export function BulkImport({ onChanged }: { onChanged: () => void }) {
   const personFor = async (name: string): Promise<{ person: PersonView; created: boolean }> => {
     const params = new URLSearchParams({ q: name, list, limit: '50' });
     const found = (await session.api.get<Page<PersonView>>(`/api/persons?${params}`)).items.find((p) => p.name.toLowerCase() === name.toLowerCase());
-    const consent = list === 'employee' && consentMethod.trim() ? { method: consentMethod.trim(), ...(consentRef.trim() ? { reference: consentRef.trim() } : {}) } : undefined;
+    const consent = consentFrom(list, consentMethod, consentRef);
     if (found) {
       if (consent && (!found.consent || found.consent.withdrawnAt !== null)) await session.api.patch(`/api/persons/${found.id}`, { consent });
       return { person: found, created: false };
@@ -100,7 +100,7 @@ export function BulkImport({ onChanged }: { onChanged: () => void }) {
           setStatus(row.key, { kind: 'accepted', outlier: result.outlier });
         } catch (e) {
           rejected++;
-          const reasons = e instanceof ApiError && Array.isArray(e.body?.details?.reasons) ? (e.body.details.reasons as string[]) : [];
+          const reasons = refusalReasons(e);
           setStatus(row.key, { kind: 'rejected', reasons, message: errorText(e) });
         }
       }

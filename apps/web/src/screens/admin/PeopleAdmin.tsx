@@ -5,6 +5,7 @@ import { useResource } from '../../api/useResource';
 import { useSession } from '../../session-context';
 import { PersonPanel } from './PersonPanel';
 import { BulkImport } from './BulkImport';
+import { consentFrom } from './person-forms';
 import { ErrorLine } from '../../components/ErrorLine';
 import { ListSelect } from '../../components/ListSelect';
 
@@ -97,7 +98,7 @@ function AddPerson({ onAdded }: { onAdded: (p: PersonView) => void }) {
     event.preventDefault();
     setMessage(null);
     try {
-      const consent = list === 'employee' && consentMethod.trim() ? { method: consentMethod.trim(), ...(consentRef.trim() ? { reference: consentRef.trim() } : {}) } : undefined;
+      const consent = consentFrom(list, consentMethod, consentRef);
       const person = await session.api.post<PersonView>('/api/persons', { name, list, ...(notes.trim() ? { notes } : {}), ...(consent ? { consent } : {}) });
       setMessage(`${person.name} added. Now enrol a photo.`);
       setName('');

@@ -7,7 +7,7 @@ import { dateTime, num } from '../../components/format';
 import { Img } from '../../components/Img';
 import { useSession } from '../../session-context';
 import { ErrorLine } from '../../components/ErrorLine';
-import { REASON_TEXT } from './reasons';
+import { REASON_TEXT, refusalReasons } from './person-forms';
 
 type Verdict = { ok: true; quality: EnrolledFaceView['quality'] } | { ok: false; message: string; reasons: string[] };
 
@@ -38,7 +38,7 @@ export function PersonPanel({ person, onChanged, onErased }: { person: PersonVie
       loadRefs();
       onChanged();
     } catch (e) {
-      const reasons = e instanceof ApiError && Array.isArray(e.body?.details?.reasons) ? (e.body.details.reasons as string[]) : [];
+      const reasons = refusalReasons(e);
       setVerdict({ ok: false, message: errorText(e), reasons });
     } finally {
       setBusy(false);
