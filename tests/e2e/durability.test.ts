@@ -16,6 +16,7 @@ import { ORPHAN_GRACE_MS, OrphanMediaSweep } from '../../apps/server/src/retenti
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
+import { mediaConsistency } from '../support/media-consistency';
 import { until } from '../support/socket-client';
 import { spawnServer, ServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -126,11 +127,7 @@ async function sweptMedia(): Promise<{ swept: number; rowsWithoutFile: string[];
   const db = await Database.open(testDb.config, { migrate: false });
   try {
     const swept = await new OrphanMediaSweep(db, store).run(new Date(Date.now() + ORPHAN_GRACE_MS + 60_000));
-    const rows = new Set(((await db.dataSource.query('SELECT path FROM media')) as Array<{ path: string }>).map((r) => r.path));
-    const files: string[] = [];
-    for await (const f of store.files()) files.push(f.relative);
-    const onDisk = new Set(files);
-    return { swept, rowsWithoutFile: [...rows].filter((p) => !onDisk.has(p)), filesWithoutRow: files.filter((p) => !rows.has(p)), files: files.length };
+    return { swept, ...(await mediaConsistency(db, store)) };
   } finally {
     await db.close();
   }

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { MediaStore } from '@vigil/gallery';
 import { RetentionService } from '../../apps/server/src/retention/retention.service';
 import { ORPHAN_GRACE_MS } from '../../apps/server/src/retention/orphan-media-sweep';
 import { ReviewSampler } from '../../apps/server/src/reviews/review-sampler.service';
+import { mediaConsistency } from '../support/media-consistency';
 import { startTestServer, TestServer } from '../support/test-server';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-retention-'));
@@ -32,19 +33,10 @@ async function itemRow(id: string): Promise<{ status: string; crop: string | nul
   return row;
 }
 
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((e) => {
-    const full = path.join(dir, e);
-    return statSync(full).isDirectory() ? filesUnder(full) : [path.relative(store.root, full).split(path.sep).join('/')];
-  });
-}
-
 /** Rows whose file is missing, and files no row points to. */
 async function orphans(): Promise<{ rows: string[]; files: string[] }> {
-  const rows = (await t.server.database.dataSource.query(`SELECT path FROM media`)) as Array<{ path: string }>;
-  const known = new Set(rows.map((r) => r.path));
-  return { rows: rows.filter((r) => !onDisk(r.path)).map((r) => r.path), files: filesUnder(store.root).filter((f) => !known.has(f)) };
+  const { rowsWithoutFile, filesWithoutRow } = await mediaConsistency(t.server.database, store);
+  return { rows: rowsWithoutFile, files: filesWithoutRow };
 }
 
 describe(`retention of review samples and media (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, { timeout: 180_000 }, () => {

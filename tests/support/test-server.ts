@@ -16,9 +16,11 @@ export interface TestServer {
 /**
  * Boots the real application on port 0 against a fresh test database. api-only by default:
  * the worker role loads the face models (~0.5 GB, seconds); tests that need it pass VIGIL_ROLES.
+ * A test that restarts the server passes its own `db` (and VIGIL_DATA_DIR): `stop()` then leaves
+ * the database for the next start, and the test cleans it up.
  */
-export async function startTestServer(env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
-  const db = await createTestDatabase();
+export async function startTestServer(env: NodeJS.ProcessEnv = {}, options: { db?: TestDatabase } = {}): Promise<TestServer> {
+  const db = options.db ?? (await createTestDatabase());
   const config: VigilConfig = {
     ...loadConfig({ PORT: '0', VIGIL_HOST: '127.0.0.1', LOG_LEVEL: 'silent', VIGIL_ADMIN_TOKEN: TEST_ADMIN_TOKEN, VIGIL_ROLES: 'api', ...env }),
     database: db.config,
@@ -52,7 +54,7 @@ export async function startTestServer(env: NodeJS.ProcessEnv = {}): Promise<Test
     },
     async stop() {
       await server.close();
-      await db.cleanup();
+      if (!options.db) await db.cleanup();
     },
   };
 }
