@@ -1,3 +1,4 @@
 export * from './views';
 export * from './socket-events';
 export * from './model-versions';
+export * from './recognition';
