@@ -40,6 +40,8 @@ const WORKERS = arg('workers', os.availableParallelism());
 const detectorArg = process.argv.indexOf('--detector');
 const DETECTOR = detectorArg >= 0 ? process.argv[detectorArg + 1]! : 'ssd';
 const CYCLE_S = 15;
+/** An alert decided up to this long after the face left still belongs to that appearance. */
+const DECIDE_SLACK_S = 3;
 const FACE_S = 3;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -168,8 +170,29 @@ async function main(): Promise<void> {
       const cycles = Math.floor((decided - cam.startedAt - cam.faceAt * 1000) / (CYCLE_S * 1000));
       appear.push(r.at - (cam.startedAt + cam.faceAt * 1000 + cycles * CYCLE_S * 1000));
     }
+    // Recall: appearances that started inside the measured window (with time left to decide before
+    // it closed) and were alerted, by an alert decided while the face was in view or just after.
+    const windowEnd = t0 + wall * 1000;
+    let eligible = 0;
+    let alerted = 0;
+    for (const cam of cameras) {
+      for (let start = cam.startedAt + cam.faceAt * 1000; start + (FACE_S + DECIDE_SLACK_S) * 1000 <= windowEnd; start += CYCLE_S * 1000) {
+        if (start < t0) continue;
+        eligible++;
+        const end = start + (FACE_S + DECIDE_SLACK_S) * 1000;
+        if (window.some((r) => r.event.cameraId === cam.id && new Date(r.event.at).getTime() >= start && new Date(r.event.at).getTime() <= end)) alerted++;
+      }
+    }
     const appearances = cameras.reduce((n, c) => n + Math.floor((SECONDS - c.faceAt) / CYCLE_S) + (SECONDS % CYCLE_S > c.faceAt ? 1 : 0), 0);
     const delta = (name: string) => sum(metrics1, name) - sum(metrics0, name);
+    const drops: Record<string, number> = {};
+    for (const reason of ['busy', 'no_gallery', 'not_ready', 'queue_full', 'throttled', 'timeout', 'failed']) {
+      drops[reason] = sumLabelled(metrics1, 'vigil_recognition_dropped_frames_total', reason) - sumLabelled(metrics0, 'vigil_recognition_dropped_frames_total', reason);
+    }
+    const analyses: Record<string, number> = {};
+    for (const kind of ['scan', 'follow']) for (const detector of ['ssd', 'tiny']) {
+      analyses[`${kind}/${detector}`] = sumLabelled(metrics1, 'vigil_recognition_analyses_total', `kind="${kind}",detector="${detector}"`) - sumLabelled(metrics0, 'vigil_recognition_analyses_total', `kind="${kind}",detector="${detector}"`);
+    }
     const doc = {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, backend: (await t.api('GET', '/api/health', { token: null })).body.inference.backend },
       settings: { cameras: CAMERAS, seconds: SECONDS, ingestFps: 5, inferenceWorkers: WORKERS, source: 'file 1280x720 H.264, looped with -re', faces: `${FACE_S} s of every ${CYCLE_S} s`, detector: DETECTOR, minSightings: 3 },
@@ -181,6 +204,10 @@ async function main(): Promise<void> {
         ingestDropped: delta('vigil_camera_dropped_frames_total'),
         faceAppearances: appearances,
         alerts: window.length,
+        recall: { appearances: eligible, alerted, rate: eligible > 0 ? round(alerted / eligible, 3) : null },
+        recognitionDrops: drops,
+        analyses,
+        loadLevelAtEnd: sum(metrics1, 'vigil_recognition_load_level'),
         firstSightToAlertMs: { p50: percentile(firstSight, 0.5), p95: percentile(firstSight, 0.95), max: percentile(firstSight, 1) },
         appearToAlertMs: { p50: percentile(appear, 0.5), p95: percentile(appear, 0.95), max: percentile(appear, 1) },
         cpuCores: round(cpu, 2),
@@ -204,6 +231,12 @@ function rssAll(): number {
 
 async function scrape(url: string): Promise<string> {
   return (await fetch(`${url}/metrics`)).text();
+}
+/** Sum of a metric's samples whose label text contains `match` (e.g. a drop reason or kind/detector pair). */
+function sumLabelled(text: string, name: string, match: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) && line.includes(match.includes('=') ? match : `reason="${match}"`)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return total;
 }
 function sum(text: string, name: string): number {
   let total = 0;
