@@ -15,6 +15,7 @@ import { PersonsModule } from './persons/persons.module';
 import { KioskModule } from './kiosk/kiosk.module';
 import { KpiModule } from './kpi/kpi.module';
 import { MatcherModule } from './recognition/matcher.module';
+import { DecisionsModule } from './recognition/decisions.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModelVersionsModule } from './model-versions/model-versions.module';
@@ -41,16 +42,22 @@ export class AppModule {
     const matcher = MatcherModule.register(core);
     const reviewsCore = ReviewsCoreModule.register(core);
     const kpi = KpiModule.register(core);
+    const decisions = DecisionsModule.register({ core, alertsCore, attendanceCore, reviewsCore });
+    const api = config.roles.includes('api');
+    const gallery = GalleryModule.register(core, inference);
     const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference, kpi), reviewsCore];
-    if (config.roles.includes('api')) {
-      imports.push(PersonsModule.register(core), GalleryModule.register(core, inference), CamerasModule.register(core), AlertsModule.register(alertsCore, core), RealtimeModule.register(core, alertsCore));
-      imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, attendanceCore, alertsCore }));
+    if (api) {
+      imports.push(PersonsModule.register(core), gallery, CamerasModule.register(core), AlertsModule.register(alertsCore, core), RealtimeModule.register(core, alertsCore));
+      imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, decisions }));
       imports.push(ReviewsModule.register({ core, reviewsCore, kpi }), RetentionModule.register(core));
       imports.push(ModelVersionsModule.register({ core, inference, matcher }));
     }
     if (worker) {
       const ingest = IngestModule.register(core, metrics);
-      imports.push(WorkerModule.register(core, inference, ingest), RecognitionModule.register({ core, inference, ingest, alertsCore, attendanceCore, matcher, reviewsCore }));
+      imports.push(
+        WorkerModule.register(core, inference, ingest),
+        RecognitionModule.register({ core, metrics, inference, ingest, matcher, decisions, gallery: api ? gallery : undefined }),
+      );
     }
     return { module: AppModule, imports };
   }

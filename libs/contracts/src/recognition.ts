@@ -23,12 +23,11 @@ export type AttemptSightingName =
   | 'unknown'
   /** Not counted: the quality gate refused the face (see quality.reasons). */
   | 'low_quality'
-  /** Not counted: the track had decided and this was not one of its re-checks. */
-  | 'decided'
-  /** Not counted: a re-check of a decided track found the same face (it still follows the same person). */
-  | 'recheck_same'
-  /** A re-check found a different face: the decided track ended and this face opened a new one. */
-  | 'recheck_changed';
+  /**
+   * Not counted: the track had already decided. The face still had to look like the track's
+   * person to join it (every analysis re-checks), so the decision still stands.
+   */
+  | 'decided';
 
 export interface AttemptCandidateView {
   personId: string;
@@ -64,6 +63,8 @@ export interface RecognitionAttemptView {
     /** True when this track's "unknown" was re-opened by a later good match. */
     reopened: boolean;
   };
+  /** The decided track this face replaced at the same spot (a different person arrived), else null. */
+  replacedTrackId: string | null;
   /** JPEG of the face with a margin, kept only for faces that matched or came close; null otherwise. */
   thumbnailUrl: string | null;
 }

@@ -1,5 +1,5 @@
 import { followRegion } from './follow-region';
-import type { Box } from './iou-tracker';
+import type { Box } from './track-geometry';
 
 /** What the planner needs to know of a camera's track. */
 export interface PlannedTrack {

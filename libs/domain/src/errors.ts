@@ -11,7 +11,9 @@ export type DomainErrorKind =
   | 'conflict' // 409
   | 'too_large' // 413
   | 'unsupported_media' // 415
-  | 'unprocessable'; // 422
+  | 'unprocessable' // 422
+  | 'rate_limited' // 429
+  | 'unavailable'; // 503
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -48,4 +50,11 @@ export class UnsupportedMediaError extends DomainError {
 }
 export class UnprocessableError extends DomainError {
   readonly kind = 'unprocessable' as const;
+}
+export class RateLimitedError extends DomainError {
+  readonly kind = 'rate_limited' as const;
+}
+/** The request is valid but this process cannot serve it (e.g. a live view asked of an api-only process). */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable' as const;
 }

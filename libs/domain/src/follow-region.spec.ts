@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { followRegion } from './follow-region';
-import type { Box } from './iou-tracker';
+import type { Box } from './track-geometry';
 
 const box = (x: number, y: number, width: number, height = width): Box => ({ x, y, width, height });
 

@@ -1,4 +1,4 @@
-import type { Box } from './iou-tracker';
+import type { Box } from './track-geometry';
 
 export interface FollowOptions {
   /** The region around each face is this many times the face box, centred on it (default 3). */

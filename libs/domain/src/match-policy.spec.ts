@@ -13,7 +13,7 @@ describe('decideMatch', () => {
     {
       name: 'watchlist is stricter: 0.42 is no watchlist match',
       candidates: [c('w1', 0.42, 'watchlist')],
-      expected: { kind: 'unknown', reason: 'above_threshold', bestDistance: 0.42, bestPersonId: 'w1' },
+      expected: { kind: 'unknown', reason: 'above_threshold', bestDistance: 0.42, bestPersonId: 'w1', bestList: 'watchlist' },
     },
     { name: 'employee at 0.42 matches', candidates: [c('e1', 0.42)], expected: { kind: 'match', personId: 'e1' } },
     {
@@ -24,7 +24,7 @@ describe('decideMatch', () => {
     {
       name: 'second person too close → ambiguous',
       candidates: [c('e1', 0.3), c('e2', 0.33)],
-      expected: { kind: 'unknown', reason: 'ambiguous', bestDistance: 0.3, bestPersonId: 'e1' },
+      expected: { kind: 'unknown', reason: 'ambiguous', bestDistance: 0.3, bestPersonId: 'e1', bestList: 'employee' },
     },
     { name: 'margin exactly met', candidates: [c('e1', 0.4), c('e2', 0.45)], expected: { kind: 'match', personId: 'e1' } },
     {

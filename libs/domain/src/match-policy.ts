@@ -45,6 +45,7 @@ export type MatchDecision =
       bestDistance?: number;
       /** The nearest enrolled person (not a match): what a reviewer compares an unknown with. */
       bestPersonId?: string;
+      bestList?: PersonList;
     };
 
 /** Throws InvalidInputError unless every threshold is within MATCH_THRESHOLD_BOUNDS and the margin within MATCH_MARGIN_BOUNDS. */
@@ -90,12 +91,12 @@ export function decideMatch(candidates: readonly MatchCandidate[], policy: Match
 
   const threshold = policy.thresholds[best.list];
   if (threshold === undefined) throw new InvalidInputError(`unknown person list ${String(best.list)}`);
-  if (best.distance > threshold) return { kind: 'unknown', reason: 'above_threshold', bestDistance: best.distance, bestPersonId: best.personId };
+  if (best.distance > threshold) return { kind: 'unknown', reason: 'above_threshold', bestDistance: best.distance, bestPersonId: best.personId, bestList: best.list };
 
   const margin = second === null ? null : second - best.distance;
   // Tiny epsilon so that a gap of exactly `margin` (e.g. 0.45 − 0.40 in floating point) passes.
   if (margin !== null && margin < policy.margin - 1e-9) {
-    return { kind: 'unknown', reason: 'ambiguous', bestDistance: best.distance, bestPersonId: best.personId };
+    return { kind: 'unknown', reason: 'ambiguous', bestDistance: best.distance, bestPersonId: best.personId, bestList: best.list };
   }
   const decision: MatchDecision = {
     kind: 'match',

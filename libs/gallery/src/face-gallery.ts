@@ -22,8 +22,8 @@ export interface EnrolRequest {
   by: Actor;
   personId: string;
   image: Uint8Array;
-  /** 'upload' for the HTTP route, 'import' for the CLI and the demo seed. */
-  source: Extract<ReferenceSource, 'upload' | 'import'>;
+  /** 'upload' for the HTTP route, 'import' for the CLI and the demo seed, 'camera' for a face from a recognition attempt. */
+  source: Extract<ReferenceSource, 'upload' | 'import' | 'camera'>;
   /** Also store augmented variants (see ENROLMENT_AUGMENTATIONS). */
   augment?: boolean;
   /** Extra audit details (e.g. the imported file's name). Never images or embeddings. */

@@ -10,6 +10,8 @@ const REASON_BY_KIND: Record<DomainErrorKind, string> = {
   too_large: 'too_large',
   unsupported_media: 'not_an_image',
   unprocessable: 'unreadable',
+  rate_limited: 'rate_limited',
+  unavailable: 'unavailable',
 };
 
 export interface Rejection {

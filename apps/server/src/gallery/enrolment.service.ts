@@ -34,6 +34,17 @@ export class EnrolmentService {
     return enrolled;
   }
 
+  /**
+   * A face a camera saw (a recognition attempt's thumbnail), through the same gate as an upload.
+   * The audit names the camera and attempt; the image is stored like an uploaded photo.
+   */
+  async enrolFromCamera(by: Principal, personId: string, jpeg: Buffer, origin: { cameraId: string; attemptId: string }): Promise<EnrolledReference> {
+    const enrolled = await this.gallery.enrol({ by: actorOf(by), personId, image: jpeg, source: 'camera', audit: { cameraId: origin.cameraId, attemptId: origin.attemptId } });
+    this.events.emit('gallery.changed');
+    this.logger.log({ personId, referenceId: enrolled.id, cameraId: origin.cameraId }, 'face from a camera enrolled');
+    return enrolled;
+  }
+
   async list(personId: string): Promise<FaceReferenceInfo[]> {
     if (!(await this.db.repos.persons.findById(personId))) throw new NotFoundError(`No person with id ${personId}.`);
     return this.db.repos.faceReferences.listByPerson(personId);

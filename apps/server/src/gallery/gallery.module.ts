@@ -6,6 +6,6 @@ import { MediaController } from './media.controller';
 @Module({})
 export class GalleryModule {
   static register(core: DynamicModule, inference: DynamicModule): DynamicModule {
-    return { module: GalleryModule, imports: [core, inference], controllers: [FacesController, MediaController], providers: [EnrolmentService] };
+    return { module: GalleryModule, imports: [core, inference], controllers: [FacesController, MediaController], providers: [EnrolmentService], exports: [EnrolmentService] };
   }
 }

@@ -39,6 +39,8 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe?: () => void;
   private consumer: FrameConsumer | null = null;
+  /** Each running camera's newest frame (the live snapshot is encoded from it on demand; never stored). */
+  private readonly latest = new Map<string, CameraFrame>();
 
   constructor(
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
@@ -66,6 +68,11 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
     for (const t of this.timers) clearInterval(t);
     await this.reconciling;
     await Promise.all([...this.running.keys()].map((id) => this.stopCamera(id, 'service stopping')));
+  }
+
+  /** The camera's newest frame while it runs, else null. */
+  latestFrame(cameraId: string): CameraFrame | null {
+    return this.latest.get(cameraId) ?? null;
   }
 
   /** Live supervisors' stats, for tests and diagnostics. */
@@ -115,6 +122,7 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
     const run = this.running.get(id);
     if (!run) return;
     this.running.delete(id);
+    this.latest.delete(id);
     await run.supervisor.stop();
     await run.writes;
     this.metrics.forgetCamera(id);
@@ -142,6 +150,7 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
 
   private onFrame(run: Running, frame: CameraFrame): void {
     this.metrics.cameraFrames.inc({ camera_id: frame.cameraId });
+    if (this.running.get(frame.cameraId) === run) this.latest.set(frame.cameraId, frame);
     const decision = run.gate.check(frame.thumb);
     if (decision.analyse && this.consumer) {
       this.metrics.cameraAnalysed.inc({ camera_id: frame.cameraId });

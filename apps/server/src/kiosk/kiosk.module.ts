@@ -4,7 +4,7 @@ import { KioskService } from './kiosk.service';
 
 @Module({})
 export class KioskModule {
-  static register(deps: { core: DynamicModule; inference: DynamicModule; matcher: DynamicModule; attendanceCore: DynamicModule; alertsCore: DynamicModule }): DynamicModule {
-    return { module: KioskModule, imports: [deps.core, deps.inference, deps.matcher, deps.attendanceCore, deps.alertsCore], controllers: [KioskController], providers: [KioskService] };
+  static register(deps: { core: DynamicModule; inference: DynamicModule; matcher: DynamicModule; decisions: DynamicModule }): DynamicModule {
+    return { module: KioskModule, imports: [deps.core, deps.inference, deps.matcher, deps.decisions], controllers: [KioskController], providers: [KioskService] };
   }
 }

@@ -4,9 +4,8 @@ import type { KioskCheckView } from '@vigil/contracts';
 import { assessFaceQuality, InvalidInputError, resolveQualityThresholds } from '@vigil/domain';
 import { Database } from '@vigil/persistence';
 import { largestFace } from '@vigil/vision';
-import { AlertsService } from '../alerts/alerts.service';
-import { AttendanceService } from '../attendance/attendance.service';
 import { InferenceService } from '../inference/inference.service';
+import { DecisionDispatcher } from '../recognition/decision-dispatcher';
 import { GalleryMatcher } from '../recognition/gallery-matcher.service';
 
 /** The shape lives in @vigil/contracts: the kiosk screen renders it. */
@@ -35,8 +34,7 @@ export class KioskService {
     private readonly db: Database,
     private readonly inference: InferenceService,
     private readonly matcher: GalleryMatcher,
-    private readonly attendance: AttendanceService,
-    private readonly alerts: AlertsService,
+    private readonly decisions: DecisionDispatcher,
   ) {}
 
   async check(kiosk: Principal, image: { buffer: Buffer } | undefined): Promise<KioskDecision> {
@@ -53,14 +51,18 @@ export class KioskService {
     await this.matcher.settled();
     const match = this.matcher.match(face.descriptor!);
     if (match.kind !== 'match') return { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' };
+    const dispatched = { personId: match.personId, list: match.list, score: match.score, distance: match.distance, at: new Date(), modelVersionId: this.matcher.modelVersionId, origin: { kind: 'kiosk' as const, tokenId: kiosk.tokenId } };
     if (match.list === 'watchlist') {
-      await this.alerts.raise({ cameraId: null, personId: match.personId, list: 'watchlist', score: match.score, distance: match.distance, modelVersionId: this.matcher.modelVersionId });
+      // Same cooldown as the cameras: a person standing at the kiosk raises one alert, not one per frame.
+      await this.decisions.match(dispatched);
       return { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' };
     }
     const person = await this.db.repos.persons.findById(match.personId);
     if (!person) return { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' };
     const who = { id: person.id, name: person.name };
-    const { decision, event } = await this.attendance.record({ personId: person.id, at: new Date(), score: match.score, source: 'kiosk', kioskTokenId: kiosk.tokenId, modelVersionId: this.matcher.modelVersionId });
+    const outcome = await this.decisions.match(dispatched);
+    if (outcome.kind !== 'attendance') throw new Error(`an employee match was dispatched as ${outcome.kind}`);
+    const { decision, event } = outcome;
     if (!event || decision.kind === 'ignore') {
       return { decision: 'already_recorded', person: who, reason: decision.reason, message: `Already recorded, ${person.name}.` };
     }

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
+/** Why the recognition scheduler did not analyse a frame the motion gate passed on. */
+export const FRAME_DROP_REASONS = ['busy', 'no_gallery', 'not_ready', 'queue_full', 'throttled', 'timeout', 'failed'] as const;
+export type FrameDropReason = (typeof FRAME_DROP_REASONS)[number];
+
 export const CAMERA_STATES = ['starting', 'online', 'stalled', 'offline', 'frozen'] as const;
 
 /**
@@ -19,6 +23,24 @@ export class Metrics {
   readonly cameraFps = new Gauge({ name: 'vigil_camera_fps', help: 'Measured frames per second', labelNames: ['camera_id'], registers: [this.registry] });
   readonly cameraStatus = new Gauge({ name: 'vigil_camera_status', help: '1 for the camera\'s current status', labelNames: ['camera_id', 'status'], registers: [this.registry] });
 
+  readonly recognitionDropped = new Counter({
+    name: 'vigil_recognition_dropped_frames_total',
+    help: 'Frames the recognition scheduler did not analyse, by reason: busy (the camera\'s previous frame still in analysis), no_gallery (nobody enrolled), not_ready (models loading), queue_full (evicted from the full inference queue), throttled (idle camera under load), timeout, failed',
+    labelNames: ['camera_id', 'reason'],
+    registers: [this.registry],
+  });
+  readonly recognitionAnalyses = new Counter({
+    name: 'vigil_recognition_analyses_total',
+    help: 'Frames analysed, by kind (scan: whole frame; follow: around open tracks) and detector',
+    labelNames: ['camera_id', 'kind', 'detector'],
+    registers: [this.registry],
+  });
+  readonly recognitionLoadLevel = new Gauge({
+    name: 'vigil_recognition_load_level',
+    help: 'Load level of the frame scheduler: 0 normal, 1 fast detector for scans, 2-3 also fewer scans of cameras with nobody in sight',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
   }
@@ -32,5 +54,7 @@ export class Metrics {
       metric.remove({ camera_id: cameraId });
     }
     for (const s of CAMERA_STATES) this.cameraStatus.remove({ camera_id: cameraId, status: s });
+    for (const reason of FRAME_DROP_REASONS) this.recognitionDropped.remove({ camera_id: cameraId, reason });
+    for (const kind of ['scan', 'follow']) for (const detector of ['ssd', 'tiny']) this.recognitionAnalyses.remove({ camera_id: cameraId, kind, detector });
   }
 }

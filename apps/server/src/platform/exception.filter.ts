@@ -13,6 +13,8 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   unsupported_media: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const REASON: Record<number, string> = {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { decideMatch, GalleryIndex, MatchDecision, type MatchPolicy } from '@vigil/domain';
+import { decideMatch, GalleryIndex, MatchDecision, type Descriptor, type MatchPolicy } from '@vigil/domain';
 import { Database } from '@vigil/persistence';
 import { EMBEDDING_MODEL_ID } from '@vigil/vision';
 import { AppEvents } from '../core/app-events';
@@ -53,7 +53,7 @@ export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShut
     return this.active.id;
   }
 
-  match(descriptor: Float32Array): MatchDecision {
+  match(descriptor: Descriptor): MatchDecision {
     return decideMatch(this.index.bestPerPerson(descriptor, 2), this.active.policy);
   }
 
