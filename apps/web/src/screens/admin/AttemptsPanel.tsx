@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AttemptSightingName, CameraView, RecognitionAttemptsView, RecognitionAttemptView } from '@vigil/contracts';
+import { isMissingRoute } from '../../api/http';
+import { NO_LIVE_VIEWS } from '../../api/live-view';
 import { useResource } from '../../api/useResource';
 import { CameraSnapshot } from '../../components/CameraSnapshot';
 import { ErrorLine } from '../../components/ErrorLine';
@@ -14,9 +16,7 @@ const COUNTED: ReadonlyArray<[AttemptSightingName, string]> = [
   ['match', 'matched'],
   ['unknown', 'unknown'],
   ['low_quality', 'low quality'],
-  ['decided', 'not counted (track decided)'],
-  ['recheck_same', 're-checks (same person)'],
-  ['recheck_changed', 're-checks (another face)'],
+  ['decided', 'after the decision'],
 ];
 
 /**
@@ -30,7 +30,13 @@ export function AttemptsPanel({ camera, onClose }: { camera: CameraView; onClose
   const [paused, setPaused] = useState(false);
   const [enrolling, setEnrolling] = useState<RecognitionAttemptView | null>(null);
   const { data, error, reload } = useResource(
-    useCallback(() => session.api.get<RecognitionAttemptsView>(`/api/cameras/${camera.id}/attempts`), [session.api, camera.id]),
+    useCallback(
+      () =>
+        session.api.get<RecognitionAttemptsView>(`/api/cameras/${camera.id}/attempts`).catch((e: unknown) => {
+          throw isMissingRoute(e) ? new Error(NO_LIVE_VIEWS) : e;
+        }),
+      [session.api, camera.id],
+    ),
   );
 
   useEffect(() => {

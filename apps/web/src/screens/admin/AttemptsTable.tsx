@@ -46,7 +46,14 @@ export function AttemptsTable({ items, onEnrol }: { items: RecognitionAttemptVie
             <td>
               <Nearest candidate={a.nearest} />
             </td>
-            <td>{sightingText(a)}</td>
+            <td>
+              {sightingText(a)}
+              {a.replacedTrackId && (
+                <div className="small muted">
+                  A different person arrived: replaces track <span className="mono">{a.replacedTrackId.slice(0, 8)}</span>
+                </div>
+              )}
+            </td>
             <td>
               {voteText(a.vote)}
               {a.vote.reopened && <span className="badge badge--reopened">re-opened</span>}

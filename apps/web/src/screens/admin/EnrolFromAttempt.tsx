@@ -87,7 +87,7 @@ export function EnrolFromAttempt({ cameraId, cameraName, attempt, onClose }: { c
               {options.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name} ({p.list === 'watchlist' ? 'watchlist' : 'employee'}
-                  {p.list === 'employee' && (!p.consent || p.consent.withdrawnAt) ? ', no consent' : ''}, {p.referenceCount} photos)
+                  {p.list === 'employee' && (!p.consent || p.consent.withdrawnAt) ? ', no consent' : ''}, {p.referenceCount} {p.referenceCount === 1 ? 'photo' : 'photos'})
                 </option>
               ))}
             </select>

@@ -1,6 +1,6 @@
 import { FormEvent, useCallback, useRef, useState } from 'react';
 import type { EnrolledFaceView, FaceReferenceView, PersonView } from '@vigil/contracts';
-import { ApiError, errorText } from '../../api/http';
+import { errorText, isMissingRoute } from '../../api/http';
 import { forgetReferences, useImage } from '../../api/media';
 import { useResource } from '../../api/useResource';
 import { dateTime } from '../../components/format';
@@ -63,7 +63,7 @@ export function PersonPanel({ person, onChanged, onErased }: { person: PersonVie
       onErased();
     } catch (e) {
       // A server without the erase route answers Nest's generic 404 ("Cannot POST …").
-      setMessage(e instanceof ApiError && e.status === 404 && /^Cannot POST/.test(e.message) ? 'This server cannot erase people yet (update Vigil).' : errorText(e));
+      setMessage(isMissingRoute(e) ? 'This server cannot erase people yet (update Vigil).' : errorText(e));
     } finally {
       setBusy(false);
     }

@@ -27,11 +27,7 @@ export function sightingText(a: RecognitionAttemptView): string {
     case 'low_quality':
       return 'Not counted: quality too low';
     case 'decided':
-      return 'Not counted: track already decided';
-    case 'recheck_same':
-      return 'Re-check: same person';
-    case 'recheck_changed':
-      return 'Re-check: another face, new track';
+      return 'Not counted: track already decided (still the same face)';
   }
 }
 
