@@ -69,6 +69,11 @@ async function readError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, typeof body?.message === 'string' ? body.message : fallback, body);
 }
 
+/** Nest's own 404 for a route this server (or this process of it) does not have: "Cannot GET /api/…". */
+export function isMissingRoute(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404 && /^Cannot [A-Z]+ \//.test(error.message);
+}
+
 /** The message to show for any failure. */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { FaceReferenceView } from '@vigil/contracts';
-import type { Api } from './http';
+import { Api, ApiError, errorText } from './http';
 
 /**
  * Stored images need the bearer token, so they are fetched and shown as blob: URLs. Each view is
@@ -75,4 +75,33 @@ function useResolvedImage(api: Api, key: string | null, resolvePath: (key: strin
   }, [api, key]);
   if (!key) return { state: 'none' };
   return loaded?.key === key ? loaded.image : { state: 'loading' };
+}
+
+/**
+ * Loads `path` afresh, without the session cache, as a blob URL revoked when the component lets go:
+ * for short-lived images (recognition attempt thumbnails expire after minutes). A 404 is `none`.
+ */
+export function useFreshImage(api: Api, path: string | null): ImageState {
+  const [loaded, setLoaded] = useState<{ path: string; image: ImageState } | null>(null);
+  useEffect(() => {
+    if (!path) return;
+    let live = true;
+    let url: string | null = null;
+    api.blob(path).then(
+      (blob) => {
+        if (!live) return;
+        url = URL.createObjectURL(blob);
+        setLoaded({ path, image: { state: 'ready', url } });
+      },
+      (error: unknown) => {
+        if (live) setLoaded({ path, image: error instanceof ApiError && error.status === 404 ? { state: 'none' } : { state: 'error', message: errorText(error) } });
+      },
+    );
+    return () => {
+      live = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [api, path]);
+  if (!path) return { state: 'none' };
+  return loaded?.path === path ? loaded.image : { state: 'loading' };
 }

@@ -7,6 +7,7 @@ import { useNow } from '../../components/useNow';
 import { useSession } from '../../session-context';
 import { FLAGGED, STATUS_LABEL } from '../dashboard/CameraGrid';
 import { ErrorLine } from '../../components/ErrorLine';
+import { AttemptsPanel } from './AttemptsPanel';
 
 interface Draft {
   name: string;
@@ -24,6 +25,8 @@ export function CamerasAdmin() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [editing, setEditing] = useState<{ id: string; draft: Draft } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [attemptsOf, setAttemptsOf] = useState<string | null>(null);
+  const inspected = cameras.find((c) => c.id === attemptsOf) ?? null;
   useEffect(() => session.cameras.watch(), [session]);
 
   const run = async (what: () => Promise<unknown>, done: string) => {
@@ -107,6 +110,15 @@ export function CamerasAdmin() {
                   </td>
                   <td>{ago(c.lastFrameAt, now)}</td>
                   <td className="actions">
+                    <button
+                      type="button"
+                      className="button"
+                      onClick={() => setAttemptsOf(attemptsOf === c.id ? null : c.id)}
+                      aria-expanded={attemptsOf === c.id}
+                      aria-label={`Recognition attempts of ${c.name}`}
+                    >
+                      Attempts
+                    </button>
                     <button type="button" className="button" onClick={() => setEditing({ id: c.id, draft: { name: c.name, url: c.url, fps: String(c.fps) } })} aria-label={`Edit ${c.name}`}>
                       Edit
                     </button>
@@ -128,6 +140,7 @@ export function CamerasAdmin() {
         <CameraForm idPrefix="add" draft={draft} onChange={setDraft} onSubmit={(e) => void add(e)} submit="Add camera" />
         <p className="muted small">rtsp, rtsps, http or https. A password in the URL is stored but never shown again (it reads ***).</p>
       </section>
+      {inspected && <AttemptsPanel key={inspected.id} camera={inspected} onClose={() => setAttemptsOf(null)} />}
     </div>
   );
 }

@@ -1,15 +1,13 @@
 import { FormEvent, useCallback, useRef, useState } from 'react';
 import type { EnrolledFaceView, FaceReferenceView, PersonView } from '@vigil/contracts';
-import { ApiError, errorText } from '../../api/http';
+import { errorText, isMissingRoute } from '../../api/http';
 import { forgetReferences, useImage } from '../../api/media';
 import { useResource } from '../../api/useResource';
-import { dateTime, num } from '../../components/format';
+import { dateTime } from '../../components/format';
 import { Img } from '../../components/Img';
 import { useSession } from '../../session-context';
 import { ErrorLine } from '../../components/ErrorLine';
-import { REASON_TEXT, refusalReasons } from './person-forms';
-
-type Verdict = { ok: true; quality: EnrolledFaceView['quality'] } | { ok: false; message: string; reasons: string[] };
+import { accepted, EnrolVerdict, refused, Verdict } from './EnrolVerdict';
 
 export function PersonPanel({ person, onChanged, onErased }: { person: PersonView; onChanged: () => void; onErased: () => void }) {
   const session = useSession();
@@ -32,14 +30,13 @@ export function PersonPanel({ person, onChanged, onErased }: { person: PersonVie
     setMessage(null);
     try {
       const result = await session.api.upload<EnrolledFaceView>(`/api/persons/${person.id}/faces`, 'image', chosen, chosen.name);
-      setVerdict({ ok: true, quality: result.quality });
+      setVerdict(accepted(result));
       file.current!.value = '';
       forgetReferences(person.id);
       loadRefs();
       onChanged();
     } catch (e) {
-      const reasons = refusalReasons(e);
-      setVerdict({ ok: false, message: errorText(e), reasons });
+      setVerdict(refused(e));
     } finally {
       setBusy(false);
     }
@@ -66,7 +63,7 @@ export function PersonPanel({ person, onChanged, onErased }: { person: PersonVie
       onErased();
     } catch (e) {
       // A server without the erase route answers Nest's generic 404 ("Cannot POST …").
-      setMessage(e instanceof ApiError && e.status === 404 && /^Cannot POST/.test(e.message) ? 'This server cannot erase people yet (update Vigil).' : errorText(e));
+      setMessage(isMissingRoute(e) ? 'This server cannot erase people yet (update Vigil).' : errorText(e));
     } finally {
       setBusy(false);
     }
@@ -106,26 +103,7 @@ export function PersonPanel({ person, onChanged, onErased }: { person: PersonVie
           </button>
         </form>
       )}
-      <div role="status" aria-live="polite" data-testid="enrol-verdict">
-        {verdict?.ok && (
-          <div className="verdict verdict--ok">
-            <strong>Accepted.</strong> Quality: sharpness {num(verdict.quality.sharpness as number)}, brightness {num(verdict.quality.meanLuminance as number, 0)}/255, eyes{' '}
-            {num(verdict.quality.interOcularPx as number, 0)} px apart, head turned {num(Math.abs(verdict.quality.yawDeg as number), 0)}°.
-          </div>
-        )}
-        {verdict && !verdict.ok && (
-          <div className="verdict verdict--bad">
-            <strong>Refused.</strong> {verdict.message}
-            {verdict.reasons.length > 0 && (
-              <ul>
-                {verdict.reasons.map((r) => (
-                  <li key={r}>{REASON_TEXT[r] ?? r}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
-      </div>
+      <EnrolVerdict verdict={verdict} />
       <p className="feedback" role="status">
         {message}
       </p>

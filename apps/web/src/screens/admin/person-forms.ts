@@ -14,6 +14,7 @@ export const REASON_TEXT: Record<string, string> = {
   pose_yaw: 'head turned — use a front-facing photo',
   pose_roll: 'head tilted',
   low_score: 'face not clear enough',
+  no_consent: 'no consent recorded for this employee',
   not_in_person_folder: 'not inside a person\'s folder',
   nested_folder: 'in a folder inside a person\'s folder',
 };

@@ -1,5 +1,6 @@
 import type { CameraView } from '@vigil/contracts';
 import { useObservable } from '../../api/store';
+import { CameraSnapshot } from '../../components/CameraSnapshot';
 import { ago } from '../../components/format';
 import { useNow } from '../../components/useNow';
 import { useSession } from '../../session-context';
@@ -34,6 +35,7 @@ export function CameraGrid() {
               {STATUS_LABEL[c.status]}
             </span>
           </div>
+          <CameraSnapshot camera={c} />
           <dl className="facts">
             <dt>Frame rate</dt>
             <dd>{c.measuredFps === null ? '—' : `${c.measuredFps.toFixed(1)} fps`} <span className="muted">(target {c.fps})</span></dd>
