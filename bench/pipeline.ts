@@ -10,8 +10,10 @@
  * the motion gate and not analysed (dropped while the camera's previous frame was still in
  * inference), appearances vs alerts, and latencies:
  *  - firstSightToAlertMs: track's first detection (frame time) → alert received by the console;
- *  - appearToAlertMs: the face's appearance in the source (known from the clip's phase) → alert
+ *  - appearToAlertMs: the face's appearance in the source (estimated from the clip's phase, which
+ *    is taken from the camera's first "online" and so runs ~1–2 s late: read it with care) → alert
  *    received; includes ingest, motion gate, queueing and the 3-sighting vote;
+ *  - recall: appearances in the window that got at least one alert (see SLOT_BEFORE_MS);
  * plus CPU (this process and its ffmpeg children, in cores) and RSS.
  *
  * Usage: npm run build && node dist/bench/pipeline.js [--cameras 8] [--seconds 60] [--workers N] [--detector ssd|tiny]
@@ -40,8 +42,9 @@ const WORKERS = arg('workers', os.availableParallelism());
 const detectorArg = process.argv.indexOf('--detector');
 const DETECTOR = detectorArg >= 0 ? process.argv[detectorArg + 1]! : 'ssd';
 const CYCLE_S = 15;
-/** An alert decided up to this long after the face left still belongs to that appearance. */
-const DECIDE_SLACK_S = 3;
+/** The slot of an appearance for the recall: from 5 s before its estimated start to 10 s after (15 s in all). */
+const SLOT_BEFORE_MS = 5_000;
+const SLOT_AFTER_MS = CYCLE_S * 1000 - SLOT_BEFORE_MS;
 const FACE_S = 3;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -170,17 +173,18 @@ async function main(): Promise<void> {
       const cycles = Math.floor((decided - cam.startedAt - cam.faceAt * 1000) / (CYCLE_S * 1000));
       appear.push(r.at - (cam.startedAt + cam.faceAt * 1000 + cycles * CYCLE_S * 1000));
     }
-    // Recall: appearances that started inside the measured window (with time left to decide before
-    // it closed) and were alerted, by an alert decided while the face was in view or just after.
+    // Recall: of the appearances whose whole slot lies in the measured window, how many got an
+    // alert. Appearance k of a camera owns the slot [start − 5 s, start + 10 s): the slots tile the
+    // timeline, so every alert belongs to exactly one appearance, and the estimate of the clip's
+    // phase (from the camera's first "online", measured ~1–2 s late) may be off by a few seconds.
     const windowEnd = t0 + wall * 1000;
     let eligible = 0;
     let alerted = 0;
     for (const cam of cameras) {
-      for (let start = cam.startedAt + cam.faceAt * 1000; start + (FACE_S + DECIDE_SLACK_S) * 1000 <= windowEnd; start += CYCLE_S * 1000) {
-        if (start < t0) continue;
+      for (let start = cam.startedAt + cam.faceAt * 1000; start + SLOT_AFTER_MS <= windowEnd; start += CYCLE_S * 1000) {
+        if (start - SLOT_BEFORE_MS < t0) continue;
         eligible++;
-        const end = start + (FACE_S + DECIDE_SLACK_S) * 1000;
-        if (window.some((r) => r.event.cameraId === cam.id && new Date(r.event.at).getTime() >= start && new Date(r.event.at).getTime() <= end)) alerted++;
+        if (window.some((r) => r.event.cameraId === cam.id && new Date(r.event.at).getTime() >= start - SLOT_BEFORE_MS && new Date(r.event.at).getTime() < start + SLOT_AFTER_MS)) alerted++;
       }
     }
     const appearances = cameras.reduce((n, c) => n + Math.floor((SECONDS - c.faceAt) / CYCLE_S) + (SECONDS % CYCLE_S > c.faceAt ? 1 : 0), 0);

@@ -41,4 +41,17 @@ describe('every route declares who may call it', { timeout: 120_000 }, () => {
     assert.deepEqual(undeclared, [], `routes without a role declaration: ${undeclared.join(', ')}`);
     assert.deepEqual(publicRoutes.map((r) => r.split(' ')[0]).sort(), ['HealthController.health', 'MetricsController.scrape'], 'only health and metrics may be public');
   });
+
+  it('an api-only process answers the live views with 503 and says where they are served', async () => {
+    const cam = await t.api('POST', '/api/cameras', { body: { name: 'Lobby', url: 'rtsp://127.0.0.1:8554/lobby' } });
+    assert.equal(cam.status, 201, JSON.stringify(cam.body));
+    for (const [method, path] of [
+      ['GET', 'snapshot'], ['GET', 'overlay'], ['GET', 'attempts'],
+      ['GET', 'attempts/00000000-0000-4000-8000-000000000000/thumbnail'], ['POST', 'attempts/00000000-0000-4000-8000-000000000000/enrol'],
+    ] as const) {
+      const res = await t.api(method, `/api/cameras/${cam.body.id}/${path}`);
+      assert.equal(res.status, 503, `${method} ${path}: ${JSON.stringify(res.body)}`);
+      assert.match(res.body.message, /VIGIL_ROLES=api,worker/);
+    }
+  });
 });

@@ -88,7 +88,10 @@ export interface OverlayFaceView {
   list: 'watchlist' | 'employee' | null;
 }
 
-/** The faces of the camera's last analysis, in the frame's pixel coordinates. */
+/**
+ * The faces of the camera's last analysis, in the frame's pixel coordinates (width × height). The
+ * snapshot JPEG is the same picture scaled down (same aspect ratio): scale the boxes to it.
+ */
 export interface CameraOverlayView {
   cameraId: string;
   /** Time of the analysed frame, or null when nothing was analysed yet. */

@@ -5,45 +5,59 @@ export interface LoadRules {
   targetLatencyMs: number;
   /** Least time between two steps up; also the window the median is taken over. */
   windowMs: number;
-  /** A step down needs this long without a queue drop and with the median under half the target. */
+  /** A step down needs this long with the median under half the target. */
   relaxAfterMs: number;
-  /** Per level: scan detector and the least time between two analyses of a camera with no face in sight. */
-  levels: ReadonlyArray<{ fastScans: boolean; idleScanIntervalMs: number }>;
+  /** Per level: how whole frames are scanned, and how often a still picture with nobody in sight is looked at. */
+  levels: ReadonlyArray<Omit<LoadPolicy, 'level'>>;
 }
-
-export const DEFAULT_LOAD_RULES: LoadRules = {
-  targetLatencyMs: 700,
-  windowMs: 2_000,
-  relaxAfterMs: 10_000,
-  levels: [
-    { fastScans: false, idleScanIntervalMs: 0 },
-    { fastScans: true, idleScanIntervalMs: 0 },
-    { fastScans: true, idleScanIntervalMs: 1_000 },
-    { fastScans: true, idleScanIntervalMs: 2_500 },
-  ],
-};
 
 export interface LoadPolicy {
   level: number;
-  /** Scan whole frames with the fast detector instead of the configured one. */
+  /** Scan whole frames with the fast detector (Tiny) instead of the configured one. */
   fastScans: boolean;
-  /** Least time between two analyses of a camera with no face in sight (0: as often as frames come). */
-  idleScanIntervalMs: number;
+  /** Tiny's input size for those scans (smaller is faster and misses more small faces). */
+  fastScanInput: number;
+  /**
+   * Least time between two analyses of a camera with nobody in sight whose picture did not change
+   * (the motion gate's periodic look); 0: as the gate passes them. Frames with motion are never
+   * held back: that is where a face walks in.
+   */
+  stillScanIntervalMs: number;
 }
+
+/**
+ * Level 1 is the fast detector for scans (Tiny 416: about half SSD's time); level 2 also looks at
+ * still, empty pictures half as often; level 3 scans with Tiny at 320 (about 2/3 of Tiny 416's time).
+ */
+export const DEFAULT_LOAD_RULES: LoadRules = {
+  targetLatencyMs: 1_000,
+  windowMs: 2_000,
+  relaxAfterMs: 10_000,
+  levels: [
+    { fastScans: false, fastScanInput: 416, stillScanIntervalMs: 0 },
+    { fastScans: true, fastScanInput: 416, stillScanIntervalMs: 0 },
+    { fastScans: true, fastScanInput: 416, stillScanIntervalMs: 4_000 },
+    { fastScans: true, fastScanInput: 320, stillScanIntervalMs: 4_000 },
+  ],
+};
+
+/** A step up needs at least this many scans to judge by (one slow scan at start-up is no trend). */
+const MIN_SCANS = 3;
 
 /**
  * Measures what the machine can analyse and steps the scheduling down (and back up) to fit, so
  * that faces in view still gather their sightings on a slow or busy machine: first the fast
- * detector for whole-frame scans (following already uses it), then fewer scans of cameras where
- * nobody is in sight. The signal is what the pool delivers: the median time from submitting a
- * scan to its result, and jobs the full queue dropped. Steps are one level at a time, up at most
- * once per window, down only after a quiet relaxAfterMs, so the level does not thrash.
+ * detector for whole-frame scans (following already uses it), then fewer looks at still pictures
+ * where nobody is in sight, then a smaller scan input. The signal is what the pool delivers: the
+ * median time from submitting a scan to its result. (Frames the pool's full queue drops are not a
+ * signal: with more cameras than queue slots, dropping the oldest scan is how the pool keeps
+ * frames fresh even when every scan is quick.) Steps are one level at a time, up at most once per
+ * window and judged only on scans made since the last step, down only after a calm relaxAfterMs.
  */
 export class LoadGovernor {
   private level = 0;
   private changedAt = -Infinity;
   private readonly latencies: Array<{ at: number; ms: number }> = [];
-  private readonly drops: number[] = [];
 
   constructor(private readonly rules: LoadRules = DEFAULT_LOAD_RULES) {
     if (rules.levels.length === 0) throw new InvalidInputError('load rules need at least one level');
@@ -58,27 +72,19 @@ export class LoadGovernor {
     this.latencies.push({ at, ms });
   }
 
-  /** The pool's full queue dropped a job. */
-  recordDrop(at: number): void {
-    this.drops.push(at);
-  }
-
   /** The policy in force at `at` (re-evaluated on each call). */
   policy(at: number): LoadPolicy {
     this.forget(at);
-    // Only what happened since the last step counts: that is how the current level performs.
-    const recent = this.latencies.filter((l) => at - l.at <= this.rules.windowMs && l.at > this.changedAt).map((l) => l.ms);
-    const dropsRecent = this.drops.some((d) => at - d <= this.rules.windowMs && d > this.changedAt);
     const sinceChange = at - this.changedAt;
     const top = this.rules.levels.length - 1;
-    if (this.level < top && sinceChange >= this.rules.windowMs && (dropsRecent || (recent.length > 0 && median(recent) > this.rules.targetLatencyMs))) {
+    const recent = this.latencies.filter((l) => at - l.at <= this.rules.windowMs && l.at > this.changedAt).map((l) => l.ms);
+    if (this.level < top && sinceChange >= this.rules.windowMs && recent.length >= MIN_SCANS && median(recent) > this.rules.targetLatencyMs) {
       this.step(+1, at);
     } else if (this.level > 0 && sinceChange >= this.rules.relaxAfterMs) {
-      const quiet = this.latencies.map((l) => l.ms);
-      if (this.drops.length === 0 && (quiet.length === 0 || median(quiet) < this.rules.targetLatencyMs / 2)) this.step(-1, at);
+      const calm = this.latencies.filter((l) => at - l.at <= this.rules.relaxAfterMs).map((l) => l.ms);
+      if (calm.length === 0 || median(calm) < this.rules.targetLatencyMs / 2) this.step(-1, at);
     }
-    const { fastScans, idleScanIntervalMs } = this.rules.levels[this.level]!;
-    return { level: this.level, fastScans, idleScanIntervalMs };
+    return { level: this.level, ...this.rules.levels[this.level]! };
   }
 
   private step(by: number, at: number): void {
@@ -86,11 +92,9 @@ export class LoadGovernor {
     this.changedAt = at;
   }
 
-  /** Keeps only what the longer of the two windows needs. */
   private forget(at: number): void {
     const keep = Math.max(this.rules.windowMs, this.rules.relaxAfterMs);
     while (this.latencies.length > 0 && at - this.latencies[0]!.at > keep) this.latencies.shift();
-    while (this.drops.length > 0 && at - this.drops[0]! > keep) this.drops.shift();
   }
 }
 

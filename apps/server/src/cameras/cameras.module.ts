@@ -1,10 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CamerasController } from './cameras.controller';
 import { CamerasService } from './cameras.service';
+import { LiveViewsUnavailableController } from './live-unavailable.controller';
 
 @Module({})
 export class CamerasModule {
-  static register(core: DynamicModule): DynamicModule {
-    return { module: CamerasModule, imports: [core], controllers: [CamerasController], providers: [CamerasService] };
+  /** `liveViews`: whether this process runs the cameras too (then RecognitionModule serves the live views). */
+  static register(core: DynamicModule, options: { liveViews: boolean }): DynamicModule {
+    const controllers = options.liveViews ? [CamerasController] : [CamerasController, LiveViewsUnavailableController];
+    return { module: CamerasModule, imports: [core], controllers, providers: [CamerasService] };
   }
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { VigilConfig } from '@vigil/config';
 import { CameraEntity, Database } from '@vigil/persistence';
-import { CameraFrame, CameraSupervisor, CameraStatusEvent, MotionGate, redactCredentials } from '@vigil/video';
+import { CameraFrame, CameraSupervisor, CameraStatusEvent, MotionGate, redactCredentials, type GateReason } from '@vigil/video';
 import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { Metrics } from '../metrics/metrics';
@@ -22,7 +22,8 @@ interface Running {
   last: { frames: number; reconnects: number; stalls: number; drops: number; decimated: number };
 }
 
-export type FrameConsumer = (frame: CameraFrame) => void;
+/** `gate`: why the motion gate passed the frame ('interval': nothing moved, the periodic look). */
+export type FrameConsumer = (frame: CameraFrame, gate: GateReason) => void;
 
 /**
  * The worker role's cameras: one CameraSupervisor per enabled camera, started, restarted or
@@ -68,6 +69,11 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
     for (const t of this.timers) clearInterval(t);
     await this.reconciling;
     await Promise.all([...this.running.keys()].map((id) => this.stopCamera(id, 'service stopping')));
+  }
+
+  /** Ids of the cameras whose ingest runs in this process. */
+  runningCameraIds(): string[] {
+    return [...this.running.keys()];
   }
 
   /** The camera's newest frame while it runs, else null. */
@@ -154,7 +160,7 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
     const decision = run.gate.check(frame.thumb);
     if (decision.analyse && this.consumer) {
       this.metrics.cameraAnalysed.inc({ camera_id: frame.cameraId });
-      this.consumer(frame);
+      this.consumer(frame, decision.reason);
     } else {
       this.metrics.cameraDropped.inc({ camera_id: frame.cameraId });
     }

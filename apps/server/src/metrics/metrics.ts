@@ -25,7 +25,7 @@ export class Metrics {
 
   readonly recognitionDropped = new Counter({
     name: 'vigil_recognition_dropped_frames_total',
-    help: 'Frames the recognition scheduler did not analyse, by reason: busy (the camera\'s previous frame still in analysis), no_gallery (nobody enrolled), not_ready (models loading), queue_full (evicted from the full inference queue), throttled (idle camera under load), timeout, failed',
+    help: 'Frames the recognition scheduler did not analyse, by reason: busy (the camera\'s previous frame still in analysis), no_gallery (nobody enrolled), not_ready (models loading), queue_full (evicted from the full inference queue), throttled (a still, empty picture looked at less often under load), timeout, failed',
     labelNames: ['camera_id', 'reason'],
     registers: [this.registry],
   });
@@ -37,7 +37,7 @@ export class Metrics {
   });
   readonly recognitionLoadLevel = new Gauge({
     name: 'vigil_recognition_load_level',
-    help: 'Load level of the frame scheduler: 0 normal, 1 fast detector for scans, 2-3 also fewer scans of cameras with nobody in sight',
+    help: 'Load level of the frame scheduler: 0 normal, 1 fast detector for scans, 2 also fewer looks at still empty pictures, 3 also a smaller scan input',
     registers: [this.registry],
   });
 

@@ -65,6 +65,11 @@ export class AttemptLog {
     return this.list(cameraId, now).find((a) => a.id === attemptId) ?? null;
   }
 
+  /** Cameras with attempts in memory. */
+  cameraIds(): string[] {
+    return [...this.cameras.keys()];
+  }
+
   forget(cameraId: string): void {
     this.cameras.delete(cameraId);
   }

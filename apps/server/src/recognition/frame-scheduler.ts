@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { VigilConfig } from '@vigil/config';
 import { afterFollow, INITIAL_FOLLOW_STATE, LoadGovernor, planAnalysis, resolveQualityThresholds, type FollowState, type LoadPolicy, type PlannedTrack } from '@vigil/domain';
 import { PoolJobError, type DetectedFace, type DetectOptions } from '@vigil/vision';
-import type { CameraFrame } from '@vigil/video';
+import type { CameraFrame, GateReason } from '@vigil/video';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { InferenceService } from '../inference/inference.service';
 import { Metrics, type FrameDropReason } from '../metrics/metrics';
@@ -37,8 +37,8 @@ interface CameraSchedule {
 /**
  * Decides, per camera frame that passed the motion gate, whether and how it is analysed: one
  * analysis per camera at a time; following (around open tracks, urgent lane) before scanning; and
- * under load (LoadGovernor) the fast detector for scans and fewer scans of cameras where nobody is
- * in sight. Every frame it does not analyse is counted with its reason
+ * under load (LoadGovernor) the fast detector for scans, fewer looks at still pictures where nobody
+ * is in sight, then a smaller scan input. Every frame it does not analyse is counted with its reason
  * (vigil_recognition_dropped_frames_total), where the drop happens.
  */
 @Injectable()
@@ -60,7 +60,7 @@ export class FrameScheduler {
   loadPolicy(now = Date.now()): LoadPolicy {
     const policy = this.governor.policy(now);
     if (policy.level !== this.lastLevel) {
-      this.logger.log({ level: policy.level, fastScans: policy.fastScans, idleScanIntervalMs: policy.idleScanIntervalMs }, `recognition load level ${this.lastLevel} → ${policy.level}`);
+      this.logger.log({ ...policy }, `recognition load level ${this.lastLevel} → ${policy.level}`);
       this.lastLevel = policy.level;
       this.metrics.recognitionLoadLevel.set(policy.level);
     }
@@ -71,7 +71,7 @@ export class FrameScheduler {
    * Analyses the frame unless a reason says not to; `consume` runs with the result while the
    * camera still counts as busy (its decisions belong to this analysis).
    */
-  submit(frame: CameraFrame, tracks: PlannedTrack[], consume: (analysed: AnalysedFrame) => Promise<void>): void {
+  submit(frame: CameraFrame, gate: GateReason, tracks: PlannedTrack[], consume: (analysed: AnalysedFrame) => Promise<void>): void {
     const cam = this.cameraState(frame.cameraId);
     if (cam.busy) return this.drop(frame.cameraId, 'busy');
     if (this.matcher.size === 0) return this.drop(frame.cameraId, 'no_gallery');
@@ -84,8 +84,9 @@ export class FrameScheduler {
     const now = Date.now();
     const policy = this.loadPolicy(now);
     const { plan, next } = planAnalysis(tracks, cam.follow, frame);
-    const idle = frame.at - cam.lastFaceAt > IDLE_AFTER_MS;
-    if (plan.kind === 'scan' && plan.lane === 'normal' && idle && policy.idleScanIntervalMs > 0 && frame.at - cam.lastAnalysedAt < policy.idleScanIntervalMs) {
+    // Under load, a still picture with nobody in sight is looked at less often; motion never waits.
+    const stillAndEmpty = gate === 'interval' && frame.at - cam.lastFaceAt > IDLE_AFTER_MS && plan.lane === 'normal';
+    if (stillAndEmpty && policy.stillScanIntervalMs > 0 && frame.at - cam.lastAnalysedAt < policy.stillScanIntervalMs) {
       return this.drop(frame.cameraId, 'throttled');
     }
     cam.follow = next;
@@ -96,7 +97,7 @@ export class FrameScheduler {
       plan.kind === 'follow'
         ? // The recognition gate's detector score: a weaker detection could not count as a sighting anyway.
           { detector: 'tiny', tinyInputSize: FOLLOW_TINY_INPUT, minScore: this.minScore, region: plan.region, descriptors: true }
-        : { detector, descriptors: true };
+        : { detector, descriptors: true, ...(policy.fastScans ? { tinyInputSize: policy.fastScanInput } : {}) };
     this.metrics.recognitionAnalyses.inc({ camera_id: frame.cameraId, kind: plan.kind, detector });
     // One copy, moved to the worker: the frame may be a view into ffmpeg's stdout chunk, and moving
     // it would detach the whole chunk. frame.data itself is never rewritten by ingest, so it stays
@@ -114,7 +115,6 @@ export class FrameScheduler {
         },
         (error: unknown) => {
           const reason: FrameDropReason = error instanceof PoolJobError ? (error.reason === 'dropped' ? 'queue_full' : error.reason === 'timeout' ? 'timeout' : 'failed') : 'failed';
-          if (reason === 'queue_full') this.governor.recordDrop(Date.now());
           this.drop(frame.cameraId, reason);
           // Refusals (queue full, timeout, engine restarting) are routine under load.
           this.logger.debug({ err: error, cameraId: frame.cameraId }, 'frame not analysed');

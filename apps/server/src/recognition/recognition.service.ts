@@ -1,10 +1,13 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CameraRecogniser, resolveQualityThresholds, type OverlayFace, type RecognitionDecision, type RecogniserMatcher } from '@vigil/domain';
 import { CameraIngestService } from '../ingest/camera-ingest.service';
 import { AttemptLog } from './attempt-log';
 import { DecisionDispatcher, type CameraOrigin } from './decision-dispatcher';
 import { FrameScheduler, type AnalysedFrame } from './frame-scheduler';
 import { GalleryMatcher } from './gallery-matcher.service';
+
+/** How often the state of stopped cameras and expired attempts is dropped from memory. */
+const SWEEP_MS = 60_000;
 
 /**
  * The camera side of recognition, as a straight line of stages:
@@ -15,10 +18,11 @@ import { GalleryMatcher } from './gallery-matcher.service';
  * embeddings live only in this call.
  */
 @Injectable()
-export class RecognitionService implements OnApplicationBootstrap {
+export class RecognitionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Recognition');
   private readonly recognisers = new Map<string, CameraRecogniser>();
   private readonly quality = resolveQualityThresholds('recognition');
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     private readonly ingest: CameraIngestService,
@@ -29,10 +33,30 @@ export class RecognitionService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.ingest.setFrameConsumer((frame) => {
+    this.ingest.setFrameConsumer((frame, gate) => {
       const recogniser = this.recogniserOf(frame.cameraId);
-      this.scheduler.submit(frame, recogniser.plannedTracks(), (analysed) => this.recognise(recogniser, analysed));
+      this.scheduler.submit(frame, gate, recogniser.plannedTracks(), (analysed) => this.recognise(recogniser, analysed));
     });
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  /** Forgets the state of cameras that no longer run here (deleted, disabled), and expired attempts. */
+  sweep(): void {
+    const running = new Set(this.ingest.runningCameraIds());
+    for (const cameraId of new Set([...this.recognisers.keys(), ...this.attempts.cameraIds()])) {
+      if (running.has(cameraId)) {
+        this.attempts.list(cameraId); // prunes what expired
+        continue;
+      }
+      this.recognisers.delete(cameraId);
+      this.attempts.forget(cameraId);
+      this.scheduler.forget(cameraId);
+    }
   }
 
   /** The faces of the camera's last analysis, with their tracks' vote state (live view). */

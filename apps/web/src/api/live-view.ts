@@ -1,11 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { CameraOverlayView } from '@vigil/contracts';
-import { Api, ApiError, errorText, isMissingRoute } from './http';
+import { Api, ApiError, errorText } from './http';
 
 /** How often a visible tile asks for the camera's latest frame. */
 export const LIVE_EVERY_MS = 3_000;
-/** Live views are served by processes that run both the API and the camera worker. */
-export const NO_LIVE_VIEWS = 'This Vigil server does not serve live views here (it runs no camera worker in the same process).';
 
 /** The slowest it goes after the server said "too many requests" (429) again and again. */
 const SLOWEST_MS = 24_000;
@@ -73,9 +71,10 @@ export function useLiveView(api: Api, cameraId: string, active: boolean): LiveVi
         if (status === 429) {
           delay = Math.min(delay * 2, SLOWEST_MS);
           setView((v) => (v.state === 'ready' ? { ...v, slowed: true } : v));
-        } else if (isMissingRoute(error)) {
+        } else if (status === 503) {
+          // An api-only server process: it says where the live views are served; ask rarely.
           delay = SLOWEST_MS;
-          setView({ state: 'error', message: NO_LIVE_VIEWS });
+          setView({ state: 'error', message: errorText(error) });
         } else if (status === 404) {
           slot.clear();
           setView({ state: 'none' });
