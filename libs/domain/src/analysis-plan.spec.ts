@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterFollow, INITIAL_FOLLOW_STATE, planAnalysis, type AnalysisPlan, type FollowState, type PlannedTrack } from './analysis-plan';
+import { afterFollow, INITIAL_FOLLOW_STATE, openTrackBoxes, planAnalysis, type AnalysisPlan, type FollowState, type PlannedTrack } from './analysis-plan';
 
 const FRAME = { at: 10_000, width: 640, height: 360 };
 const face = { x: 300, y: 150, width: 60, height: 60 };
@@ -48,5 +48,16 @@ describe('planAnalysis', () => {
   it('afterFollow remembers a miss and forgets it after a hit', () => {
     assert.deepEqual(afterFollow({ followsInARow: 1, followMissed: false }, 0), { followsInARow: 1, followMissed: true });
     assert.deepEqual(afterFollow({ followsInARow: 1, followMissed: true }, 2), { followsInARow: 1, followMissed: false });
+  });
+
+  it('open tracks (the ones that make every frame count, even a still one): undecided, seen within 2 s, started within 4 s', () => {
+    const cases: Array<[PlannedTrack, boolean]> = [
+      [track(), true],
+      [track({ decided: true }), false],
+      [track({ lastSeenAt: 7_999 }), false],
+      [track({ startedAt: 5_999 }), false],
+    ];
+    for (const [t, open] of cases) assert.equal(openTrackBoxes([t], FRAME.at).length === 1, open, JSON.stringify(t));
+    assert.deepEqual(openTrackBoxes([track(), track({ decided: true })], FRAME.at), [face]);
   });
 });

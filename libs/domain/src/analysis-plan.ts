@@ -47,14 +47,23 @@ export function planAnalysis(
   frame: { at: number; width: number; height: number },
   rules: AnalysisRules = DEFAULT_ANALYSIS_RULES,
 ): { plan: AnalysisPlan; next: FollowState } {
-  const open: Box[] = [];
-  for (const t of tracks) {
-    if (!t.decided && frame.at - t.lastSeenAt <= rules.urgentSinceSeenMs && frame.at - t.startedAt <= rules.urgentWindowMs) open.push(t.lastBox);
-  }
+  const open = openTrackBoxes(tracks, frame.at, rules);
   if (open.length === 0) return { plan: { kind: 'scan', lane: 'normal' }, next: { followsInARow: 0, followMissed: false } };
   const region = state.followsInARow < rules.maxFollowsInARow && !state.followMissed ? followRegion(open, frame.width, frame.height) : null;
   if (!region) return { plan: { kind: 'scan', lane: 'urgent' }, next: { followsInARow: 0, followMissed: false } };
   return { plan: { kind: 'follow', lane: 'urgent', region }, next: { followsInARow: state.followsInARow + 1, followMissed: false } };
+}
+
+/**
+ * The boxes of the tracks whose vote still needs sightings now: undecided, seen lately, and not
+ * older than the urgency window. While there is one, every frame counts, even a still one.
+ */
+export function openTrackBoxes(tracks: Iterable<PlannedTrack>, at: number, rules: AnalysisRules = DEFAULT_ANALYSIS_RULES): Box[] {
+  const open: Box[] = [];
+  for (const t of tracks) {
+    if (!t.decided && at - t.lastSeenAt <= rules.urgentSinceSeenMs && at - t.startedAt <= rules.urgentWindowMs) open.push(t.lastBox);
+  }
+  return open;
 }
 
 /** After a follow's result: whether it found a face decides if the next analysis may follow again. */

@@ -22,8 +22,12 @@ interface Running {
   last: { frames: number; reconnects: number; stalls: number; drops: number; decimated: number };
 }
 
-/** `gate`: why the motion gate passed the frame ('interval': nothing moved, the periodic look). */
-export type FrameConsumer = (frame: CameraFrame, gate: GateReason) => void;
+/**
+ * Every frame with the motion gate's verdict ('interval': nothing moved, the periodic look;
+ * 'still': the gate would skip it). Returns whether it took the frame for analysis: a consumer
+ * following a face takes still frames too (a person standing still is still being recognised).
+ */
+export type FrameConsumer = (frame: CameraFrame, gate: GateReason) => boolean;
 
 /**
  * The worker role's cameras: one CameraSupervisor per enabled camera, started, restarted or
@@ -158,9 +162,8 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
     this.metrics.cameraFrames.inc({ camera_id: frame.cameraId });
     if (this.running.get(frame.cameraId) === run) this.latest.set(frame.cameraId, frame);
     const decision = run.gate.check(frame.thumb);
-    if (decision.analyse && this.consumer) {
+    if (this.consumer?.(frame, decision.reason)) {
       this.metrics.cameraAnalysed.inc({ camera_id: frame.cameraId });
-      this.consumer(frame, decision.reason);
     } else {
       this.metrics.cameraDropped.inc({ camera_id: frame.cameraId });
     }

@@ -17,7 +17,7 @@ export class Metrics {
 
   readonly cameraFrames = new Counter({ name: 'vigil_camera_frames_total', help: 'Frames delivered by ingest', labelNames: ['camera_id'], registers: [this.registry] });
   readonly cameraDropped = new Counter({ name: 'vigil_camera_dropped_frames_total', help: 'Frames discarded by ingest (partial or not analysed)', labelNames: ['camera_id'], registers: [this.registry] });
-  readonly cameraAnalysed = new Counter({ name: 'vigil_camera_analysed_frames_total', help: 'Frames the motion gate passed on for analysis', labelNames: ['camera_id'], registers: [this.registry] });
+  readonly cameraAnalysed = new Counter({ name: 'vigil_camera_analysed_frames_total', help: 'Frames passed on for analysis: motion, the periodic look, or a face being followed', labelNames: ['camera_id'], registers: [this.registry] });
   readonly cameraReconnects = new Counter({ name: 'vigil_camera_reconnects_total', help: 'ffmpeg restarts after a lost stream', labelNames: ['camera_id'], registers: [this.registry] });
   readonly cameraStalls = new Counter({ name: 'vigil_camera_stalls_total', help: 'Frame watchdog expiries', labelNames: ['camera_id'], registers: [this.registry] });
   readonly cameraFps = new Gauge({ name: 'vigil_camera_fps', help: 'Measured frames per second', labelNames: ['camera_id'], registers: [this.registry] });

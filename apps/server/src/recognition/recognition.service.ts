@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CameraRecogniser, resolveQualityThresholds, type OverlayFace, type RecognitionDecision, type RecogniserMatcher } from '@vigil/domain';
+import { CameraRecogniser, openTrackBoxes, resolveQualityThresholds, type OverlayFace, type RecognitionDecision, type RecogniserMatcher } from '@vigil/domain';
 import { CameraIngestService } from '../ingest/camera-ingest.service';
 import { AttemptLog } from './attempt-log';
 import { DecisionDispatcher, type CameraOrigin } from './decision-dispatcher';
@@ -35,7 +35,12 @@ export class RecognitionService implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     this.ingest.setFrameConsumer((frame, gate) => {
       const recogniser = this.recogniserOf(frame.cameraId);
-      this.scheduler.submit(frame, gate, recogniser.plannedTracks(), (analysed) => this.recognise(recogniser, analysed));
+      const tracks = recogniser.plannedTracks();
+      // The motion gate skips still pictures, but a face whose vote is open needs its sightings:
+      // a person standing still at a door or a kiosk is followed frame by frame until decided.
+      if (gate === 'still' && openTrackBoxes(tracks, frame.at).length === 0) return false;
+      this.scheduler.submit(frame, gate, tracks, (analysed) => this.recognise(recogniser, analysed));
+      return true;
     });
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweeper.unref();
