@@ -29,6 +29,11 @@ export interface AnalysedFrame {
 
 interface CameraSchedule {
   busy: boolean;
+  /**
+   * A frame with motion arrived while busy and was dropped. The motion gate has already taken it
+   * as its new reference, so the frames after it look still: one of them must be looked at.
+   */
+  owesLook: boolean;
   follow: FollowState;
   lastAnalysedAt: number;
   lastFaceAt: number;
@@ -73,7 +78,10 @@ export class FrameScheduler {
    */
   submit(frame: CameraFrame, gate: GateReason, tracks: PlannedTrack[], consume: (analysed: AnalysedFrame) => Promise<void>): void {
     const cam = this.cameraState(frame.cameraId);
-    if (cam.busy) return this.drop(frame.cameraId, 'busy');
+    if (cam.busy) {
+      if (gate !== 'still') cam.owesLook = true;
+      return this.drop(frame.cameraId, 'busy');
+    }
     if (this.matcher.size === 0) return this.drop(frame.cameraId, 'no_gallery');
     let pool;
     try {
@@ -91,6 +99,7 @@ export class FrameScheduler {
     }
     cam.follow = next;
     cam.busy = true;
+    cam.owesLook = false;
     cam.lastAnalysedAt = frame.at;
     const detector: 'ssd' | 'tiny' = plan.kind === 'follow' || policy.fastScans ? 'tiny' : this.config.detector;
     const options: DetectOptions =
@@ -126,13 +135,18 @@ export class FrameScheduler {
       });
   }
 
+  /** Whether the camera's next frame should be analysed even if the motion gate calls it still. */
+  owesLook(cameraId: string): boolean {
+    return this.cameras.get(cameraId)?.owesLook ?? false;
+  }
+
   forget(cameraId: string): void {
     this.cameras.delete(cameraId);
   }
 
   private cameraState(cameraId: string): CameraSchedule {
     let cam = this.cameras.get(cameraId);
-    if (!cam) this.cameras.set(cameraId, (cam = { busy: false, follow: INITIAL_FOLLOW_STATE, lastAnalysedAt: -Infinity, lastFaceAt: -Infinity }));
+    if (!cam) this.cameras.set(cameraId, (cam = { busy: false, owesLook: false, follow: INITIAL_FOLLOW_STATE, lastAnalysedAt: -Infinity, lastFaceAt: -Infinity }));
     return cam;
   }
 

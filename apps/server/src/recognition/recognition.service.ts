@@ -36,9 +36,10 @@ export class RecognitionService implements OnApplicationBootstrap, OnApplication
     this.ingest.setFrameConsumer((frame, gate) => {
       const recogniser = this.recogniserOf(frame.cameraId);
       const tracks = recogniser.plannedTracks();
-      // The motion gate skips still pictures, but a face whose vote is open needs its sightings:
-      // a person standing still at a door or a kiosk is followed frame by frame until decided.
-      if (gate === 'still' && openTrackBoxes(tracks, frame.at).length === 0) return false;
+      // The motion gate skips still pictures, but a face whose vote is open needs its sightings
+      // (a person standing still at a door or a kiosk is followed frame by frame until decided),
+      // and a change the scheduler had to drop while busy still needs one look.
+      if (gate === 'still' && openTrackBoxes(tracks, frame.at).length === 0 && !this.scheduler.owesLook(frame.cameraId)) return false;
       this.scheduler.submit(frame, gate, tracks, (analysed) => this.recognise(recogniser, analysed));
       return true;
     });
