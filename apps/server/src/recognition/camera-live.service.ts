@@ -82,10 +82,9 @@ export class CameraLiveService {
     if (!(await this.db.repos.cameras.findById(cameraId))) throw new NotFoundError(`No camera with id ${cameraId}.`);
   }
 
-  private async names(ids: Array<string | null>): Promise<Map<string, string>> {
-    const unique = [...new Set(ids.filter((id): id is string => id !== null))];
-    const people = await Promise.all(unique.map((id) => this.db.repos.persons.findById(id)));
-    return new Map(people.filter((p) => p !== null).map((p) => [p.id, p.name]));
+  /** One query for every name a view shows (the consoles poll these every few seconds). */
+  private names(ids: Array<string | null>): Promise<Map<string, string>> {
+    return this.db.repos.persons.namesByIds([...new Set(ids.filter((id): id is string => id !== null))]);
   }
 }
 

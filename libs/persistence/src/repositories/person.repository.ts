@@ -53,6 +53,13 @@ export class PersonRepository {
     return this.withCounts(rows)[0] ?? null;
   }
 
+  /** Names of the given people, in one query (ids of erased people are simply absent). */
+  async namesByIds(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await this.manager.query(`SELECT id, name FROM person WHERE id = ANY($1::uuid[])`, [[...ids]])) as Array<{ id: string; name: string }>;
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   /** The person of that name on the list (names are unique per list, case-insensitively). */
   async findByName(list: PersonList, name: string): Promise<PersonRow | null> {
     const rows = await this.selectWithCounts().where('p.list = :list', { list }).andWhere('lower(p.name) = lower(:name)', { name }).getRawAndEntities();
