@@ -10,3 +10,4 @@ export * from './inference-pool';
 export * from './pairs-csv';
 export * from './evaluate-pairs';
 export * from './evaluation-report';
+export * from './degrade';
