@@ -28,3 +28,6 @@ export * from './class-balance';
 export * from './reviewed-truth';
 export * from './candidate-version';
 export * from './load-governor';
+export * from './descriptor-ops';
+export * from './distance-distribution';
+export * from './open-set';

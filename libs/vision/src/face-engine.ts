@@ -4,6 +4,7 @@ import { loadTfRuntime, type BackendPreference, type BackendSelection, type TfRu
 import { decodeImage, type DecodeOptions } from './image-decoder';
 import { measureFaceQuality, type Box, type Point } from './face-measures';
 import { assertRgbFrame, type RgbFrame } from './rgb-frame';
+import { DESCRIPTOR_CROP_SIZE } from './face-crop';
 
 export type DetectorKind = 'ssd' | 'tiny';
 
@@ -166,6 +167,22 @@ export class FaceEngine {
       });
     } finally {
       if (view !== input) view.dispose();
+      input.dispose();
+    }
+  }
+
+  /**
+   * The 128-d descriptor of a DESCRIPTOR_CROP_SIZE-sided float RGB crop (alignedFaceCrop): the
+   * same net as detect() uses, on a crop made in JS (eye-levelled or mirrored variants).
+   */
+  async describeCrop(crop: Float32Array): Promise<Float32Array> {
+    if (crop.length !== DESCRIPTOR_CROP_SIZE * DESCRIPTOR_CROP_SIZE * 3) throw new InvalidInputError('crop must be a 150x150 RGB float array');
+    const { faceapi, tf } = this.runtime;
+    const input = tf.tensor3d(crop, [DESCRIPTOR_CROP_SIZE, DESCRIPTOR_CROP_SIZE, 3], 'float32');
+    try {
+      const out = await faceapi.computeFaceDescriptor(input as unknown as Parameters<typeof faceapi.computeFaceDescriptor>[0]);
+      return (Array.isArray(out) ? out[0] : out) as Float32Array;
+    } finally {
       input.dispose();
     }
   }

@@ -11,3 +11,6 @@ export * from './pairs-csv';
 export * from './evaluate-pairs';
 export * from './evaluation-report';
 export * from './degrade';
+export * from './face-crop';
+export * from './calibration-sample';
+export * from './calibration-extractor';
