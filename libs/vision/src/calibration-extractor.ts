@@ -5,11 +5,11 @@ import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '@vigil/domain';
 import type { BackendPreference } from './backend';
-import { DESCRIPTOR_PARTS, type FaceSample, type ImageSample } from './calibration-sample';
+import { DESCRIPTOR_PARTS, type DescriptorPart, type FaceSample, type ImageSample } from './calibration-sample';
 import { EMBEDDING_MODEL_ID, type DetectorKind } from './face-engine';
 
 /** Bump when extraction changes what a cached sample means (crop geometry, degradation…). */
-export const CALIBRATION_SAMPLE_VERSION = 1;
+export const CALIBRATION_SAMPLE_VERSION = 2;
 
 export interface ExtractOptions {
   /** Folder the relative image paths are under (already resolved and checked by the caller). */
@@ -18,6 +18,8 @@ export interface ExtractOptions {
   detector: DetectorKind;
   workers: number;
   backend?: BackendPreference;
+  /** Descriptor parts to compute (default all); a cached photo is reused when it has at least these. */
+  parts?: readonly DescriptorPart[];
   /**
    * NDJSON file of earlier results: photos already there (same size, mtime, detector, model and
    * sample version) are not embedded again, and new results are appended as they come, so an
@@ -38,17 +40,32 @@ interface CachedLine {
 }
 
 const encodeFace = (f: FaceSample | null) =>
-  f && { score: f.score, quality: f.quality, descriptors: Object.fromEntries(DESCRIPTOR_PARTS.map((p) => [p, Buffer.from(f.descriptors[p].buffer, f.descriptors[p].byteOffset, f.descriptors[p].byteLength).toString('base64')])) };
+  f && {
+    score: f.score,
+    quality: f.quality,
+    descriptors: Object.fromEntries(
+      Object.entries(f.descriptors).map(([p, d]) => [p, Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64')]),
+    ),
+  };
 
 function decodeFace(raw: unknown): FaceSample | null {
   if (!raw) return null;
   const f = raw as { score: number; quality: FaceSample['quality']; descriptors: Record<string, string> };
   const descriptors = {} as FaceSample['descriptors'];
   for (const p of DESCRIPTOR_PARTS) {
+    if (!f.descriptors[p]) continue;
     const buf = Buffer.from(f.descriptors[p], 'base64');
     descriptors[p] = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   }
   return { score: f.score, quality: f.quality, descriptors };
+}
+
+/** A cached photo serves when every face it has carries the parts asked for. */
+function hasParts(line: CachedLine, parts: readonly DescriptorPart[]): boolean {
+  for (const face of [line.sample.clean, line.sample.degraded] as Array<{ descriptors: Record<string, string> } | null>) {
+    if (face && parts.some((p) => !face.descriptors[p])) return false;
+  }
+  return true;
 }
 
 async function readCache(file: string): Promise<Map<string, CachedLine>> {
@@ -77,6 +94,7 @@ async function readCache(file: string): Promise<Map<string, CachedLine>> {
  */
 export async function extractCalibrationSamples(options: ExtractOptions): Promise<Map<string, ImageSample>> {
   if (!Number.isInteger(options.workers) || options.workers < 1 || options.workers > 64) throw new InvalidInputError('workers must be an integer from 1 to 64');
+  const parts = options.parts ?? DESCRIPTOR_PARTS;
   const out = new Map<string, ImageSample>();
   const cache = options.cacheFile ? await readCache(options.cacheFile) : new Map<string, CachedLine>();
   if (options.cacheFile) await mkdir(path.dirname(options.cacheFile), { recursive: true });
@@ -84,7 +102,7 @@ export async function extractCalibrationSamples(options: ExtractOptions): Promis
   for (const image of new Set(options.images)) {
     const s = await stat(path.join(options.imagesDir, image));
     const hit = cache.get(image);
-    if (hit && hit.v === CALIBRATION_SAMPLE_VERSION && hit.model === EMBEDDING_MODEL_ID && hit.detector === options.detector && hit.size === s.size && hit.mtimeMs === s.mtimeMs) {
+    if (hit && hasParts(hit, parts) && hit.v === CALIBRATION_SAMPLE_VERSION && hit.model === EMBEDDING_MODEL_ID && hit.detector === options.detector && hit.size === s.size && hit.mtimeMs === s.mtimeMs) {
       out.set(image, { clean: decodeFace(hit.sample.clean), degraded: decodeFace(hit.sample.degraded), degradeScale: hit.sample.degradeScale });
     } else {
       todo.push({ image, size: s.size, mtimeMs: s.mtimeMs });
@@ -95,7 +113,7 @@ export async function extractCalibrationSamples(options: ExtractOptions): Promis
   if (todo.length === 0) return out;
 
   const script = path.join(__dirname, 'calibration.worker.js');
-  const workers = Array.from({ length: Math.min(options.workers, todo.length) }, () => new Worker(script, { workerData: { backend: options.backend, detector: options.detector } }));
+  const workers = Array.from({ length: Math.min(options.workers, todo.length) }, () => new Worker(script, { workerData: { backend: options.backend, detector: options.detector, parts: [...parts] } }));
   let next = 0;
   let pendingWrite = Promise.resolve();
   try {

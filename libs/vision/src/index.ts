@@ -14,3 +14,8 @@ export * from './degrade';
 export * from './face-crop';
 export * from './calibration-sample';
 export * from './calibration-extractor';
+export * from './calibration-variants';
+export * from './calibration-analysis';
+export * from './calibration-openset';
+export * from './calibration-decision';
+export * from './calibration-report';
