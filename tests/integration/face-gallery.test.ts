@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { ConflictError, DESCRIPTOR_LENGTH, OUTLIER_REFERENCE_WEIGHT, UnprocessableError, type FaceQualityMeasures } from '@vigil/domain';
-import { FaceGallery, MediaStore, rejectionOf } from '@vigil/gallery';
+import { FaceGallery, MediaStore, reembedGallery, rejectionOf } from '@vigil/gallery';
 import { Database, type Actor } from '@vigil/persistence';
 import { EMBEDDING_MODEL_ID, ENROLMENT_AUGMENTATIONS, type DetectedFace, type ImageFaceDetector } from '@vigil/vision';
 import { DEMO_PEOPLE, seedDemoPeople } from '../../apps/server/src/ingest/demo-people';
@@ -231,5 +231,39 @@ describe(`the gallery (enrolment, augmentation, outliers) on ${process.env.DATAB
       const audit = await db.repos.audit.forObject('person', p.id);
       assert.deepEqual(audit.map((e) => [e.action, e.actorName]), [['person.create', 'system'], ['face.enrol', 'system']]);
     }
+  });
+  it('moves the gallery to a new embedding model from the stored photos, keeping what it cannot re-embed', async () => {
+    const id = await person('Upgraded Ursula');
+    const enrolled = await enrol(id, descriptor(0.2), true);
+    const lost = await person('Lost Photo Leo');
+    const lostRef = await enrol(lost, descriptor(0.6));
+    const lostMedia = (await rows(lost))[0]!.mediaId;
+    const lostPath = ((await db.repos.media.findById(lostMedia)) as { path: string }).path;
+    rmSync(path.join(dataDir, 'media', lostPath));
+    const before = await db.repos.faceReferences.currentOfOtherModels('test-model-2');
+    assert.ok(before.some((r) => r.id === enrolled.id) && before.some((r) => r.id === lostRef.id));
+
+    engine.current = descriptor(0.25);
+    const result = await reembedGallery({ db, media: new MediaStore(dataDir), detector: engine, modelId: 'test-model-2', by: ADMIN });
+    assert.equal(result.found, before.length);
+    assert.deepEqual(result.failed.filter((f) => f.personId === lost), [{ referenceId: lostRef.id, personId: lost, reason: 'photo_missing' }]);
+    // Ursula: her photo and its variants, re-embedded under the new model in one gallery version; the old rows retired in it.
+    const ursula = await rows(id);
+    const current = ursula.filter((r) => r.removed === null);
+    assert.equal(current.length, 1 + enrolled.variants.length);
+    assert.ok(current.every((r) => r.added === result.galleryVersion));
+    assert.ok(ursula.filter((r) => r.removed !== null).every((r) => r.removed === result.galleryVersion));
+    const photoRow = current.find((r) => !r.augmented)!;
+    assert.ok(current.filter((r) => r.augmented).every((r) => r.derivedFromId === photoRow.id), 'variants point at the new photo reference');
+    assert.deepEqual((await db.repos.faceReferences.currentOfPerson(id, 'test-model-2')).map((r) => Array.from(r.embedding.slice(0, 1), (x) => Math.round(x * 100) / 100)), current.map(() => [0.3]));
+    // Leo's photo is gone: his old reference stays current (nothing lost), under the old model.
+    assert.deepEqual((await rows(lost)).map((r) => r.removed), [null]);
+    const audit = await db.repos.audit.forObject('gallery', 'test-model-2');
+    assert.equal(audit.length, 1);
+    assert.equal((audit[0]!.details as { reembedded: number }).reembedded, result.reembedded);
+    // Nothing left to move for Ursula; Leo is still reported.
+    const again = await reembedGallery({ db, media: new MediaStore(dataDir), detector: engine, modelId: 'test-model-2', by: ADMIN });
+    assert.equal(again.reembedded, 0);
+    assert.ok(again.failed.some((f) => f.referenceId === lostRef.id));
   });
 });

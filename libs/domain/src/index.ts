@@ -32,3 +32,4 @@ export * from './load-governor';
 export * from './descriptor-ops';
 export * from './distance-distribution';
 export * from './open-set';
+export * from './calibrated-defaults';

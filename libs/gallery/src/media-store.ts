@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, opendir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, opendir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -42,6 +42,13 @@ export class MediaStore {
     await writeFile(temp, bytes, { mode: 0o600 });
     await rename(temp, absolute);
     return relative;
+  }
+
+  /** A stored file's bytes, or null when it is gone (or the path would leave the media root). */
+  async read(relative: string): Promise<Buffer | null> {
+    const file = this.resolve(relative);
+    if (!file) return null;
+    return readFile(file).catch(() => null);
   }
 
   async remove(relative: string): Promise<void> {

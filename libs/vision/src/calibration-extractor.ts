@@ -6,7 +6,11 @@ import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '@vigil/domain';
 import type { BackendPreference } from './backend';
 import { DESCRIPTOR_PARTS, type DescriptorPart, type FaceSample, type ImageSample } from './calibration-sample';
-import { EMBEDDING_MODEL_ID, type DetectorKind } from './face-engine';
+import { descriptorMethod, embeddingModelId } from './descriptor-method';
+import type { DetectorKind } from './face-engine';
+
+/** Samples hold face-api's own descriptor and the crops' parts: the base model, whatever the product's method. */
+export const CALIBRATION_MODEL_ID = embeddingModelId(descriptorMethod('faceapi'));
 
 /** Bump when extraction changes what a cached sample means (crop geometry, degradation…). */
 export const CALIBRATION_SAMPLE_VERSION = 2;
@@ -102,7 +106,7 @@ export async function extractCalibrationSamples(options: ExtractOptions): Promis
   for (const image of new Set(options.images)) {
     const s = await stat(path.join(options.imagesDir, image));
     const hit = cache.get(image);
-    if (hit && hasParts(hit, parts) && hit.v === CALIBRATION_SAMPLE_VERSION && hit.model === EMBEDDING_MODEL_ID && hit.detector === options.detector && hit.size === s.size && hit.mtimeMs === s.mtimeMs) {
+    if (hit && hasParts(hit, parts) && hit.v === CALIBRATION_SAMPLE_VERSION && hit.model === CALIBRATION_MODEL_ID && hit.detector === options.detector && hit.size === s.size && hit.mtimeMs === s.mtimeMs) {
       out.set(image, { clean: decodeFace(hit.sample.clean), degraded: decodeFace(hit.sample.degraded), degradeScale: hit.sample.degradeScale });
     } else {
       todo.push({ image, size: s.size, mtimeMs: s.mtimeMs });
@@ -139,7 +143,7 @@ export async function extractCalibrationSamples(options: ExtractOptions): Promis
               if (msg.type === 'error') process.emitWarning(`calibration: ${done.image}: ${msg.message}`);
               out.set(done.image, sample);
               if (options.cacheFile) {
-                const line: CachedLine = { v: CALIBRATION_SAMPLE_VERSION, model: EMBEDDING_MODEL_ID, detector: options.detector, image: done.image, size: done.size, mtimeMs: done.mtimeMs, sample: { clean: encodeFace(sample.clean), degraded: encodeFace(sample.degraded), degradeScale: sample.degradeScale } };
+                const line: CachedLine = { v: CALIBRATION_SAMPLE_VERSION, model: CALIBRATION_MODEL_ID, detector: options.detector, image: done.image, size: done.size, mtimeMs: done.mtimeMs, sample: { clean: encodeFace(sample.clean), degraded: encodeFace(sample.degraded), degradeScale: sample.degradeScale } };
                 const file = options.cacheFile;
                 pendingWrite = pendingWrite.then(() => appendFile(file, JSON.stringify(line) + '\n'));
               }

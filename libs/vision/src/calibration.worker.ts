@@ -15,7 +15,7 @@ void (async () => {
   const port = parentPort;
   if (!port) throw new Error('calibration worker must run in a worker thread');
   const init = workerData as Init;
-  const engine = await FaceEngine.create({ backend: init.backend });
+  const engine = await FaceEngine.create({ backend: init.backend, descriptorMethod: 'faceapi' });
   port.postMessage({ type: 'ready' });
   port.on('message', (job: { id: number; file: string }) => {
     void (async () => {

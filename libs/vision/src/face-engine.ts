@@ -1,10 +1,11 @@
 import * as path from 'node:path';
-import { InvalidInputError, type FaceQualityMeasures } from '@vigil/domain';
+import { InvalidInputError, l2Normalize, meanDescriptor, type FaceQualityMeasures } from '@vigil/domain';
 import { loadTfRuntime, type BackendPreference, type BackendSelection, type TfRuntime } from './backend';
 import { decodeImage, type DecodeOptions } from './image-decoder';
 import { measureFaceQuality, type Box, type Point } from './face-measures';
 import { assertRgbFrame, type RgbFrame } from './rgb-frame';
-import { DESCRIPTOR_CROP_SIZE } from './face-crop';
+import { alignedFaceCrop, DESCRIPTOR_CROP_SIZE } from './face-crop';
+import { descriptorMethod, PRODUCT_DESCRIPTOR_METHOD, type DescriptorMethod } from './descriptor-method';
 
 export type DetectorKind = 'ssd' | 'tiny';
 
@@ -40,6 +41,8 @@ export interface DetectedFace {
 
 export interface FaceEngineOptions extends Omit<DetectOptions, 'region'> {
   backend?: BackendPreference;
+  /** Descriptor variant id (default: the calibrated one, PRODUCT_DESCRIPTOR_METHOD). */
+  descriptorMethod?: string;
   /** Folder holding face-api weights; default: the installed @vladmandic/face-api/model. */
   modelDir?: string;
 }
@@ -88,6 +91,7 @@ export class FaceEngine {
     private readonly runtime: TfRuntime,
     private readonly defaults: ResolvedDetectOptions,
     private readonly decodeDefaults: DecodeOptions,
+    readonly method: DescriptorMethod,
   ) {}
 
   static async create(options: FaceEngineOptions = {}, decodeOptions: DecodeOptions = {}): Promise<FaceEngine> {
@@ -99,7 +103,8 @@ export class FaceEngine {
     for (const net of [nets.ssdMobilenetv1, nets.tinyFaceDetector, nets.faceLandmark68Net, nets.faceRecognitionNet]) {
       if (!net.isLoaded) await net.loadFromDisk(dir);
     }
-    const engine = new FaceEngine(runtime, defaults, decodeOptions);
+    const method = options.descriptorMethod === undefined ? PRODUCT_DESCRIPTOR_METHOD : descriptorMethod(options.descriptorMethod);
+    const engine = new FaceEngine(runtime, defaults, decodeOptions, method);
     await engine.warmUp();
     return engine;
   }
@@ -151,8 +156,9 @@ export class FaceEngine {
     try {
       const tensorInput = view as unknown as Parameters<typeof faceapi.detectAllFaces>[0];
       const withLandmarks = faceapi.detectAllFaces(tensorInput, detectorOptions).withFaceLandmarks();
-      const results = o.descriptors ? await withLandmarks.withFaceDescriptors() : await withLandmarks;
-      return results.map((r) => {
+      // face-api's own descriptor is the base unless the crop is levelled (then it would be wasted).
+      const results = o.descriptors && !this.method.levelEyes ? await withLandmarks.withFaceDescriptors() : await withLandmarks;
+      const faces = results.map((r) => {
         const b = r.detection.box;
         const box = { x: b.x + dx, y: b.y + dy, width: b.width, height: b.height };
         const landmarks = r.landmarks.positions.map((p) => ({ x: p.x + dx, y: p.y + dy }));
@@ -165,10 +171,23 @@ export class FaceEngine {
         if ('descriptor' in r) face.descriptor = (r as { descriptor: Float32Array }).descriptor;
         return face;
       });
+      if (o.descriptors) for (const face of faces) face.descriptor = await this.describe(frame, face.landmarks, face.descriptor);
+      return faces;
     } finally {
       if (view !== input) view.dispose();
       input.dispose();
     }
+  }
+
+  /**
+   * The descriptor of a face by this engine's method, from its landmarks; `faceApiDescriptor` is
+   * face-api's own (already computed unless the method levels the crop).
+   */
+  private async describe(frame: RgbFrame, landmarks: Point[], faceApiDescriptor: Float32Array | undefined): Promise<Float32Array> {
+    const m = this.method;
+    const base = m.levelEyes || !faceApiDescriptor ? await this.describeCrop(alignedFaceCrop(frame, landmarks, { levelEyes: m.levelEyes, flip: false })) : faceApiDescriptor;
+    const d = m.flipAverage ? meanDescriptor([base, await this.describeCrop(alignedFaceCrop(frame, landmarks, { levelEyes: m.levelEyes, flip: true }))]) : base;
+    return m.normalise ? l2Normalize(d) : d;
   }
 
   /**
@@ -199,9 +218,3 @@ export function largestFace<T extends { box: Box }>(faces: readonly T[]): T | un
   for (const f of faces) if (!best || f.box.width * f.box.height > best.box.width * best.box.height) best = f;
   return best;
 }
-
-/**
- * Identifies the embedding space: references made by another model are not comparable, so every
- * stored embedding records this and the matcher loads only its own.
- */
-export const EMBEDDING_MODEL_ID = 'face-api@1.7.15/face-recognition-net-128';

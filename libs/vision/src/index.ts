@@ -4,6 +4,7 @@ export * from './image-decoder';
 export * from './augmentation';
 export * from './face-measures';
 export * from './face-engine';
+export * from './descriptor-method';
 export * from './priority-drop-queue';
 export * from './inference-protocol';
 export * from './inference-pool';

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CropEmbedder } from './crop-embedder';
+import { EmbeddingUpgrade } from './embedding-upgrade.service';
 import { ModelVersionsController } from './model-versions.controller';
 import { ModelVersionsService } from './model-versions.service';
 import { RefreshScheduler } from './refresh.scheduler';
@@ -17,8 +18,8 @@ export class ModelVersionsModule {
       module: ModelVersionsModule,
       imports: [deps.core, deps.inference, deps.matcher],
       controllers: [ModelVersionsController],
-      providers: [CropEmbedder, RefreshService, ModelVersionsService, RefreshScheduler],
-      exports: [RefreshService, RefreshScheduler],
+      providers: [CropEmbedder, RefreshService, ModelVersionsService, RefreshScheduler, EmbeddingUpgrade],
+      exports: [RefreshService, RefreshScheduler, EmbeddingUpgrade],
     };
   }
 }

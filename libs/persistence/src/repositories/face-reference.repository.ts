@@ -138,6 +138,28 @@ export class FaceReferenceRepository {
     return row?.stamp ?? '0';
   }
 
+  /**
+   * Current references made by any other embedding model, photos before their augmented variants:
+   * what an upgrade of the descriptor must re-embed so the matcher (which loads one model) keeps them.
+   */
+  async currentOfOtherModels(modelId: string): Promise<LegacyReferenceRow[]> {
+    return (await this.manager.query(
+      `SELECT r.id, r.person_id AS "personId", r.model_id AS "modelId", r.source, r.source_image_path AS "sourceImagePath",
+              r.source_media_id AS "sourceMediaId", COALESCE(m.path, r.source_image_path) AS "photoPath",
+              r.augmentation, r.derived_from_id AS "derivedFromId", r.quality
+         FROM face_reference r LEFT JOIN media m ON m.id = r.source_media_id
+        WHERE r.model_id <> $1 AND r.removed_gallery_version IS NULL
+        ORDER BY r.created_at, r.augmented, r.id`,
+      [modelId],
+    )) as LegacyReferenceRow[];
+  }
+
+  /** Takes references out of the gallery in a gallery version (an upgrade replaced them). */
+  async retire(ids: readonly string[], galleryVersion: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.manager.query(`UPDATE face_reference SET removed_gallery_version = $2 WHERE id = ANY($1::uuid[]) AND removed_gallery_version IS NULL`, [ids, galleryVersion]);
+  }
+
   /** Current references of a model, for the matcher's in-memory index. */
   async current(modelId: string): Promise<StoredFaceReference[]> {
     const rows = await this.manager.getRepository(FaceReferenceEntity).createQueryBuilder('r')
@@ -148,6 +170,21 @@ export class FaceReferenceRepository {
       .getMany();
     return rows.map((r) => ({ id: r.id, personId: r.personId, modelId: r.modelId, weight: r.weight, embedding: decodeEmbedding(r.embedding) }));
   }
+}
+
+/** A current reference of another embedding model, with where its photo is (for re-embedding). */
+export interface LegacyReferenceRow {
+  id: string;
+  personId: string;
+  modelId: string;
+  source: ReferenceSource;
+  sourceImagePath: string | null;
+  sourceMediaId: string | null;
+  /** The stored photo's path under the media root (from the media row, else sourceImagePath). */
+  photoPath: string | null;
+  augmentation: string | null;
+  derivedFromId: string | null;
+  quality: Record<string, unknown>;
 }
 
 /** TypeORM returns [rows, count] for UPDATE … RETURNING on PostgreSQL, plain rows elsewhere. */

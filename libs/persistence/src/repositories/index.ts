@@ -90,6 +90,6 @@ export type { PersonFactsRow, ReviewedCaseRow } from './reviewed-data.repository
 export type { MediaKind, NewMedia } from './media.repository';
 export type { Actor, AuditEntry } from './audit.repository';
 export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './camera.repository';
-export type { FaceReferenceInfo, NewFaceReference, PersonReferenceRow, StoredFaceReference } from './face-reference.repository';
+export type { FaceReferenceInfo, LegacyReferenceRow, NewFaceReference, PersonReferenceRow, StoredFaceReference } from './face-reference.repository';
 export type { NewPerson, PersonPatch, PersonQuery, PersonRow } from './person.repository';
 export type { NewToken } from './token.repository';
