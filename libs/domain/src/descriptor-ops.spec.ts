@@ -29,5 +29,7 @@ describe('descriptor operations', () => {
     assert.ok(Math.abs(rawDistance(n, [0, 0, 0]) - 1) < 1e-6);
   });
 
+  it('normalises to a chosen length (the descriptors\' median), so distances keep their scale', () => close(l2Normalize([3, 0, 4], 1.43), [0.858, 0, 1.144]));
+
   it('raw distance is euclidean', () => assert.equal(rawDistance([0, 3], [4, 0]), 5));
 });

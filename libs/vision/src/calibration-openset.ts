@@ -1,4 +1,4 @@
-import { l2Normalize, meanDescriptor, openSetAt, rawDistance, thresholdForFpir, type MatedProbe, type StrangerProbe } from '@vigil/domain';
+import { l2Normalize, meanDescriptor, NORMALISED_DESCRIPTOR_LENGTH, openSetAt, rawDistance, thresholdForFpir, type MatedProbe, type StrangerProbe } from '@vigil/domain';
 import { seededRandom, variantTable, type VariantTable } from './calibration-analysis';
 import type { ImageSample } from './calibration-sample';
 import { DESCRIPTOR_VARIANTS, type DescriptorVariant } from './calibration-variants';
@@ -175,7 +175,7 @@ export function aggregationRows(samples: ReadonlyMap<string, ImageSample>, optio
           if (mode === 'nearest') return { identity, descriptors: ds };
           const weights = mode === 'quality' ? refs.map((i) => qualityWeight(samples.get(table.images[i]) as ImageSample)) : undefined;
           const centroid = meanDescriptor(ds, weights);
-          return { identity, descriptors: [variant.normalise ? l2Normalize(centroid) : centroid] };
+          return { identity, descriptors: [variant.normalise ? l2Normalize(centroid, NORMALISED_DESCRIPTOR_LENGTH) : centroid] };
         }),
       };
       for (const probes of ['clean', 'degraded'] as const) {

@@ -1,4 +1,4 @@
-import { l2Normalize, meanDescriptor } from '@vigil/domain';
+import { l2Normalize, meanDescriptor, NORMALISED_DESCRIPTOR_LENGTH } from '@vigil/domain';
 import type { DescriptorPart, FaceSample } from './calibration-sample';
 
 /**
@@ -19,11 +19,11 @@ export const DESCRIPTOR_VARIANTS: readonly DescriptorVariant[] = [
   { id: 'crop', label: 'the same crop made in JS (control)', parts: ['crop'], normalise: false },
   { id: 'level', label: 'eye-levelled crop', parts: ['level'], normalise: false },
   { id: 'flip', label: 'flip-averaged (face-api\'s descriptor and its mirrored crop\'s)', parts: ['faceapi', 'cropFlip'], normalise: false },
-  { id: 'norm', label: 'L2-normalised', parts: ['faceapi'], normalise: true },
-  { id: 'flip+norm', label: 'flip-averaged, L2-normalised', parts: ['faceapi', 'cropFlip'], normalise: true },
-  { id: 'level+norm', label: 'eye-levelled, L2-normalised', parts: ['level'], normalise: true },
+  { id: 'norm', label: 'normalised length', parts: ['faceapi'], normalise: true },
+  { id: 'flip+norm', label: 'flip-averaged, length-normalised', parts: ['faceapi', 'cropFlip'], normalise: true },
+  { id: 'level+norm', label: 'eye-levelled, length-normalised', parts: ['level'], normalise: true },
   { id: 'level+flip', label: 'eye-levelled, flip-averaged', parts: ['level', 'levelFlip'], normalise: false },
-  { id: 'level+flip+norm', label: 'eye-levelled, flip-averaged, L2-normalised', parts: ['level', 'levelFlip'], normalise: true },
+  { id: 'level+flip+norm', label: 'eye-levelled, flip-averaged, length-normalised', parts: ['level', 'levelFlip'], normalise: true },
 ];
 
 /** Variants every photo of a run has the parts for, given the parts computed for all of them. */
@@ -42,5 +42,5 @@ export function variantDescriptor(face: FaceSample, variant: DescriptorVariant):
   const parts = variant.parts.map((p) => face.descriptors[p]);
   if (parts.some((d) => !d)) return null;
   const d = parts.length === 1 ? (parts[0] as Float32Array) : meanDescriptor(parts as Float32Array[]);
-  return variant.normalise ? l2Normalize(d) : d;
+  return variant.normalise ? l2Normalize(d, NORMALISED_DESCRIPTOR_LENGTH) : d;
 }

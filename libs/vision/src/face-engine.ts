@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { InvalidInputError, l2Normalize, meanDescriptor, type FaceQualityMeasures } from '@vigil/domain';
+import { InvalidInputError, l2Normalize, meanDescriptor, NORMALISED_DESCRIPTOR_LENGTH, type FaceQualityMeasures } from '@vigil/domain';
 import { loadTfRuntime, type BackendPreference, type BackendSelection, type TfRuntime } from './backend';
 import { decodeImage, type DecodeOptions } from './image-decoder';
 import { measureFaceQuality, type Box, type Point } from './face-measures';
@@ -187,7 +187,7 @@ export class FaceEngine {
     const m = this.method;
     const base = m.levelEyes || !faceApiDescriptor ? await this.describeCrop(alignedFaceCrop(frame, landmarks, { levelEyes: m.levelEyes, flip: false })) : faceApiDescriptor;
     const d = m.flipAverage ? meanDescriptor([base, await this.describeCrop(alignedFaceCrop(frame, landmarks, { levelEyes: m.levelEyes, flip: true }))]) : base;
-    return m.normalise ? l2Normalize(d) : d;
+    return m.normalise ? l2Normalize(d, NORMALISED_DESCRIPTOR_LENGTH) : d;
   }
 
   /**
