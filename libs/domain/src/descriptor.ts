@@ -1,17 +1,15 @@
+import { CALIBRATED_DEFAULTS } from './calibrated-defaults';
 import { InvalidInputError } from './errors';
 
 /** Length of a FaceRecognitionNet descriptor. */
 export const DESCRIPTOR_LENGTH = 128;
 
 /**
- * Default match threshold (euclidean distance, match when distance <= threshold).
- * Chosen from the measurements in docs/vision-measurements.md (wasm, face-api sample photos): the
- * same face under flip / ±30 % brightness / ±10° rotation / 50 % downscale stayed <= 0.45 in 129 of
- * 131 cases, while different people never came below 0.486 (31 pairs) and a variant face against
- * the other people of its photo came below 0.45 once in 369. The customary 0.6 would have accepted
- * 4 of those 31 pairs and 60 of the 369: far too loose for a watchlist.
+ * Default match threshold (euclidean distance, match when distance <= threshold) where no list
+ * applies (score scale, the outlier rule): the employee list's calibrated threshold, FAR 1e-3 on
+ * LFW between enrolment photos and camera-degraded faces (docs/performance.md, `vigil calibrate`).
  */
-export const DEFAULT_MATCH_THRESHOLD = 0.45;
+export const DEFAULT_MATCH_THRESHOLD = CALIBRATED_DEFAULTS.employee;
 
 /** Allowed range for a configured match threshold; outside it the system is either useless or matches everybody. */
 export const MATCH_THRESHOLD_BOUNDS = { min: 0.2, max: 0.8 } as const;

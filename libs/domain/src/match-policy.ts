@@ -1,3 +1,4 @@
+import { CALIBRATED_DEFAULTS } from './calibrated-defaults';
 import { distanceToScore, validateMatchThreshold } from './descriptor';
 import { InvalidInputError } from './errors';
 import { PERSON_LISTS, type PersonList } from './person-list';
@@ -10,11 +11,15 @@ export interface MatchPolicy {
 }
 
 /**
- * Watchlist is stricter than DEFAULT_MATCH_THRESHOLD: a false watchlist alert sends security staff
- * after an innocent person, while a false attendance record is merely corrected by HR.
+ * The defaults come from the LFW calibration (CALIBRATED_DEFAULTS, `vigil calibrate`; the tables
+ * are in docs/performance.md): the watchlist at the threshold that keeps false alerts at 1 % of
+ * stranger looks with ~1,000 people enrolled, the employee list at FAR 1e-3 between an enrolment
+ * photo and a camera face. The watchlist is the stricter one: a false alert sends security staff
+ * after an innocent person, a false attendance record is merely corrected by HR. Each model version
+ * stores its own thresholds; the review-driven refresh recalibrates from there.
  */
 export const DEFAULT_MATCH_POLICY: Readonly<MatchPolicy> = Object.freeze({
-  thresholds: Object.freeze({ watchlist: 0.4, employee: 0.45 }),
+  thresholds: Object.freeze({ watchlist: CALIBRATED_DEFAULTS.watchlist, employee: CALIBRATED_DEFAULTS.employee }),
   margin: 0.05,
 });
 

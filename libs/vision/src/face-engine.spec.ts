@@ -1,10 +1,11 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { assessFaceQuality, euclideanDistance, followRegion, InvalidInputError, resolveQualityThresholds } from '@vigil/domain';
+import { assessFaceQuality, CALIBRATED_DEFAULTS, euclideanDistance, NORMALISED_DESCRIPTOR_LENGTH, followRegion, InvalidInputError, resolveQualityThresholds } from '@vigil/domain';
 import { backendPreferenceFromEnv } from './backend';
 import { FaceEngine, type DetectedFace } from './face-engine';
 import { alignedFaceCrop } from './face-crop';
+import { descriptorMethod, EMBEDDING_MODEL_ID, PRODUCT_DESCRIPTOR_METHOD } from './descriptor-method';
 import { decodeSample, readSamplePhoto, SAMPLE_FACE_COUNTS, toFrame } from './testing/sample-photos';
 
 // Measured on wasm (docs/vision-measurements.md): SSD finds 22/22; 16/22 pass enrolment;
@@ -148,7 +149,7 @@ describe('FaceEngine on the face-api sample photos', () => {
 describe('descriptors of JS-made crops', () => {
   let engine: FaceEngine;
   before(async () => {
-    engine = await FaceEngine.create();
+    engine = await FaceEngine.create({ descriptorMethod: 'faceapi' });
   });
 
   it('the JS crop reproduces face-api\'s own descriptor; a tilted photo, levelled, comes back to it', async () => {
@@ -166,5 +167,24 @@ describe('descriptors of JS-made crops', () => {
     const levelled = await engine.describeCrop(alignedFaceCrop(tilted, tiltedFace.landmarks, { levelEyes: true, flip: false }));
     assert.ok(euclideanDistance(levelled, crop) < euclideanDistance(tiltedFace.descriptor, own), 'levelling brings the tilted face closer to the upright one');
     await assert.rejects(engine.describeCrop(new Float32Array(10)), /150x150/);
+  });
+});
+
+describe('the descriptor method the product embeds with', () => {
+  it('is the calibrated one: flip-averaged from the mirrored crop, normalised to the median length, as chosen', async () => {
+    const method = PRODUCT_DESCRIPTOR_METHOD;
+    assert.equal(method.id, CALIBRATED_DEFAULTS.descriptor);
+    assert.equal(EMBEDDING_MODEL_ID.endsWith(method.id === 'faceapi' ? 'face-recognition-net-128' : `+${method.id}`), true);
+    const product = await FaceEngine.create();
+    const plain = await FaceEngine.create({ descriptorMethod: 'faceapi' });
+    const photo = await decodeSample(2);
+    const [a] = await product.detect(photo);
+    const [b] = await plain.detect(photo);
+    const length = Math.hypot(...a!.descriptor!);
+    if (method.normalise) assert.ok(Math.abs(length - NORMALISED_DESCRIPTOR_LENGTH) < 1e-4, `length ${length}`);
+    if (method.id === 'faceapi') assert.deepEqual(a!.descriptor, b!.descriptor);
+    else assert.ok(euclideanDistance(a!.descriptor!, b!.descriptor!) > 1e-3, 'a different method gives a different descriptor');
+    assert.throws(() => descriptorMethod('flip+sharpen'), /unknown descriptor variant/);
+    assert.deepEqual(descriptorMethod('level+flip+norm'), { id: 'level+flip+norm', levelEyes: true, flipAverage: true, normalise: true });
   });
 });
