@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateVersion, planCandidate, type PersonFacts, type ReviewedCase, type VersionReference } from './candidate-version';
-import { DEFAULT_MATCH_POLICY } from './match-policy';
+import { TEST_POLICY } from './testing/faces';
 import type { PersonList } from './person-list';
 import type { Truth } from './reviewed-truth';
 
@@ -30,7 +30,7 @@ const persons = new Map<string, PersonFacts>([
 
 /** Xav's gallery holds a photo of a stranger (S) by mistake: the classic source of false alerts. */
 const parent = {
-  policy: DEFAULT_MATCH_POLICY,
+  policy: TEST_POLICY,
   references: [
     ref('a0', 'ana', 'employee', face(FACE.A)),
     ref('b0', 'bob', 'employee', face(FACE.B)),
@@ -60,14 +60,14 @@ describe('planCandidate', () => {
   });
 
   it('down-weights instead of removing a person\'s last reference', () => {
-    const lone = { policy: DEFAULT_MATCH_POLICY, references: [ref('a0', 'ana', 'employee', face(FACE.A)), ref('only', 'xav', 'watchlist', face(FACE.S))] };
+    const lone = { policy: TEST_POLICY, references: [ref('a0', 'ana', 'employee', face(FACE.A)), ref('only', 'xav', 'watchlist', face(FACE.S))] };
     const p = planCandidate({ parent: lone, build: [kase(face(FACE.S, 1), nobody), kase(face(FACE.S, 2), nobody)], persons, maxFar: 1e-4 });
     assert.deepEqual(p.removals, []);
     assert.deepEqual(p.reweights, [{ referenceId: 'only', weight: 0.25, falseAccepts: 2 }]);
   });
 
   it('blames nothing the parent already gets right, and never re-adds a crop that is already a reference', () => {
-    const fixed = { policy: DEFAULT_MATCH_POLICY, references: [...plan.references] };
+    const fixed = { policy: TEST_POLICY, references: [...plan.references] };
     const again = planCandidate({ parent: fixed, build: [...strangerAlerts, ...anaConfirmed], persons, maxFar: 1e-4 });
     assert.deepEqual([again.removals, again.reweights, again.additions], [[], [], []]);
   });
@@ -80,7 +80,7 @@ describe('planCandidate', () => {
 
   it('tightens a list\'s threshold below an impostor it would accept', () => {
     // Cid's photo is 0.36 from Ana's faces: under the employee threshold 0.45.
-    const withCid = { policy: DEFAULT_MATCH_POLICY, references: [...parent.references, ref('c0', 'cid', 'employee', face(FACE.A, undefined, [[100, 0.35]]))] };
+    const withCid = { policy: TEST_POLICY, references: [...parent.references, ref('c0', 'cid', 'employee', face(FACE.A, undefined, [[100, 0.35]]))] };
     const p = planCandidate({ parent: withCid, build: anaConfirmed, persons, maxFar: 1e-4 });
     assert.ok(p.policy.thresholds.employee < 0.36, `employee threshold ${p.policy.thresholds.employee}`);
     assert.ok(p.policy.thresholds.employee > 0.141, 'still accepts Ana\'s own variants');
@@ -105,7 +105,7 @@ describe('evaluateVersion scores a version on held-out faces', () => {
   });
 
   it('an empty gallery says unknown to everyone', () => {
-    const m = evaluateVersion([], DEFAULT_MATCH_POLICY, heldOut);
+    const m = evaluateVersion([], TEST_POLICY, heldOut);
     assert.deepEqual([m.tp, m.fp, m.fn, m.tn, m.auc], [0, 0, 2, 1, null]);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidInputError } from './errors';
+import { CALIBRATED_DEFAULTS } from './calibrated-defaults';
+import { TEST_POLICY } from './testing/faces';
 import { DEFAULT_MATCH_POLICY, decideMatch, validateMatchPolicy, type MatchCandidate, type MatchPolicy } from './match-policy';
 
 const c = (personId: string, distance: number, list: MatchCandidate['list'] = 'employee'): MatchCandidate => ({ personId, list, distance });
@@ -41,7 +43,7 @@ describe('decideMatch', () => {
   ];
   for (const t of cases) {
     it(t.name, () => {
-      const d = decideMatch(t.candidates) as unknown as Record<string, unknown>;
+      const d = decideMatch(t.candidates, TEST_POLICY) as unknown as Record<string, unknown>;
       for (const [key, value] of Object.entries(t.expected)) {
         if (typeof value === 'number') assert.ok(Math.abs((d[key] as number) - value) < 1e-9, `${key}: ${String(d[key])}`);
         else assert.equal(d[key], value, key);
@@ -50,7 +52,7 @@ describe('decideMatch', () => {
   }
 
   it('scores with the list threshold and reports the margin', () => {
-    const d = decideMatch([{ ...c('w1', 0.2, 'watchlist'), referenceId: 'r9' }, c('e1', 0.5)]);
+    const d = decideMatch([{ ...c('w1', 0.2, 'watchlist'), referenceId: 'r9' }, c('e1', 0.5)], TEST_POLICY);
     assert.equal(d.kind, 'match');
     if (d.kind !== 'match') return;
     assert.equal(d.score, 0.75);
@@ -66,7 +68,11 @@ describe('decideMatch', () => {
 });
 
 describe('validateMatchPolicy', () => {
-  it('accepts the default', () => assert.equal(validateMatchPolicy(DEFAULT_MATCH_POLICY), DEFAULT_MATCH_POLICY));
+  it('accepts the default, which is the calibrated one, the watchlist the stricter list', () => {
+    assert.equal(validateMatchPolicy(DEFAULT_MATCH_POLICY), DEFAULT_MATCH_POLICY);
+    assert.deepEqual(DEFAULT_MATCH_POLICY.thresholds, { watchlist: CALIBRATED_DEFAULTS.watchlist, employee: CALIBRATED_DEFAULTS.employee });
+    assert.ok(DEFAULT_MATCH_POLICY.thresholds.watchlist <= DEFAULT_MATCH_POLICY.thresholds.employee);
+  });
   const bad: Array<[string, unknown]> = [
     ['threshold below bounds', { thresholds: { watchlist: 0.1, employee: 0.45 }, margin: 0.05 }],
     ['threshold above bounds', { thresholds: { watchlist: 0.4, employee: 0.9 }, margin: 0.05 }],
