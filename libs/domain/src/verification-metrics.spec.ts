@@ -7,6 +7,7 @@ import {
   computeVerificationMetrics,
   metricsAt,
   tarAtFar,
+  tarAtFarPoint,
   type ScoredPair,
 } from './verification-metrics';
 
@@ -111,6 +112,37 @@ describe('tarAtFar', () => {
   });
 });
 
+describe('tarAtFarPoint', () => {
+  const hundred = pairs([20, 45, 50.5, 52, 60], Array.from({ length: 100 }, (_, i) => 50 + i));
+  const thousand = pairs([999, 1000, 1000.5, 1001, 1001.5, 1002], Array.from({ length: 1000 }, (_, i) => 1000 + i));
+  const tiedNegatives = Array.from({ length: 100 }, () => 5);
+  const cases: Array<{ name: string; input: ScoredPair[]; far: number; expected: { tar: number; threshold: number } | null }> = [
+    // Accepted: negative 50 and positives up to 50.5; the first rejected negative is 51.
+    { name: '100 negatives, FAR 1e-2', input: hundred, far: 1e-2, expected: { tar: 3 / 5, threshold: 50.75 } },
+    { name: '1000 negatives, FAR 1e-3', input: thousand, far: 1e-3, expected: { tar: 3 / 6, threshold: 1000.75 } },
+    // Ten negatives 1000..1009 may be accepted; all positives are below 1009; 1010 is rejected.
+    { name: '1000 negatives, FAR 1e-2', input: thousand, far: 1e-2, expected: { tar: 1, threshold: 1009.5 } },
+    // All negatives tie at 5: accepting one accepts all, so the threshold stays below 5.
+    { name: 'tied negatives', input: pairs([1, 5], tiedNegatives), far: 1e-2, expected: { tar: 1 / 2, threshold: 3 } },
+    { name: 'tied negatives, nothing accepted', input: pairs([7], tiedNegatives), far: 1e-2, expected: { tar: 0, threshold: 2.5 } },
+    { name: 'FAR 1 accepts everything', input: pairs([3], [1, 2]), far: 1, expected: { tar: 1, threshold: 3 } },
+    { name: 'too few negatives', input: hundred, far: 1e-3, expected: null },
+    { name: 'no positives', input: pairs([], tiedNegatives), far: 1e-2, expected: null },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const point = tarAtFarPoint(c.input, c.far);
+      assert.deepEqual(point, c.expected);
+      assert.equal(tarAtFar(c.input, c.far), c.expected?.tar ?? null);
+      if (!point) return;
+      // The threshold reproduces the TAR and keeps the FAR within the target.
+      const m = metricsAt(c.input, point.threshold);
+      assert.equal(1 - (m.frr as number), point.tar);
+      assert.ok((m.far as number) <= c.far, `far ${m.far}`);
+    });
+  }
+});
+
 describe('computeVerificationMetrics', () => {
   it('combines every metric for the hand-computed set', () => {
     const m = computeVerificationMetrics(SMALL, 0.45);
@@ -123,5 +155,11 @@ describe('computeVerificationMetrics', () => {
     assert.ok(Math.abs((m.bestThreshold as number) - 0.2) < 1e-12);
     assert.equal(m.bestAccuracy, 5 / 7);
     assert.deepEqual(m.tarAtFar, { '1e-2': null, '1e-3': null, '1e-4': null });
+    assert.deepEqual(m.tarAtFarThreshold, { '1e-2': null, '1e-3': null, '1e-4': null });
+  });
+  it('gives each TAR at FAR with its threshold', () => {
+    const m = computeVerificationMetrics(pairs([20, 45, 50.5, 52, 60], Array.from({ length: 100 }, (_, i) => 50 + i)), 50);
+    assert.deepEqual(m.tarAtFar, { '1e-2': 3 / 5, '1e-3': null, '1e-4': null });
+    assert.deepEqual(m.tarAtFarThreshold, { '1e-2': 50.75, '1e-3': null, '1e-4': null });
   });
 });

@@ -42,6 +42,8 @@ export interface VerificationMetrics extends ThresholdMetrics {
   bestThreshold: number | null;
   bestAccuracy: number | null;
   tarAtFar: Record<TarFarTarget, number | null>;
+  /** The threshold giving each tarAtFar value (null where the TAR is null). */
+  tarAtFarThreshold: Record<TarFarTarget, number | null>;
 }
 
 function validatePairs(pairs: readonly ScoredPair[]): void {
@@ -139,12 +141,22 @@ export function bestAccuracyThreshold(
   return { threshold: best.threshold, accuracy: best.correct / pairs.length };
 }
 
+/** An operating point read off the ROC at a target FAR: its TAR and a threshold that gives it. */
+export interface TarFarPoint {
+  tar: number;
+  /** Distance threshold (match when distance <= threshold) that yields `tar` on these pairs. */
+  threshold: number;
+}
+
 /**
- * True accept rate at a target false accept rate: the share of positives accepted by the loosest
- * threshold that accepts at most floor(far * negatives) negatives. Null when negatives < 1/far,
- * because such a FAR cannot be resolved from so few negatives, or when there are no positives.
+ * True accept rate at a target false accept rate, with its threshold: the share of positives
+ * accepted by the loosest threshold that accepts at most floor(far * negatives) negatives. Null
+ * when negatives < 1/far, because such a FAR cannot be resolved from so few negatives, or when
+ * there are no positives. The threshold is the middle of the interval that gives this TAR (from
+ * the largest accepted distance up to the first negative that must be rejected; half that
+ * negative's distance when nothing is accepted), as bestAccuracyThreshold does.
  */
-export function tarAtFar(pairs: readonly ScoredPair[], far: number): number | null {
+export function tarAtFarPoint(pairs: readonly ScoredPair[], far: number): TarFarPoint | null {
   if (!(far > 0 && far <= 1)) throw new InvalidInputError('far must be in (0, 1]');
   validatePairs(pairs);
   const { pos, neg } = split(pairs);
@@ -152,18 +164,42 @@ export function tarAtFar(pairs: readonly ScoredPair[], far: number): number | nu
   // Tolerate float noise such as 1/1e-3 = 999.9999999999999.
   if (neg.length < Math.round(1 / far)) return null;
   const allowed = Math.floor(far * neg.length + 1e-9);
-  if (allowed >= neg.length) return 1;
+  if (allowed >= neg.length) return { tar: 1, threshold: pos.concat(neg).reduce((a, b) => Math.max(a, b)) };
   neg.sort((a, b) => a - b);
   // The threshold must stay strictly below the (allowed+1)-th smallest negative distance.
   const limit = neg[allowed];
-  return pos.filter((d) => d < limit).length / pos.length;
+  // Largest distance accepted: negatives tied with `limit` are rejected along with it.
+  let i = allowed - 1;
+  while (i >= 0 && neg[i] >= limit) i--;
+  let below = i >= 0 ? neg[i] : -Infinity;
+  let accepted = 0;
+  for (const d of pos) {
+    if (d < limit) {
+      accepted++;
+      below = Math.max(below, d);
+    }
+  }
+  return {
+    tar: accepted / pos.length,
+    threshold: below === -Infinity ? limit / 2 : (below + limit) / 2,
+  };
+}
+
+/** TAR only; see tarAtFarPoint. */
+export function tarAtFar(pairs: readonly ScoredPair[], far: number): number | null {
+  return tarAtFarPoint(pairs, far)?.tar ?? null;
 }
 
 export function computeVerificationMetrics(pairs: readonly ScoredPair[], threshold: number): VerificationMetrics {
   const at = metricsAt(pairs, threshold);
   const best = bestAccuracyThreshold(pairs);
   const tar = {} as Record<TarFarTarget, number | null>;
-  for (const target of TAR_FAR_TARGETS) tar[target] = tarAtFar(pairs, Number(target));
+  const tarThreshold = {} as Record<TarFarTarget, number | null>;
+  for (const target of TAR_FAR_TARGETS) {
+    const point = tarAtFarPoint(pairs, Number(target));
+    tar[target] = point?.tar ?? null;
+    tarThreshold[target] = point?.threshold ?? null;
+  }
   return {
     pairs: pairs.length,
     positives: at.confusion.tp + at.confusion.fn,
@@ -173,5 +209,6 @@ export function computeVerificationMetrics(pairs: readonly ScoredPair[], thresho
     bestThreshold: best ? best.threshold : null,
     bestAccuracy: best ? best.accuracy : null,
     tarAtFar: tar,
+    tarAtFarThreshold: tarThreshold,
   };
 }
