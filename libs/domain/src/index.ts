@@ -4,6 +4,7 @@ export * from './person-list';
 export * from './descriptor';
 export * from './quality';
 export * from './verification-metrics';
+export * from './lfw-protocol';
 export * from './pair-label';
 export * from './camera-settings';
 export * from './gallery-index';
