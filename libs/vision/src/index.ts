@@ -8,6 +8,8 @@ export * from './priority-drop-queue';
 export * from './inference-protocol';
 export * from './inference-pool';
 export * from './pairs-csv';
+export * from './lfw-pairs';
+export * from './pairs-file';
 export * from './evaluate-pairs';
 export * from './evaluation-report';
 export * from './degrade';
