@@ -16,8 +16,9 @@ Commands:
                               access to the database; stop the server first when embedded)
   enroll --dir <folder> --list watchlist|employee [--consent <method>] [--augment] [--json]
                               bulk import of reference photos, one sub-folder per person
-  evaluate --pairs <csv> --images <dir> [--threshold t] [--json]
-                              offline verification metrics (AUC, FAR, FRR, TAR@FAR)
+  evaluate --pairs <file> --images <dir> [--threshold t] [--degrade] [--json]
+                              offline verification metrics on a pairs CSV or LFW's pairs.txt
+                              (AUC, FAR, FRR, TAR@FAR, LFW 10-fold accuracy)
   export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N]
                               reviewed crops + labels, stratified split, balance and quality report
   help                        show this text

@@ -10,6 +10,8 @@ export * from './inference-pool';
 export * from './pairs-csv';
 export * from './lfw-pairs';
 export * from './pairs-file';
+export * from './embed-pair-images';
+export * from './evaluation-figures';
 export * from './evaluate-pairs';
 export * from './evaluation-report';
 export * from './degrade';

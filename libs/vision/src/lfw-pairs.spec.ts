@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { InvalidInputError } from '@vigil/domain';
+import { evaluatePairs } from './evaluate-pairs';
 import { lfwImagePath, looksLikeLfwPairs, parseLfwPairs } from './lfw-pairs';
 import { parsePairsFile } from './pairs-file';
 
@@ -91,5 +95,35 @@ describe('parsePairsFile', () => {
 
   it("explains that pairsDevTrain.txt's one-number header is not pairs.txt", () => {
     assert.throws(() => parsePairsFile('1100\nAaron_Peirsol\t1\t2\n'), rejectsWith(/single number \(1100\).*pairsDevTrain.*pairs\.txt/));
+  });
+});
+
+describe('evaluatePairs with an LFW pairs file', () => {
+  it('refuses images missing or outside --images before any inference, naming the line', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'vigil-lfw-'));
+    try {
+      const images = path.join(root, 'images');
+      await fs.mkdir(path.join(images, 'Ann_A'), { recursive: true });
+      await fs.mkdir(path.join(root, 'outside'));
+      for (const n of [1, 2]) await fs.writeFile(path.join(images, 'Ann_A', `Ann_A_000${n}.jpg`), 'x');
+      await fs.writeFile(path.join(root, 'outside', 'Bob_B_0001.jpg'), 'x');
+      // A person folder that is a link out of the images folder.
+      await fs.symlink(path.join(root, 'outside'), path.join(images, 'Bob_B'));
+      const engine = { detectImage: () => Promise.reject(new Error('no inference expected')) };
+      const pairs = path.join(root, 'pairs.txt');
+
+      await fs.writeFile(pairs, '1\t1\nAnn_A\t1\t2\nAnn_A\t1\tBob_B\t1\n');
+      await assert.rejects(
+        evaluatePairs({ pairsPath: pairs, imagesDir: images, engine }),
+        rejectsWith(/^LFW pairs file line 3: image path 'Bob_B\/Bob_B_0001\.jpg' points outside the images directory/),
+      );
+      await fs.writeFile(pairs, '1\t1\nAnn_A\t1\t3\nAnn_A\t1\tBob_B\t1\n');
+      await assert.rejects(
+        evaluatePairs({ pairsPath: pairs, imagesDir: images, engine }),
+        rejectsWith(/^LFW pairs file line 2: image 'Ann_A\/Ann_A_0003\.jpg' not found in the images directory/),
+      );
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -16,9 +16,6 @@ export interface PairRow {
 /** What errors call this format. */
 export const PAIRS_CSV_LABEL = 'pairs CSV';
 
-/** Pairs files beyond this are refused before parsing (LFW's 6 000 pairs are ~300 kB). */
-export const MAX_PAIRS_CSV_BYTES = 20 * 1024 * 1024;
-
 function checkRelativePath(raw: string, line: number): string {
   const p = raw.trim();
   if (!p) throw new InvalidInputError(`pairs CSV line ${line}: empty image path`);
@@ -65,20 +62,6 @@ export function parsePairsCsv(text: string): PairRow[] {
   }
   if (rows.length === 0) throw new InvalidInputError('pairs CSV has a header but no pairs');
   return rows;
-}
-
-export async function readPairsCsv(csvPath: string): Promise<PairRow[]> {
-  let stat;
-  try {
-    stat = await fs.stat(csvPath);
-  } catch {
-    throw new InvalidInputError(`pairs CSV not found: ${csvPath}`);
-  }
-  if (!stat.isFile()) throw new InvalidInputError(`pairs CSV is not a file: ${csvPath}`);
-  if (stat.size > MAX_PAIRS_CSV_BYTES) {
-    throw new InvalidInputError(`pairs CSV is ${stat.size} bytes; the limit is ${MAX_PAIRS_CSV_BYTES}`);
-  }
-  return parsePairsCsv(await fs.readFile(csvPath, 'utf8'));
 }
 
 /**
