@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { confusionAt, DEFAULT_MATCH_POLICY } from '@vigil/domain';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
@@ -38,13 +39,27 @@ describe('vigil evaluate end to end', { timeout: 300_000 }, () => {
     for (const key of ['pairs', 'positives', 'negatives', 'auc', 'threshold', 'accuracy', 'far', 'frr', 'bestThreshold', 'bestAccuracy', 'tarAtFar', 'noFace']) {
       assert.ok(key in result, `missing ${key}`);
     }
+    for (const key of ['format', 'folds', 'thresholdSource', 'confusion', 'tarAtFarThreshold', 'listThresholds', 'crossValidation', 'noFacePairs', 'scores', 'degraded']) {
+      assert.ok(key in result, `missing ${key}`);
+    }
+    assert.equal(result.format, 'csv');
+    assert.equal(result.crossValidation, null, 'a CSV has no folds');
+    assert.equal(result.degraded, null);
     assert.equal(result.pairs, 4);
     assert.equal(result.positives, 2);
     assert.equal(result.negatives, 2);
     assert.deepEqual(result.noFace, ['blank.png']);
     assert.equal(result.auc, 1, 'flipped/brightened copies are closer than another photo\'s largest face');
-    assert.equal(result.far, 0);
-    assert.equal(result.frr, 0);
+    // The default threshold is the product's employee threshold; both list thresholds are reported.
+    assert.equal(result.threshold, DEFAULT_MATCH_POLICY.thresholds.employee);
+    assert.equal(result.listThresholds.watchlist.threshold, DEFAULT_MATCH_POLICY.thresholds.watchlist);
+    assert.deepEqual(
+      result.scores.map((s: any) => [s.line, s.fold, s.imageA, s.imageB, s.same]),
+      [[2, null, 's1.jpg', 's1-flip.jpg', true], [3, null, 's1.jpg', 's1-bright.jpg', true], [4, null, 's1.jpg', 's3.jpg', false], [5, null, 's1-flip.jpg', 's3.jpg', false]],
+    );
+    assert.deepEqual(result.confusion, confusionAt(result.scores, result.threshold));
+    assert.equal(result.far, result.confusion.fp / 2);
+    assert.equal(result.frr, result.confusion.fn / 2);
     assert.deepEqual(result.tarAtFar, { '1e-2': null, '1e-3': null, '1e-4': null }, 'two negatives cannot resolve FAR 1e-2');
   });
 

@@ -16,8 +16,9 @@ Commands:
                               access to the database; stop the server first when embedded)
   enroll --dir <folder> --list watchlist|employee [--consent <method>] [--augment] [--json]
                               bulk import of reference photos, one sub-folder per person
-  evaluate --pairs <csv> --images <dir> [--threshold t] [--json]
-                              offline verification metrics (AUC, FAR, FRR, TAR@FAR)
+  evaluate --pairs <file> --images <dir> [--threshold t] [--degrade] [--json]
+                              offline verification metrics on a pairs CSV or LFW's pairs.txt
+                              (AUC, FAR, FRR, TAR@FAR, LFW 10-fold accuracy)
   export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N]
                               reviewed crops + labels, stratified split, balance and quality report
   help                        show this text
@@ -79,23 +80,44 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
   }
 }
 
+/**
+ * Ends the process with `code` once everything written to stdout and stderr has been handed to
+ * the OS. process.exit() right after a write drops what is still queued, which on a pipe is
+ * everything past its 64 KiB buffer (`vigil evaluate --json | tail -1` read a cut-off object). An
+ * empty write's callback runs after the writes queued before it; exiting then, rather than waiting
+ * for the event loop to empty, keeps a lingering handle (a worker thread, a timer) from holding the
+ * process open.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 /** Process entry: called by bin/vigil.js. */
 export function main(argv: string[] = process.argv.slice(2)): void {
-  run(argv, (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof DomainError) {
-        process.stderr.write(`${error.message}\n`);
-        process.exit(2);
-      }
-      if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`${error.message}\n\n${USAGE}`);
-        process.exit(1);
-      }
-      process.stderr.write(`vigil: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
+  // A reader that goes away early (`| head -1`) is not an error of the command.
+  const ignoreBrokenPipe = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE') throw error;
+  };
+  process.stdout.on('error', ignoreBrokenPipe);
+  process.stderr.on('error', ignoreBrokenPipe);
+  run(argv, (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then(exitWhenFlushed, (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof DomainError) {
+      process.stderr.write(`${error.message}\n`);
+      return exitWhenFlushed(2);
+    }
+    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${error.message}\n\n${USAGE}`);
+      return exitWhenFlushed(1);
+    }
+    process.stderr.write(`vigil: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    exitWhenFlushed(1);
+  });
 }
 
 if (require.main === module) main();

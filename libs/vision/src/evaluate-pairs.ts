@@ -1,143 +1,95 @@
 import * as fs from 'node:fs/promises';
-import {
-  computeVerificationMetrics,
-  DEFAULT_MATCH_THRESHOLD,
-  DomainError,
-  euclideanDistance,
-  InvalidInputError,
-  validateMatchThreshold,
-  type ScoredPair,
-  type TarFarTarget,
-} from '@vigil/domain';
-import { largestFace, type DetectedFace, type DetectOptions } from './face-engine';
-import { readPairsCsv, resolveInside, type PairRow } from './pairs-csv';
-
-/** Anything that finds faces in an encoded image: FaceEngine in-process, or InferencePool. */
-export interface ImageFaceDetector {
-  detectImage(encoded: Uint8Array, options?: DetectOptions): Promise<DetectedFace[]>;
-}
+import { DEFAULT_MATCH_POLICY, InvalidInputError, PERSON_LISTS, validateMatchThreshold, type PersonList } from '@vigil/domain';
+import { DEFAULT_DEGRADATION } from './degrade';
+import { embedPairImages, type ImageEmbedding, type ImageFaceDetector, type PairImage } from './embed-pair-images';
+import { computeEvaluationFigures, type EvaluationFigures } from './evaluation-figures';
+import type { DetectOptions } from './face-engine';
+import { resolveInside } from './pairs-csv';
+import { readPairsFile, type PairsFormat } from './pairs-file';
 
 export interface EvaluatePairsOptions {
-  pairsCsvPath: string;
+  /** A pairs CSV, or LFW's pairs.txt (told apart by the first line; see readPairsFile). */
+  pairsPath: string;
   imagesDir: string;
-  /** Match threshold (distance <= threshold is a match). Default DEFAULT_MATCH_THRESHOLD. */
+  /** Match threshold (distance <= threshold is a match). Default: the employee list's threshold. */
   threshold?: number;
+  /** The product's threshold per person list, also reported. Default DEFAULT_MATCH_POLICY.thresholds. */
+  listThresholds?: Readonly<Record<PersonList, number>>;
   engine: ImageFaceDetector;
   detectOptions?: DetectOptions;
   /** Images embedded at once; raise it to the pool's worker count when engine is a pool. Default 1. */
   concurrency?: number;
+  /** Also evaluate a degraded copy of every image (degradeImage, in memory). Default false. */
+  degrade?: boolean;
 }
 
-export interface NoFacePair {
-  line: number;
-  imageA: string;
-  imageB: string;
-  /** Which of the two images had no detectable face. */
-  missing: string[];
+export interface EvaluationResult extends EvaluationFigures {
+  format: PairsFormat;
+  /** Folds the pairs file defines (LFW), or null (CSV). */
+  folds: number | null;
+  /** Where `threshold` came from: the caller, or the employee list's threshold. */
+  thresholdSource: 'given' | 'employee';
+  /** The same figures on the degraded copies; null unless `degrade` was asked for. */
+  degraded: (EvaluationFigures & { degradation: typeof DEFAULT_DEGRADATION }) | null;
 }
 
-export interface EvaluationResult {
-  pairs: number;
-  positives: number;
-  negatives: number;
-  auc: number | null;
-  threshold: number;
-  accuracy: number | null;
-  far: number | null;
-  frr: number | null;
-  bestThreshold: number | null;
-  bestAccuracy: number | null;
-  tarAtFar: Record<TarFarTarget, number | null>;
-  confusion: { tp: number; fp: number; tn: number; fn: number };
-  /** Pairs excluded from the metrics because an image had no face. */
-  noFace: NoFacePair[];
-}
-
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  });
-  await Promise.all(runners);
+async function realImagesDir(dir: string): Promise<string> {
+  try {
+    const real = await fs.realpath(dir);
+    if ((await fs.stat(real)).isDirectory()) return real;
+  } catch {
+    // reported below
+  }
+  throw new InvalidInputError(`images directory not found: ${dir}`);
 }
 
 /**
  * Verification evaluation over a pairs file: each distinct image is embedded once (its largest
- * face), pairs are scored by euclidean distance and summarised with @vigil/domain's metrics.
+ * face), pairs are scored by euclidean distance and summarised with @vigil/domain's metrics; a
+ * file with folds (LFW) also gets the k-fold protocol. With `degrade`, the same on degraded copies.
  */
 export async function evaluatePairs(options: EvaluatePairsOptions): Promise<EvaluationResult> {
-  const threshold = validateMatchThreshold(options.threshold ?? DEFAULT_MATCH_THRESHOLD);
+  const listThresholds = options.listThresholds ?? DEFAULT_MATCH_POLICY.thresholds;
+  for (const list of PERSON_LISTS) validateMatchThreshold(listThresholds[list]);
+  const threshold = validateMatchThreshold(options.threshold ?? listThresholds.employee);
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidInputError('concurrency must be a positive integer');
-  let imagesDir: string;
-  try {
-    imagesDir = await fs.realpath(options.imagesDir);
-    if (!(await fs.stat(imagesDir)).isDirectory()) throw new Error('not a directory');
-  } catch {
-    throw new InvalidInputError(`images directory not found: ${options.imagesDir}`);
-  }
-  const rows = await readPairsCsv(options.pairsCsvPath);
+  const imagesDir = await realImagesDir(options.imagesDir);
+  const file = await readPairsFile(options.pairsPath);
 
   // Resolve every path before any inference so that a bad row fails fast.
-  const resolved = new Map<PairRow, [string, string]>();
-  const firstLine = new Map<string, { line: number; relative: string }>();
-  for (const row of rows) {
-    const a = await resolveInside(imagesDir, row.imageA, row.line);
-    const b = await resolveInside(imagesDir, row.imageB, row.line);
-    resolved.set(row, [a, b]);
-    if (!firstLine.has(a)) firstLine.set(a, { line: row.line, relative: row.imageA });
-    if (!firstLine.has(b)) firstLine.set(b, { line: row.line, relative: row.imageB });
+  const resolved = new Map<string, string>();
+  const images = new Map<string, PairImage>();
+  for (const row of file.rows) {
+    for (const relative of [row.imageA, row.imageB]) {
+      if (resolved.has(relative)) continue;
+      const real = await resolveInside(imagesDir, relative, row.line, file.label);
+      resolved.set(relative, real);
+      if (!images.has(real)) images.set(real, { file: real, relative, line: row.line });
+    }
   }
 
-  const descriptors = new Map<string, Float32Array | null>();
-  await mapLimit([...firstLine.keys()], concurrency, async (file) => {
-    const where = firstLine.get(file) as { line: number; relative: string };
-    let faces: DetectedFace[];
-    try {
-      faces = await options.engine.detectImage(await fs.readFile(file), { ...options.detectOptions, descriptors: true });
-    } catch (err) {
-      if (err instanceof DomainError) {
-        // Same error class (same HTTP status), but say which image of the file failed.
-        const Ctor = err.constructor as new (m: string, d?: Record<string, unknown>) => DomainError;
-        throw new Ctor(`pairs CSV line ${where.line}: image '${where.relative}': ${err.message}`, err.details);
-      }
-      throw err;
-    }
-    descriptors.set(file, largestFace(faces)?.descriptor ?? null);
+  const embeddings = await embedPairImages([...images.values()], {
+    engine: options.engine,
+    detectOptions: options.detectOptions,
+    concurrency,
+    degrade: options.degrade ?? false,
+    label: file.label,
   });
+  const figures = (pick: (e: ImageEmbedding) => Float32Array | null | undefined): EvaluationFigures =>
+    computeEvaluationFigures({
+      rows: file.rows,
+      descriptor: (relative) => pick(embeddings.get(resolved.get(relative) as string) as ImageEmbedding) ?? null,
+      threshold,
+      listThresholds,
+      folds: file.folds,
+    });
 
-  const scored: ScoredPair[] = [];
-  const noFace: NoFacePair[] = [];
-  for (const row of rows) {
-    const [a, b] = resolved.get(row) as [string, string];
-    const da = descriptors.get(a);
-    const db = descriptors.get(b);
-    if (!da || !db) {
-      noFace.push({
-        line: row.line,
-        imageA: row.imageA,
-        imageB: row.imageB,
-        missing: [...(!da ? [row.imageA] : []), ...(!db && b !== a ? [row.imageB] : [])],
-      });
-      continue;
-    }
-    scored.push({ distance: euclideanDistance(da, db), same: row.same });
-  }
-
-  const m = computeVerificationMetrics(scored, threshold);
   return {
-    pairs: m.pairs,
-    positives: m.positives,
-    negatives: m.negatives,
-    auc: m.auc,
-    threshold,
-    accuracy: m.accuracy,
-    far: m.far,
-    frr: m.frr,
-    bestThreshold: m.bestThreshold,
-    bestAccuracy: m.bestAccuracy,
-    tarAtFar: m.tarAtFar,
-    confusion: m.confusion,
-    noFace,
+    format: file.format,
+    folds: file.folds,
+    thresholdSource: options.threshold === undefined ? 'employee' : 'given',
+    ...figures((e) => e.clean),
+    degraded: options.degrade ? { degradation: DEFAULT_DEGRADATION, ...figures((e) => e.degraded) } : null,
   };
 }

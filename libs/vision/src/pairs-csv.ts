@@ -4,15 +4,17 @@ import { parse } from 'csv-parse/sync';
 import { InvalidInputError, parseSameLabel } from '@vigil/domain';
 
 export interface PairRow {
-  /** 1-based line number in the CSV file, for error messages and reports. */
+  /** 1-based line number in the pairs file, for error messages and reports. */
   line: number;
+  /** 0-based fold, for files that define folds (LFW's pairs.txt); absent in a CSV. */
+  fold?: number;
   imageA: string;
   imageB: string;
   same: boolean;
 }
 
-/** Pairs files beyond this are refused before parsing (LFW's 6 000 pairs are ~300 kB). */
-export const MAX_PAIRS_CSV_BYTES = 20 * 1024 * 1024;
+/** What errors call this format. */
+export const PAIRS_CSV_LABEL = 'pairs CSV';
 
 function checkRelativePath(raw: string, line: number): string {
   const p = raw.trim();
@@ -62,41 +64,28 @@ export function parsePairsCsv(text: string): PairRow[] {
   return rows;
 }
 
-export async function readPairsCsv(csvPath: string): Promise<PairRow[]> {
-  let stat;
-  try {
-    stat = await fs.stat(csvPath);
-  } catch {
-    throw new InvalidInputError(`pairs CSV not found: ${csvPath}`);
-  }
-  if (!stat.isFile()) throw new InvalidInputError(`pairs CSV is not a file: ${csvPath}`);
-  if (stat.size > MAX_PAIRS_CSV_BYTES) {
-    throw new InvalidInputError(`pairs CSV is ${stat.size} bytes; the limit is ${MAX_PAIRS_CSV_BYTES}`);
-  }
-  return parsePairsCsv(await fs.readFile(csvPath, 'utf8'));
-}
-
 /**
- * Resolves a CSV image path inside imagesDir, refusing anything that escapes it, including
- * through symbolic links (both sides are compared after realpath).
+ * Resolves a pairs file's image path inside imagesDir, refusing anything that escapes it, including
+ * through symbolic links (both sides are compared after realpath). `source` names the file's
+ * format in errors ("pairs CSV line 3: …").
  */
-export async function resolveInside(imagesDirReal: string, relative: string, line: number): Promise<string> {
+export async function resolveInside(imagesDirReal: string, relative: string, line: number, source = PAIRS_CSV_LABEL): Promise<string> {
   const candidate = path.resolve(imagesDirReal, relative);
   const escapes = (p: string): boolean => {
     const rel = path.relative(imagesDirReal, p);
     return rel === '' || rel.startsWith('..' + path.sep) || rel === '..' || path.isAbsolute(rel);
   };
   if (escapes(candidate)) {
-    throw new InvalidInputError(`pairs CSV line ${line}: image path '${relative}' points outside the images directory`);
+    throw new InvalidInputError(`${source} line ${line}: image path '${relative}' points outside the images directory`);
   }
   let real: string;
   try {
     real = await fs.realpath(candidate);
   } catch {
-    throw new InvalidInputError(`pairs CSV line ${line}: image '${relative}' not found in the images directory`);
+    throw new InvalidInputError(`${source} line ${line}: image '${relative}' not found in the images directory`);
   }
   if (escapes(real)) {
-    throw new InvalidInputError(`pairs CSV line ${line}: image path '${relative}' points outside the images directory`);
+    throw new InvalidInputError(`${source} line ${line}: image path '${relative}' points outside the images directory`);
   }
   return real;
 }

@@ -1,19 +1,42 @@
 import { parseArgs } from 'node:util';
 import type { VigilConfig } from '@vigil/config';
 import { DomainError, InvalidInputError } from '@vigil/domain';
-import { evaluatePairs, FaceEngine, formatEvaluationReport, InferencePool, type EvaluationResult, type ImageFaceDetector } from '@vigil/vision';
+import {
+  evaluatePairs,
+  FaceEngine,
+  formatEvaluationReport,
+  InferencePool,
+  type EvaluationFigures,
+  type EvaluationResult,
+  type ImageFaceDetector,
+  type NoFacePair,
+} from '@vigil/vision';
 
-export const EVALUATE_USAGE = `vigil evaluate --pairs <csv> --images <dir> [--threshold t] [--detector ssd|tiny] [--workers n] [--json]
-  Offline verification on a labelled pairs CSV (header row; first two columns are image paths
-  relative to --images, the third the label Yes/No, true/false or 1/0). The largest face of each
-  image is embedded once. --workers n > 1 embeds on an inference pool of n worker threads.`;
+export const EVALUATE_USAGE = `vigil evaluate --pairs <file> --images <dir> [--threshold t] [--degrade] [--detector ssd|tiny] [--workers n] [--json]
+  Offline verification on a labelled pairs file: LFW's pairs.txt (first line "<folds> <pairs per
+  fold>", e.g. "10 300"; --images is then the folder holding <Name>/<Name>_0001.jpg, such as
+  images_deepfunneled) or a CSV (header row; first two columns are image paths relative to
+  --images, the third the label Yes/No, true/false or 1/0). The largest face of each image is
+  embedded once. Reports AUC, accuracy/FAR/FRR at the threshold (default: the product's employee
+  threshold) and at both list thresholds, the best-accuracy threshold, TAR at FAR 1e-2/1e-3/1e-4
+  with their thresholds and, for pairs.txt, LFW's k-fold accuracy (mean ± std).
+  --degrade also evaluates a CCTV-like copy of each image made in memory (face ~40 px between the
+  eyes, blur, JPEG 30) and reports both. --workers n > 1 embeds on a pool of n worker threads.
+  --json prints one object, per-pair distances included.`;
 
 type Out = (text: string) => void;
 
+type Figures = Omit<EvaluationFigures, 'noFace'> & { noFace: NoFacePair[] };
+
+/** noFace as the image paths (contract), noFacePairs as the pairs. */
+function figuresJson<T extends Figures>(figures: T) {
+  const images = [...new Set(figures.noFace.flatMap((p) => p.missing))].sort();
+  return { ...figures, noFace: images, noFacePairs: figures.noFace };
+}
+
 /** The JSON document `--json` prints: contract fields plus detail. `noFace` lists image paths. */
 export function evaluationJson(result: EvaluationResult) {
-  const images = [...new Set(result.noFace.flatMap((p) => p.missing))].sort();
-  return { ...result, noFace: images, noFacePairs: result.noFace };
+  return { ...figuresJson(result), degraded: result.degraded ? figuresJson(result.degraded) : null };
 }
 
 export async function evaluateCommand(args: string[], config: VigilConfig, out: Out, err: Out): Promise<number> {
@@ -26,6 +49,7 @@ export async function evaluateCommand(args: string[], config: VigilConfig, out: 
       threshold: { type: 'string' },
       detector: { type: 'string' },
       workers: { type: 'string' },
+      degrade: { type: 'boolean' },
       json: { type: 'boolean' },
     },
   });
@@ -45,12 +69,13 @@ export async function evaluateCommand(args: string[], config: VigilConfig, out: 
   else engine = await FaceEngine.create({ backend: config.tfBackend });
   try {
     const result = await evaluatePairs({
-      pairsCsvPath: values.pairs,
+      pairsPath: values.pairs,
       imagesDir: values.images,
       threshold,
       engine,
       detectOptions: { detector },
       concurrency: workers,
+      degrade: values.degrade ?? false,
     });
     out(values.json ? `${JSON.stringify(evaluationJson(result))}\n` : formatEvaluationReport(result));
     return 0;
