@@ -4,6 +4,7 @@ import { TokenIssuer } from '@vigil/auth';
 import { ConfigError, describeDatabase, loadConfig } from '@vigil/config';
 import { DomainError } from '@vigil/domain';
 import { Database, DataDirLockedError } from '@vigil/persistence';
+import { calibrateCommand, CALIBRATE_USAGE } from './commands/calibrate';
 import { enrollCommand, ENROLL_USAGE } from './commands/enroll';
 import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
 import { exportDatasetCommand, EXPORT_DATASET_USAGE } from './commands/export-dataset';
@@ -19,6 +20,8 @@ Commands:
   evaluate --pairs <file> --images <dir> [--threshold t] [--degrade] [--json]
                               offline verification metrics on a pairs CSV or LFW's pairs.txt
                               (AUC, FAR, FRR, TAR@FAR, LFW 10-fold accuracy)
+  calibrate --lfw <dir> [--out <dir>] [--full-folds k]
+                              thresholds and descriptor choice from LFW: tables + threshold file
   export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N]
                               reviewed crops + labels, stratified split, balance and quality report
   help                        show this text
@@ -26,6 +29,8 @@ Commands:
 ${ENROLL_USAGE}
 
 ${EVALUATE_USAGE}
+
+${CALIBRATE_USAGE}
 
 ${EXPORT_DATASET_USAGE}
 
@@ -72,6 +77,8 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
       return enrollCommand(rest, config, out, err);
     case 'evaluate':
       return evaluateCommand(rest, config, out, err);
+    case 'calibrate':
+      return calibrateCommand(rest, config, out, err);
     case 'export-dataset':
       return exportDatasetCommand(rest, config, out, err);
     default:

@@ -103,6 +103,7 @@ export function openSetRows(samples: ReadonlyMap<string, ImageSample>, options: 
     const groups = groupByIdentity(table);
     const eligible = [...groups.keys()].filter((id) => (groups.get(id) as number[]).length >= 2).sort();
     const n = Math.min(options.galleryPeople ?? 1000, Math.floor(eligible.length * 0.6));
+    if (n < 1) continue; // not computed on enough photos (a partial run)
     for (const probes of ['clean', 'degraded'] as const) {
       const acc = { strangers: 0, mated: 0, at: { fpir: 0, tpir: 0 }, fp: OPEN_SET_FPIRS.map(() => ({ threshold: 0, tpir: 0, n: 0 })) };
       for (let draw = 0; draw < draws; draw++) {
@@ -165,6 +166,7 @@ export function aggregationRows(samples: ReadonlyMap<string, ImageSample>, optio
     const table = variantTable(samples, variant);
     const groups = groupByIdentity(table);
     const chosen = [...groups.keys()].filter((id) => (groups.get(id) as number[]).length > k).sort();
+    if (chosen.length < 2) continue; // nobody has enough photos to enrol several
     for (const mode of AGGREGATION_MODES) {
       const enrolled = new Set<number>();
       const gallery: Gallery = {
