@@ -81,7 +81,7 @@ export function formatCalibrationTables(r: CalibrationResult): string {
   const verificationTables = (rows: readonly VerificationRow[], scope: string) => {
     for (const condition of PAIR_CONDITIONS) {
       out.push(`**Verification, ${condition}${scope}** (pairs.txt: ${condition === 'mixed' ? 'first photo clean, second degraded' : condition === 'degraded' ? 'both photos degraded' : 'LFW as published'}; all pairs: every same-person pair, sampled different-person pairs)`, '');
-      out.push('| descriptor | 10-fold accuracy | AUC | TAR@FAR1e-2 @ thr | TAR@FAR1e-3 @ thr | all pairs TAR@FAR1e-3 @ thr | TAR@FAR1e-4 @ thr | TAR@FAR1e-5 @ thr | watchlist thr: FAR / FRR | employee thr: FAR / FRR |', '|---|---|---|---|---|---|---|---|---|---|');
+      out.push('| descriptor | LFW protocol accuracy (k folds) | AUC | TAR@FAR1e-2 @ thr | TAR@FAR1e-3 @ thr | all pairs TAR@FAR1e-3 @ thr | TAR@FAR1e-4 @ thr | TAR@FAR1e-5 @ thr | watchlist thr: FAR / FRR | employee thr: FAR / FRR |', '|---|---|---|---|---|---|---|---|---|---|');
       for (const v of rows.filter((x) => x.condition === condition)) {
         out.push(
           `| ${label(v.variant)} | ${pct(v.protocol.mean, 2)} ± ${pct(v.protocol.std, 2)} | ${v.auc?.toFixed(4) ?? 'n/a'} | ${point(v.tarAtFar['1e-2'])} | ${point(v.tarAtFar['1e-3'])} | ${point(v.allPairs.tarAtFar['1e-3'])} | ${point(v.allPairs.tarAtFar['1e-4'])} | ${point(v.allPairs.tarAtFar['1e-5'])} | ${pct(v.atPolicy.watchlist.far, 2)} / ${pct(v.atPolicy.watchlist.frr)} | ${pct(v.atPolicy.employee.far, 2)} / ${pct(v.atPolicy.employee.frr)} |`,

@@ -135,7 +135,7 @@ export async function calibrateCommand(args: string[], config: VigilConfig, out:
     const result: CalibrationResult = {
       meta: {
         dataset: `${path.basename(path.dirname(path.resolve(pairsPath)))}/${path.basename(pairsPath)} + ${path.basename(imagesDir)}/`,
-        command: `vigil calibrate ${args.filter((a) => !a.startsWith('/')).join(' ')}`.trim(),
+        command: `vigil calibrate ${args.map((a) => (path.isAbsolute(a) ? `<${path.basename(a)}>` : a)).join(' ')}`.trim(),
         detector,
         model: CALIBRATION_MODEL_ID,
         images: samples.size,
