@@ -100,6 +100,7 @@ describe('model refresh promotes a better candidate, and rollback restores the p
   let yara: string;
   let xavier: string;
   let wrongPhotoRef: string;
+  let retiredByV2 = 0;
   let refsBefore: Awaited<ReturnType<typeof liveReferences>>;
   let result: RefreshResultView;
 
@@ -171,8 +172,20 @@ describe('model refresh promotes a better candidate, and rollback restores the p
     const [v2] = (await ctx.t.server.database.dataSource.query(`SELECT gallery_version::text AS gv FROM model_version WHERE id = $1`, [result.candidate.id])) as Array<{ gv: string }>;
     const [wrong] = (await ctx.t.server.database.dataSource.query(`SELECT removed_gallery_version::text AS removed FROM face_reference WHERE id = $1`, [wrongPhotoRef])) as Array<{ removed: string }>;
     assert.equal(wrong!.removed, v2!.gv, 'the wrong photo left Xavier\'s gallery with v2');
-    const added = (await ctx.t.server.database.dataSource.query(`SELECT person_id AS "personId", source FROM face_reference WHERE added_gallery_version = $1`, [v2!.gv])) as Array<{ personId: string; source: string }>;
-    assert.ok(added.length >= 8 && added.every((r) => r.source === 'review'));
+    const added = (await ctx.t.server.database.dataSource.query(
+      `SELECT person_id AS "personId", source, derived_from_id AS "derivedFrom", weight FROM face_reference WHERE added_gallery_version = $1`,
+      [v2!.gv],
+    )) as Array<{ personId: string; source: string; derivedFrom: string | null; weight: number }>;
+    // Confirmed crops become references; a down-weighted reference is a re-weighted copy of its row.
+    assert.ok(added.filter((r) => r.source === 'review').length >= 8);
+    assert.ok(added.filter((r) => r.source !== 'review').every((r) => r.derivedFrom !== null && Number(r.weight) < 1), JSON.stringify(added));
+    retiredByV2 = Number(
+      ((await ctx.t.server.database.dataSource.query(
+        `SELECT count(*)::int AS n FROM face_reference WHERE removed_gallery_version = $1 AND added_gallery_version <> $1`,
+        [v2!.gv],
+      )) as Array<{ n: number }>)[0]!.n,
+    );
+    assert.ok(retiredByV2 >= 1, 'the wrong photo at least');
     assert.ok(added.some((r) => r.personId === yara), 'Yara\'s confirmed crops became her references');
     assert.ok(added.some((r) => r.personId === ana) && added.some((r) => r.personId === xavier));
     const matcher = ctx.t.server.app.get(GalleryMatcher);
@@ -218,7 +231,7 @@ describe('model refresh promotes a better candidate, and rollback restores the p
     const audit = await ctx.t.server.database.repos.audit.forObject('model_version', '1');
     const rollback = audit.find((a) => a.action === 'model_version.rollback');
     assert.ok(rollback);
-    assert.equal((rollback.details as any).restoredReferences, 1);
+    assert.equal((rollback.details as any).restoredReferences, retiredByV2, 'every v1 row v2 took out (removed or re-weighted) comes back');
     assert.ok((rollback.details as any).retractedReferences >= 8);
     assert.equal((await ctx.t.api('POST', '/api/model-versions/2/rollback')).status, 409, 'a rolled-back version is no predecessor of v1');
   });
