@@ -33,3 +33,4 @@ export * from './descriptor-ops';
 export * from './distance-distribution';
 export * from './open-set';
 export * from './calibrated-defaults';
+export * from './seeded-random';

@@ -4,6 +4,7 @@ import {
   DEFAULT_MATCH_POLICY,
   DistanceDistribution,
   metricsAt,
+  mulberry32,
   rawDistance,
   tarAtFarPoint,
   type CrossValidatedAccuracy,
@@ -74,17 +75,8 @@ export interface VerificationRow {
   };
 }
 
-/** A seeded PRNG (mulberry32): the same pairs and galleries for every variant and every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG: the same pairs and galleries for every variant and every run. */
+export const seededRandom = mulberry32;
 
 /** Identity of an image: its folder (LFW's `<Name>/<Name>_0001.jpg` layout). */
 export function identityOf(image: string): string {

@@ -1,14 +1,2 @@
-/**
- * Test support: mulberry32, a tiny seeded PRNG, so randomised cases (property tests, synthetic
- * score distributions, shuffled inputs) are the same on every run. Not exported from the index.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Test support: the seeded PRNG, re-exported under its old path for the specs. */
+export { mulberry32 } from '../seeded-random';
