@@ -7,6 +7,8 @@ export * from './verification-metrics';
 export * from './pair-label';
 export * from './camera-settings';
 export * from './gallery-index';
+export * from './neighbour-index';
+export * from './hybrid-gallery-index';
 export * from './match-policy';
 export * from './track-geometry';
 export * from './appearance-tracker';
