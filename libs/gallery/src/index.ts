@@ -1,3 +1,4 @@
 export * from './media-store';
 export * from './face-gallery';
 export * from './rejection';
+export * from './usearch-neighbour-index';
