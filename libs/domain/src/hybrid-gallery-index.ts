@@ -14,6 +14,10 @@ import { TimeSlicer } from './time-slicer';
  * vectors and has recall 1.
  */
 export const DEFAULT_ANN_MIN_REFERENCES = 20_000;
+/** Candidates asked of the approximate index first: ~6 people's worth at 5 references each. */
+export const DEFAULT_CANDIDATES = 32;
+/** Widest candidate set (after ×4 steps) before a search falls back to exact. */
+export const DEFAULT_MAX_CANDIDATES = 512;
 
 export interface HybridGalleryOptions {
   dimension?: number;
@@ -105,8 +109,8 @@ export class HybridGalleryIndex {
     this.exact = new GalleryIndex(options.dimension ?? DESCRIPTOR_LENGTH);
     this.annMinReferences = nonNegativeInteger('annMinReferences', options.annMinReferences ?? DEFAULT_ANN_MIN_REFERENCES);
     this.createNeighbourIndex = options.createNeighbourIndex;
-    this.candidates = positiveInteger('candidates', options.candidates ?? 32);
-    this.maxCandidates = Math.max(this.candidates, positiveInteger('maxCandidates', options.maxCandidates ?? 512));
+    this.candidates = positiveInteger('candidates', options.candidates ?? DEFAULT_CANDIDATES);
+    this.maxCandidates = Math.max(this.candidates, positiveInteger('maxCandidates', options.maxCandidates ?? DEFAULT_MAX_CANDIDATES));
     this.maxWaitingScanned = nonNegativeInteger('maxWaitingScanned', options.maxWaitingScanned ?? 2_000);
     this.rebuildRemovedShare = options.rebuildRemovedShare ?? 0.25;
     this.now = options.now ?? (() => performance.now());

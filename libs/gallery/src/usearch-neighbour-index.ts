@@ -2,10 +2,13 @@ import type { NeighbourIndex, NeighbourIndexFactory, NeighbourMatches } from '@v
 import type * as Usearch from 'usearch';
 
 /**
- * HNSW parameters (usearch), chosen from bench/matcher (docs/performance.md, "Gallery search at
- * scale"): 16 links per node and half-precision vectors keep the index at ~400 B per reference on
- * top of the exact float32 copy; expansionSearch 256 is what recall ≥ 0.99 of the nearest person
- * needed at 1 M clustered references while staying within a few ms per face.
+ * HNSW parameters (usearch), chosen from bench/matcher and a parameter sweep at 1 M clustered
+ * references (docs/performance.md, "Gallery search at scale"): with 16 links per node HNSW missed
+ * the enrolled person for 3.5–8 % of sightings even at ef 256–512 (the clusters are many and far
+ * apart, so the greedy walk finds no gradient); 32 links found every one from ef 256 on. ef 512
+ * then finds the exact nearest person of ~96 % of strangers (whose decision is "unknown" either way)
+ * at ~5 ms per face on 2 vCPUs; ef 768 ~98 % at ~8 ms. Half-precision vectors: the exact re-rank
+ * uses float32 anyway, and they halve the index (~530 B per reference with 32 links).
  */
 export interface UsearchParams {
   /** Links per node (HNSW M). */
@@ -16,16 +19,20 @@ export interface UsearchParams {
   expansionSearch: number;
   /** How vectors are stored in the index; the exact re-rank always uses float32. */
   quantization: 'f32' | 'f16' | 'bf16';
-  /** Threads per add call (0 = all cores). One leaves the other cores to face inference. */
+  /**
+   * Threads per add call (0 = all cores). All: a build is rare (boot, wholesale change, compaction)
+   * and until it finishes every face costs an exact scan (~0.4 s at 1 M), so finishing sooner
+   * frees more CPU than it takes; the time slices keep the event loop free either way.
+   */
   addThreads: number;
 }
 
 export const USEARCH_PARAMS: Readonly<UsearchParams> = Object.freeze({
-  connectivity: 16,
+  connectivity: 32,
   expansionAdd: 128,
-  expansionSearch: 256,
+  expansionSearch: 512,
   quantization: 'f16',
-  addThreads: 1,
+  addThreads: 0,
 });
 
 export type UsearchLoad = { ok: true; factory: NeighbourIndexFactory } | { ok: false; reason: string };
