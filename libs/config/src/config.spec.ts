@@ -36,6 +36,8 @@ describe('loadConfig accepts', () => {
     ['alert timings default', {}, (c) => assert.deepEqual([c.alertCooldownSeconds, c.alertEscalateSeconds, c.detector], [60, 120, 'ssd'])],
     ['alert timings and detector set', { VIGIL_ALERT_COOLDOWN_SECONDS: '0', VIGIL_ALERT_ESCALATE_SECONDS: '30', VIGIL_DETECTOR: 'tiny' }, (c) =>
       assert.deepEqual([c.alertCooldownSeconds, c.alertEscalateSeconds, c.detector], [0, 30, 'tiny'])],
+    ['gallery switch size: the matcher\'s default', {}, (c) => assert.equal(c.galleryAnnMinReferences, undefined)],
+    ['gallery switch size set', { VIGIL_GALLERY_ANN_MIN_REFERENCES: '0' }, (c) => assert.equal(c.galleryAnnMinReferences, 0)],
   ];
   for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
 });
@@ -57,6 +59,7 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_DETECTOR: 'yolo' }, /VIGIL_DETECTOR: must be one of: ssd, tiny/],
     [{ VIGIL_ALERT_ESCALATE_SECONDS: '-1' }, /VIGIL_ALERT_ESCALATE_SECONDS: must be an integer between 0 \(never\) and 86400/],
     [{ VIGIL_ALERT_COOLDOWN_SECONDS: 'soon' }, /VIGIL_ALERT_COOLDOWN_SECONDS/],
+    [{ VIGIL_GALLERY_ANN_MIN_REFERENCES: '-5' }, /VIGIL_GALLERY_ANN_MIN_REFERENCES: must be an integer between 0/],
     [{ VIGIL_TIMEZONE: 'Mars/Olympus' }, /VIGIL_TIMEZONE: must be an IANA time zone/],
     [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
   ];

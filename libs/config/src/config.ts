@@ -34,6 +34,11 @@ export interface VigilConfig {
   alertCooldownSeconds: number;
   /** An alert nobody acknowledged within this many seconds is escalated; 0 = never. */
   alertEscalateSeconds: number;
+  /**
+   * The matcher searches exactly below this many references and with the approximate (HNSW) index
+   * from it on; undefined = the measured default (DEFAULT_ANN_MIN_REFERENCES in @vigil/domain).
+   */
+  galleryAnnMinReferences?: number;
   version: string;
 }
 
@@ -49,6 +54,7 @@ const KNOWN = new Set([
   'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
   'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
   'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS', 'VIGIL_DETECTOR',
+  'VIGIL_GALLERY_ANN_MIN_REFERENCES',
 ]);
 
 /**
@@ -95,6 +101,7 @@ export function loadConfig(
     detector: parsed.VIGIL_DETECTOR ?? 'ssd',
     alertCooldownSeconds: parsed.VIGIL_ALERT_COOLDOWN_SECONDS ?? 60,
     alertEscalateSeconds: parsed.VIGIL_ALERT_ESCALATE_SECONDS ?? 120,
+    galleryAnnMinReferences: parsed.VIGIL_GALLERY_ANN_MIN_REFERENCES,
     version: opts.version ?? readVersion(),
   };
 }

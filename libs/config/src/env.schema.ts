@@ -122,6 +122,13 @@ export class EnvSchema {
   VIGIL_ALERT_ESCALATE_SECONDS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_GALLERY_ANN_MIN_REFERENCES must be an integer between 0 (always approximate) and 100000000' })
+  @Min(0, { message: 'VIGIL_GALLERY_ANN_MIN_REFERENCES must be an integer between 0 (always approximate) and 100000000' })
+  @Max(100_000_000, { message: 'VIGIL_GALLERY_ANN_MIN_REFERENCES must be an integer between 0 (always approximate) and 100000000' })
+  VIGIL_GALLERY_ANN_MIN_REFERENCES?: number;
+
+  @IsOptional()
   @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];

@@ -96,6 +96,37 @@ describe('GalleryIndex.bestPerPerson', () => {
   it('an empty index yields nothing', () => assert.deepEqual(new GalleryIndex(2).bestPerPerson(q(0, 0), 3), []));
 });
 
+describe('GalleryIndex ranking among candidates', () => {
+  const cases = [
+    { name: 'ranks only the given references', among: ['b1', 'c1'], search: ['c1', 'b1'], persons: ['carol', 'bob'] },
+    { name: 'ignores unknown and repeated ids', among: ['zz', 'a2', 'a2', 'b1'], search: ['a2', 'b1'], persons: ['alice', 'bob'] },
+    { name: 'an empty candidate list yields nothing', among: [], search: [], persons: [] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const index = build(refs);
+      assert.deepEqual(index.search(q(0, 0), 5, c.among).map((h) => h.referenceId), c.search);
+      assert.deepEqual(index.bestPerPerson(q(0, 0), 5, c.among).map((h) => h.personId), c.persons);
+    });
+  }
+  it('weights and disabled references apply among candidates too', () => {
+    const index = build([ref('off', 'p', 0, 0, 0), ref('half', 'q', 1, 0, 0.5), ref('full', 'r', 1.5, 0)]);
+    assert.deepEqual(index.bestPerPerson(q(0, 0), 3, ['off', 'half', 'full']), [
+      { personId: 'r', list: 'employee', distance: 1.5, referenceId: 'full' },
+      { personId: 'q', list: 'employee', distance: 2, referenceId: 'half' },
+    ]);
+  });
+  it('entry and copyEmbedding read a reference back', () => {
+    const index = build(refs);
+    assert.deepEqual(index.entry('c1'), { personId: 'carol', list: 'watchlist', weight: 1 });
+    assert.equal(index.entry('nope'), undefined);
+    const out = new Float32Array(4);
+    assert.equal(index.copyEmbedding('b1', out, 2), true);
+    assert.deepEqual([...out], [0, 0, 3, 4]);
+    assert.deepEqual(index.referenceIdsOf('alice'), ['a1', 'a2']);
+  });
+});
+
 describe('GalleryIndex mutation', () => {
   it('swap-removes and keeps every other reference findable', () => {
     const index = build(refs);

@@ -47,10 +47,18 @@ export function effectiveDistance(rawDistance: number, weight: number): number {
   return rawDistance / Math.max(weight, MIN_REFERENCE_WEIGHT);
 }
 
+/** What the index holds for a reference besides its embedding (see GalleryIndex.entry). */
+export interface GalleryEntry {
+  personId: string;
+  list: PersonList;
+  weight: number;
+}
+
 /**
  * In-memory brute-force index over reference embeddings. Embeddings live in one flat Float32Array
  * (slot i at [i*dim, (i+1)*dim)) so a search is a single linear scan without per-reference objects;
- * that is fast enough up to ~100 k references and needs no native dependency.
+ * that is fast enough up to a few 10 k references and needs no native dependency. Above that,
+ * HybridGalleryIndex asks an approximate index for candidates and ranks only those here (`among`).
  */
 export class GalleryIndex {
   readonly dimension: number;
@@ -77,9 +85,35 @@ export class GalleryIndex {
     return this.slotOf.has(referenceId);
   }
 
+  /** The reference's person, list and weight (not its embedding), or undefined when absent. */
+  entry(referenceId: string): GalleryEntry | undefined {
+    const slot = this.slotOf.get(referenceId);
+    if (slot === undefined) return undefined;
+    return { personId: this.personIds[slot], list: this.lists[slot], weight: this.weights[slot] };
+  }
+
+  /** Every referenceId held, in slot order (a snapshot: safe to mutate the index while iterating it). */
+  allReferenceIds(): string[] {
+    return [...this.referenceIds];
+  }
+
+  /** The person's referenceIds. */
+  referenceIdsOf(personId: string): string[] {
+    return this.referenceIds.filter((_, i) => this.personIds[i] === personId);
+  }
+
+  /** Copies the reference's embedding into target at offset; false when the reference is absent. */
+  copyEmbedding(referenceId: string, target: Float32Array, offset = 0): boolean {
+    const slot = this.slotOf.get(referenceId);
+    if (slot === undefined) return false;
+    const base = slot * this.dimension;
+    target.set(this.data.subarray(base, base + this.dimension), offset);
+    return true;
+  }
+
   /** Adds a reference; adding an existing referenceId replaces it (re-enrolment, weight change). */
   add(ref: GalleryReference): void {
-    this.validate(ref);
+    this.validateReference(ref);
     this.put(ref);
   }
 
@@ -107,7 +141,7 @@ export class GalleryIndex {
 
   /** Removes every reference of a person (erasure, person deleted); returns how many were removed. */
   removePerson(personId: string): number {
-    const ids = this.referenceIds.filter((_, i) => this.personIds[i] === personId);
+    const ids = this.referenceIdsOf(personId);
     for (const id of ids) this.remove(id);
     return ids.length;
   }
@@ -123,7 +157,7 @@ export class GalleryIndex {
   replaceAll(refs: readonly GalleryReference[]): void {
     const seen = new Set<string>();
     for (const ref of refs) {
-      this.validate(ref);
+      this.validateReference(ref);
       if (seen.has(ref.referenceId)) throw new InvalidInputError(`duplicate referenceId ${ref.referenceId}`);
       seen.add(ref.referenceId);
     }
@@ -136,11 +170,15 @@ export class GalleryIndex {
     for (const ref of refs) this.put(ref);
   }
 
-  /** The k nearest references by effective distance, ascending (ties by referenceId). */
-  search(query: Descriptor, k: number): GalleryHit[] {
+  /**
+   * The k nearest references by effective distance, ascending (ties by referenceId). With `among`,
+   * only those references are ranked (ids not in the index are ignored): an approximate index's
+   * candidates, re-ranked exactly with their weights.
+   */
+  search(query: Descriptor, k: number, among?: readonly string[]): GalleryHit[] {
     this.validateQuery(query, k);
     const hits: GalleryHit[] = [];
-    this.scan(query, (slot, raw, eff) => {
+    this.scan(query, this.slotsOf(among), (slot, raw, eff) => {
       // Cheap reject before allocating: hits is kept sorted and at most k long.
       if (hits.length === k && !lessThan(eff, this.referenceIds[slot], hits[k - 1])) return;
       const hit: GalleryHit = {
@@ -162,43 +200,64 @@ export class GalleryIndex {
   /**
    * The best (lowest effective distance) reference per person, top k persons ascending. This is the
    * input of decideMatch: the margin rule compares persons, not references of the same person.
+   * `among` restricts the ranking to those references, as in search.
    */
-  bestPerPerson(query: Descriptor, k: number): PersonHit[] {
+  bestPerPerson(query: Descriptor, k: number, among?: readonly string[]): PersonHit[] {
     this.validateQuery(query, k);
-    // Slot numbers and distances in typed/primitive form: at 100 k references, per-reference objects
-    // and a full sort of all persons cost more than the distance scan itself.
-    const bestSlot = new Map<string, number>();
-    const dist = new Float64Array(this.size);
-    this.scan(query, (slot, _raw, eff) => {
-      dist[slot] = eff;
+    // Positions in the scan and distances in typed/primitive form: at 100 k references,
+    // per-reference objects and a full sort of all persons cost more than the distance scan itself.
+    // Indexing by scan position (not slot) keeps a 30-candidate re-rank in a 1 M gallery from
+    // allocating 8 MB.
+    const slots = this.slotsOf(among);
+    const slotAt = (pos: number): number => (slots ? slots[pos] : pos);
+    const bestPos = new Map<string, number>();
+    const dist = new Float64Array(slots ? slots.length : this.size);
+    this.scan(query, slots, (slot, _raw, eff, pos) => {
+      dist[pos] = eff;
       const personId = this.personIds[slot];
-      const cur = bestSlot.get(personId);
-      if (cur === undefined || lessThan(eff, this.referenceIds[slot], { distance: dist[cur], referenceId: this.referenceIds[cur] })) {
-        bestSlot.set(personId, slot);
+      const cur = bestPos.get(personId);
+      if (cur === undefined || lessThan(eff, this.referenceIds[slot], { distance: dist[cur], referenceId: this.referenceIds[slotAt(cur)] })) {
+        bestPos.set(personId, pos);
       }
     });
     const top: number[] = [];
     const before = (a: number, b: number): boolean =>
-      dist[a] < dist[b] || (dist[a] === dist[b] && this.personIds[a] < this.personIds[b]);
-    for (const slot of bestSlot.values()) {
-      if (top.length === k && !before(slot, top[k - 1])) continue;
+      dist[a] < dist[b] || (dist[a] === dist[b] && this.personIds[slotAt(a)] < this.personIds[slotAt(b)]);
+    for (const pos of bestPos.values()) {
+      if (top.length === k && !before(pos, top[k - 1])) continue;
       let i = top.length;
-      while (i > 0 && before(slot, top[i - 1])) i--;
-      top.splice(i, 0, slot);
+      while (i > 0 && before(pos, top[i - 1])) i--;
+      top.splice(i, 0, pos);
       if (top.length > k) top.pop();
     }
-    return top.map((slot) => ({
-      personId: this.personIds[slot],
-      list: this.lists[slot],
-      distance: dist[slot],
-      referenceId: this.referenceIds[slot],
-    }));
+    return top.map((pos) => {
+      const slot = slotAt(pos);
+      return { personId: this.personIds[slot], list: this.lists[slot], distance: dist[pos], referenceId: this.referenceIds[slot] };
+    });
   }
 
-  private scan(query: Descriptor, visit: (slot: number, raw: number, eff: number) => void): void {
+  /** The slots of the given referenceIds (unknown and repeated ids dropped); undefined = every slot. */
+  private slotsOf(among: readonly string[] | undefined): Int32Array | undefined {
+    if (among === undefined) return undefined;
+    const slots = new Int32Array(among.length);
+    const seen = new Set<number>();
+    let n = 0;
+    for (const id of among) {
+      const slot = this.slotOf.get(id);
+      if (slot === undefined || seen.has(slot)) continue;
+      seen.add(slot);
+      slots[n++] = slot;
+    }
+    return slots.subarray(0, n);
+  }
+
+  /** Visits every enabled reference (or those in `slots`); `pos` is the position in that order. */
+  private scan(query: Descriptor, slots: Int32Array | undefined, visit: (slot: number, raw: number, eff: number, pos: number) => void): void {
     const dim = this.dimension;
     const data = this.data;
-    for (let slot = 0; slot < this.size; slot++) {
+    const count = slots ? slots.length : this.size;
+    for (let pos = 0; pos < count; pos++) {
+      const slot = slots ? slots[pos] : pos;
       const weight = this.weights[slot];
       if (weight === 0) continue;
       let sum = 0;
@@ -208,7 +267,7 @@ export class GalleryIndex {
         sum += diff * diff;
       }
       const raw = Math.sqrt(sum);
-      visit(slot, raw, effectiveDistance(raw, weight));
+      visit(slot, raw, effectiveDistance(raw, weight), pos);
     }
   }
 
@@ -231,7 +290,8 @@ export class GalleryIndex {
     this.weights[slot] = weight;
   }
 
-  private validate(ref: GalleryReference): void {
+  /** Throws InvalidInputError unless the reference could be added to this index. */
+  validateReference(ref: GalleryReference): void {
     if (typeof ref.referenceId !== 'string' || ref.referenceId === '') {
       throw new InvalidInputError('referenceId must be a non-empty string');
     }
@@ -243,7 +303,8 @@ export class GalleryIndex {
     if (ref.weight !== undefined) validateWeight(ref.weight);
   }
 
-  private validateQuery(query: Descriptor, k: number): void {
+  /** Throws InvalidInputError unless the query and k are valid for search and bestPerPerson. */
+  validateQuery(query: Descriptor, k: number): void {
     this.validateVector(query, 'query');
     if (!Number.isInteger(k) || k < 1) throw new InvalidInputError(`k must be a positive integer, got ${String(k)}`);
   }

@@ -8,6 +8,8 @@ export * from './lfw-protocol';
 export * from './pair-label';
 export * from './camera-settings';
 export * from './gallery-index';
+export * from './neighbour-index';
+export * from './hybrid-gallery-index';
 export * from './match-policy';
 export * from './track-geometry';
 export * from './appearance-tracker';
