@@ -106,9 +106,18 @@ describe('admin console in Chromium, and what other roles may open', { timeout: 
     await page.getByRole('button', { name: 'Edit Back door' }).click();
     await page.locator('#edit-name').fill('Back door east');
     await page.getByRole('button', { name: 'Save' }).click();
+    // The edit is saved (the console says so) before the next change is made: on a loaded machine
+    // a Save still in flight could otherwise land after the Disable and undo it.
+    await page.getByText('Camera “Back door east” saved.').waitFor();
     await page.getByRole('button', { name: 'Disable Back door east' }).click();
+    await page.getByText('“Back door east” disabled.').waitFor();
     await page.getByRole('row', { name: /Back door east/ }).getByText('Disabled').waitFor();
-    const cams = (await t.api('GET', '/api/cameras')).body.items;
+    let cams: any[] = [];
+    for (let i = 0; i < 40; i++) {
+      cams = (await t.api('GET', '/api/cameras')).body.items;
+      if (cams[0]?.enabled === false) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     assert.deepEqual(cams.map((c: any) => [c.name, c.enabled, c.url]), [['Back door east', false, 'rtsp://***@10.0.0.9:554/stream']]);
     await screenshot(page, 'admin-cameras');
   });
