@@ -74,7 +74,7 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
   it('a kiosk token cannot create persons (403) and nothing is created', async () => {
     const res = await t.api('POST', '/api/persons', { token: kioskToken, body: { name: 'Kiosk Made', list: 'employee' } });
     assert.equal(res.status, 403);
-    assert.match(res.body.message, /needs role admin; your token has role kiosk/);
+    assert.match(res.body.message, /needs role admin; you have role kiosk/);
     const list = await t.api('GET', '/api/persons?q=Kiosk%20Made');
     assert.equal(list.body.total, 0);
   });

@@ -39,6 +39,11 @@ export interface VigilConfig {
    * from it on; undefined = the measured default (DEFAULT_ANN_MIN_REFERENCES in @vigil/domain).
    */
   galleryAnnMinReferences?: number;
+  /**
+   * Console sign-in sessions: ended after this long without a request or a connected console
+   * (idle), and in any case this long after sign-in (absolute, a working shift).
+   */
+  sessions: { idleMinutes: number; maxHours: number };
   version: string;
 }
 
@@ -54,7 +59,7 @@ const KNOWN = new Set([
   'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
   'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
   'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS', 'VIGIL_DETECTOR',
-  'VIGIL_GALLERY_ANN_MIN_REFERENCES',
+  'VIGIL_GALLERY_ANN_MIN_REFERENCES', 'VIGIL_SESSION_IDLE_MINUTES', 'VIGIL_SESSION_MAX_HOURS',
 ]);
 
 /**
@@ -102,6 +107,10 @@ export function loadConfig(
     alertCooldownSeconds: parsed.VIGIL_ALERT_COOLDOWN_SECONDS ?? 60,
     alertEscalateSeconds: parsed.VIGIL_ALERT_ESCALATE_SECONDS ?? 120,
     galleryAnnMinReferences: parsed.VIGIL_GALLERY_ANN_MIN_REFERENCES,
+    sessions: {
+      idleMinutes: parsed.VIGIL_SESSION_IDLE_MINUTES ?? 60,
+      maxHours: parsed.VIGIL_SESSION_MAX_HOURS ?? 12,
+    },
     version: opts.version ?? readVersion(),
   };
 }

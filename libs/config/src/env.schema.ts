@@ -129,6 +129,20 @@ export class EnvSchema {
   VIGIL_GALLERY_ANN_MIN_REFERENCES?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SESSION_IDLE_MINUTES must be an integer between 5 and 1440' })
+  @Min(5, { message: 'VIGIL_SESSION_IDLE_MINUTES must be an integer between 5 and 1440' })
+  @Max(1440, { message: 'VIGIL_SESSION_IDLE_MINUTES must be an integer between 5 and 1440' })
+  VIGIL_SESSION_IDLE_MINUTES?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SESSION_MAX_HOURS must be an integer between 1 and 168' })
+  @Min(1, { message: 'VIGIL_SESSION_MAX_HOURS must be an integer between 1 and 168' })
+  @Max(168, { message: 'VIGIL_SESSION_MAX_HOURS must be an integer between 1 and 168' })
+  VIGIL_SESSION_MAX_HOURS?: number;
+
+  @IsOptional()
   @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];

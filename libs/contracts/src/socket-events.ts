@@ -2,7 +2,8 @@ import type { CameraStatusName, KpiBreachView, PersonListName, ReviewItemKind } 
 
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
 export interface SocketAuth {
-  token: string;
+  /** A device/integration token; consoles signed in with a password send none (the session cookie authenticates). */
+  token?: string;
   /** The highest alert seq the client already has; the server replays alerts after it. */
   offset?: number | string;
 }

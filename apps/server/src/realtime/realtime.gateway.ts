@@ -1,7 +1,7 @@
 import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { TokenIssuer } from '@vigil/auth';
+import { ConsoleSessions, TokenIssuer } from '@vigil/auth';
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
 import {
@@ -46,17 +46,22 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   constructor(
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
     private readonly tokens: TokenIssuer,
+    private readonly sessions: ConsoleSessions,
     private readonly db: Database,
     private readonly events: AppEvents,
     private readonly alerts: AlertsService,
   ) {}
 
   afterInit(server: VigilServer): void {
-    server.use(socketAuthMiddleware(this.tokens));
-    const offRevoked = this.events.on('token.revoked', (tokenId) => this.disconnectToken(tokenId));
+    server.use(socketAuthMiddleware(this.tokens, this.sessions));
+    const offRevoked = this.events.on('token.revoked', (tokenId) => this.disconnectWhere((p) => p.tokenId === tokenId));
+    const offEnded = this.events.on('access.ended', ({ userId, sessionIds, wholeUser }) =>
+      this.disconnectWhere((p) => (wholeUser && p.userId === userId) || (p.sessionId !== null && sessionIds.includes(p.sessionId))),
+    );
     const offStatus = this.events.on('alert.status-changed', (id, by, reason) => void this.pushAlertStatus(id, by, reason));
     this.unsubscribe = () => {
       offRevoked();
+      offEnded();
       offStatus();
     };
     this.recheck = setInterval(() => void this.dropRevoked(), RECHECK_MS);
@@ -67,7 +72,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     const { principal } = socket.data;
     void socket.join(roomForRole(principal.role));
     socket.emit('welcome', { role: principal.role, tokenName: principal.name, serverVersion: this.config.version });
-    this.logger.debug({ role: principal.role, tokenId: principal.tokenId }, 'socket connected');
+    this.logger.debug({ role: principal.role, tokenId: principal.tokenId, userId: principal.userId }, 'socket connected');
     if (ALERT_ROLES.includes(principal.role)) {
       await this.catchUp(socket).catch((error: unknown) => {
         this.logger.warn({ err: error }, 'alert replay failed; disconnecting so the client retries');
@@ -167,18 +172,28 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     this.unsubscribe?.();
   }
 
-  private disconnectToken(tokenId: string): void {
+  private disconnectWhere(ended: (principal: SocketData['principal']) => boolean): void {
     for (const socket of this.server.sockets.sockets.values()) {
-      if (socket.data.principal?.tokenId === tokenId) socket.disconnect(true);
+      if (socket.data.principal && ended(socket.data.principal)) socket.disconnect(true);
     }
   }
 
+  /**
+   * The safety net for revocations made by another process (or a missed event): tokens revoked,
+   * expired or whose owner was disabled, and sessions ended, expired or whose user was disabled.
+   * Connected consoles keep their sessions from idling out.
+   */
   private async dropRevoked(): Promise<void> {
     try {
-      const ids = [...new Set([...this.server.sockets.sockets.values()].map((s) => s.data.principal?.tokenId).filter(Boolean))] as string[];
-      for (const id of await this.db.repos.tokens.unusable(ids)) this.disconnectToken(id);
+      const principals = [...this.server.sockets.sockets.values()].map((s) => s.data.principal).filter(Boolean);
+      const tokenIds = [...new Set(principals.map((p) => p.tokenId).filter((id): id is string => id !== null))];
+      const sessionIds = [...new Set(principals.map((p) => p.sessionId).filter((id): id is string => id !== null))];
+      const deadTokens = new Set(await this.db.repos.tokens.unusable(tokenIds));
+      const deadSessions = new Set(await this.sessions.unusable(sessionIds));
+      this.disconnectWhere((p) => (p.tokenId !== null && deadTokens.has(p.tokenId)) || (p.sessionId !== null && deadSessions.has(p.sessionId)));
+      await this.sessions.touch(sessionIds.filter((id) => !deadSessions.has(id)));
     } catch (error) {
-      this.logger.warn({ err: error }, 'token re-check failed; will retry');
+      this.logger.warn({ err: error }, 'token and session re-check failed; will retry');
     }
   }
 }

@@ -2,18 +2,19 @@ import { io, Socket } from 'socket.io-client';
 import type { AlertEvent, ClientToServerEvents, RoleName, ServerToClientEvents, SocketAuth } from '@vigil/contracts';
 import { AlertStatus, AlertStore } from './alert-store';
 import { CameraStore } from './camera-store';
-import { Api, createApi } from './http';
+import { Api, createApi, Credentials } from './http';
 import { Observable } from './store';
 
 export type VigilSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Connection = 'connecting' | 'live' | 'reconnecting';
 
-/** sessionStorage: the token lives as long as the tab (closing it signs out). */
+/** sessionStorage: a device token lives as long as the tab (closing it signs out). Password sessions live in an HttpOnly cookie. */
 const TOKEN_KEY = 'vigil.token';
 
 export interface Session {
-  token: string;
+  credentials: Credentials;
   role: RoleName;
+  /** The signed-in person's display name, or the token's name. */
   tokenName: string;
   api: Api;
   socket: VigilSocket;
@@ -30,15 +31,22 @@ const STUCK_MS = 8000;
 
 export const storedToken = (): string | null => sessionStorage.getItem(TOKEN_KEY);
 
-/** The server refused the token itself (unknown, revoked, expired), as opposed to being unreachable. */
+/** The server refused the credentials (token unknown/revoked/expired, session ended), as opposed to being unreachable. */
 export class TokenRefused extends Error {}
+
+const ENDED_TEXT = {
+  token: 'Your token stopped working (revoked or expired). Sign in with a valid token.',
+  session: 'Your session has ended (signed out elsewhere, expired, or the account was disabled). Sign in again.',
+} as const;
 
 /**
  * Opens the session's one socket and resolves with the role the server's `welcome` names. The
  * same socket then carries alerts (replayed after the highest seq this page holds on every
  * reconnect), camera status and review pushes for as long as the session lasts.
  */
-export function openSession(token: string, onEnded: (reason: string) => void): { session: Promise<Session>; cancel: () => void } {
+export function openSession(credentials: Credentials, onEnded: (reason: string) => void): { session: Promise<Session>; cancel: () => void } {
+  const token = credentials.kind === 'token' ? credentials.token : undefined;
+  const endedText = ENDED_TEXT[credentials.kind];
   const alertsOffset = { store: null as AlertStore | null };
   const socket: VigilSocket = io({
     path: '/socket.io',
@@ -79,9 +87,9 @@ export function openSession(token: string, onEnded: (reason: string) => void): {
         if (!settled) {
           settled = true;
           socket.close();
-          reject(new TokenRefused('This token was not accepted: it is unknown, revoked or expired.'));
+          reject(new TokenRefused(credentials.kind === 'token' ? 'This token was not accepted: it is unknown, revoked or expired.' : ENDED_TEXT.session));
         } else {
-          end('Your token stopped working (revoked or expired). Sign in with a valid token.');
+          end(endedText);
         }
         return;
       }
@@ -103,8 +111,8 @@ export function openSession(token: string, onEnded: (reason: string) => void): {
     socket.once('welcome', (info) => {
       if (settled) return;
       settled = true;
-      sessionStorage.setItem(TOKEN_KEY, token);
-      const api = createApi(token, () => end('Your token stopped working (revoked or expired). Sign in with a valid token.'));
+      if (token) sessionStorage.setItem(TOKEN_KEY, token);
+      const api = createApi(credentials, () => end(endedText));
       const alerts = new AlertStore();
       alertsOffset.store = alerts;
       const cameras = new CameraStore(api);
@@ -129,7 +137,7 @@ export function openSession(token: string, onEnded: (reason: string) => void): {
       more.on('kpi.breach', () => reviewPushes.set(reviewPushes.get() + 1));
       connection.set('live');
       resolve({
-        token,
+        credentials,
         role: info.role as RoleName,
         tokenName: info.tokenName,
         api,

@@ -116,11 +116,11 @@ export class AlertRepository {
   }
 
   /** Applies a staff action; null when the alert does not exist, 'conflict' when not allowed now. */
-  async apply(id: string, action: AlertAction, byTokenId: string | null, at = new Date()): Promise<AlertRow | null | 'conflict'> {
+  async apply(id: string, action: AlertAction, by: { tokenId: string | null; userId?: string | null }, at = new Date()): Promise<AlertRow | null | 'conflict'> {
     const t = TRANSITIONS[action];
     const result = (await this.manager.query(
-      `UPDATE alert SET status = $2, ${t.column} = $3, ${t.by} = $4 WHERE id = $1 AND status = ANY($5::text[]) RETURNING id`,
-      [id, t.to, at, byTokenId, t.from],
+      `UPDATE alert SET status = $2, ${t.column} = $3, ${t.by} = $4, ${t.by}_user = $6 WHERE id = $1 AND status = ANY($5::text[]) RETURNING id`,
+      [id, t.to, at, by.tokenId, t.from, by.userId ?? null],
     )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
     const rows = Array.isArray(result[0]) ? (result[0] as Array<{ id: string }>) : (result as Array<{ id: string }>);
     if (rows.length === 1) return this.findById(id);

@@ -4,6 +4,8 @@ import { AuditEventEntity } from '../entities';
 
 export interface Actor {
   tokenId: string | null;
+  /** The person: a signed-in user, or the owner of the token used. */
+  userId?: string | null;
   name: string;
   role: string;
 }
@@ -24,6 +26,7 @@ export class AuditRepository {
   async append(actor: Actor, entry: AuditEntry): Promise<void> {
     await this.manager.getRepository(AuditEventEntity).insert({
       actorTokenId: actor.tokenId,
+      actorUserId: actor.userId ?? null,
       actorName: actor.name,
       actorRole: actor.role,
       action: entry.action,

@@ -2,10 +2,12 @@ import { Link } from '../../components/Link';
 import { CamerasAdmin } from './CamerasAdmin';
 import { PeopleAdmin } from './PeopleAdmin';
 import { TokensAdmin } from './TokensAdmin';
+import { UsersAdmin } from './UsersAdmin';
 
 const TABS = [
   { path: '/admin', label: 'People' },
   { path: '/admin/cameras', label: 'Cameras' },
+  { path: '/admin/users', label: 'Users' },
   { path: '/admin/tokens', label: 'Tokens' },
 ] as const;
 
@@ -20,7 +22,7 @@ export function Admin({ path }: { path: string }) {
           </Link>
         ))}
       </nav>
-      {tab.path === '/admin' ? <PeopleAdmin /> : tab.path === '/admin/cameras' ? <CamerasAdmin /> : <TokensAdmin />}
+      {tab.path === '/admin' ? <PeopleAdmin /> : tab.path === '/admin/cameras' ? <CamerasAdmin /> : tab.path === '/admin/users' ? <UsersAdmin /> : <TokensAdmin />}
     </div>
   );
 }
