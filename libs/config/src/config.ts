@@ -39,6 +39,12 @@ export interface VigilConfig {
    * from it on; undefined = the measured default (DEFAULT_ANN_MIN_REFERENCES in @vigil/domain).
    */
   galleryAnnMinReferences?: number;
+  /** A socket (re)connecting with an offset is replayed at most this many alerts, the newest. */
+  socketReplayMax: number;
+  /** Alerts a socket may leave unanswered; past it the socket is disconnected (it replays on return). */
+  socketUnackedMax: number;
+  /** Concurrent sockets per principal (per token today); more are refused at the handshake. */
+  socketsPerPrincipal: number;
   version: string;
 }
 
@@ -55,6 +61,7 @@ const KNOWN = new Set([
   'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
   'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS', 'VIGIL_DETECTOR',
   'VIGIL_GALLERY_ANN_MIN_REFERENCES',
+  'VIGIL_SOCKET_REPLAY_MAX', 'VIGIL_SOCKET_UNACKED_MAX', 'VIGIL_SOCKETS_PER_PRINCIPAL',
 ]);
 
 /**
@@ -79,6 +86,11 @@ export function loadConfig(
   if (parsed.VIGIL_TIMEZONE && !isTimeZone(parsed.VIGIL_TIMEZONE)) {
     problems.push('VIGIL_TIMEZONE: must be an IANA time zone such as Europe/Lisbon or UTC');
   }
+  const socketReplayMax = parsed.VIGIL_SOCKET_REPLAY_MAX ?? 200;
+  const socketUnackedMax = parsed.VIGIL_SOCKET_UNACKED_MAX ?? 500;
+  if (typeof socketReplayMax === 'number' && typeof socketUnackedMax === 'number' && socketReplayMax > socketUnackedMax) {
+    problems.push(`VIGIL_SOCKET_REPLAY_MAX: must not exceed VIGIL_SOCKET_UNACKED_MAX (${socketUnackedMax}), or a replay would cut its own socket`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const cwd = opts.cwd ?? process.cwd();
@@ -102,6 +114,9 @@ export function loadConfig(
     alertCooldownSeconds: parsed.VIGIL_ALERT_COOLDOWN_SECONDS ?? 60,
     alertEscalateSeconds: parsed.VIGIL_ALERT_ESCALATE_SECONDS ?? 120,
     galleryAnnMinReferences: parsed.VIGIL_GALLERY_ANN_MIN_REFERENCES,
+    socketReplayMax,
+    socketUnackedMax,
+    socketsPerPrincipal: parsed.VIGIL_SOCKETS_PER_PRINCIPAL ?? 20,
     version: opts.version ?? readVersion(),
   };
 }

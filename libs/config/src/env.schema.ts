@@ -129,6 +129,27 @@ export class EnvSchema {
   VIGIL_GALLERY_ANN_MIN_REFERENCES?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SOCKET_REPLAY_MAX must be an integer between 1 and 10000' })
+  @Min(1, { message: 'VIGIL_SOCKET_REPLAY_MAX must be an integer between 1 and 10000' })
+  @Max(10_000, { message: 'VIGIL_SOCKET_REPLAY_MAX must be an integer between 1 and 10000' })
+  VIGIL_SOCKET_REPLAY_MAX?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SOCKET_UNACKED_MAX must be an integer between 1 and 100000' })
+  @Min(1, { message: 'VIGIL_SOCKET_UNACKED_MAX must be an integer between 1 and 100000' })
+  @Max(100_000, { message: 'VIGIL_SOCKET_UNACKED_MAX must be an integer between 1 and 100000' })
+  VIGIL_SOCKET_UNACKED_MAX?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SOCKETS_PER_PRINCIPAL must be an integer between 1 and 10000' })
+  @Min(1, { message: 'VIGIL_SOCKETS_PER_PRINCIPAL must be an integer between 1 and 10000' })
+  @Max(10_000, { message: 'VIGIL_SOCKETS_PER_PRINCIPAL must be an integer between 1 and 10000' })
+  VIGIL_SOCKETS_PER_PRINCIPAL?: number;
+
+  @IsOptional()
   @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
