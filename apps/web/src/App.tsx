@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SessionView } from '@vigil/contracts';
 import { ApiError, Credentials, errorText, requestJson } from './api/http';
 import { clearMediaCache } from './api/media';
-import { openSession, Session, storedToken, TokenRefused } from './api/session';
+import { openSession, Session, SessionRefused, storedToken } from './api/session';
 import { Header } from './components/Header';
 import { Forbidden, NotFound } from './components/Forbidden';
 import { homeOf, screenFor } from './roles';
@@ -51,7 +51,7 @@ export function App() {
       },
       (error: unknown) => {
         window.clearTimeout(slow);
-        setState({ kind: 'signed-out', message: error instanceof TokenRefused ? error.message : String(error) });
+        setState({ kind: 'signed-out', message: error instanceof SessionRefused ? error.message : String(error) });
       },
     );
   }, []);

@@ -38,6 +38,9 @@ describe('loadConfig accepts', () => {
       assert.deepEqual([c.alertCooldownSeconds, c.alertEscalateSeconds, c.detector], [0, 30, 'tiny'])],
     ['gallery switch size: the matcher\'s default', {}, (c) => assert.equal(c.galleryAnnMinReferences, undefined)],
     ['gallery switch size set', { VIGIL_GALLERY_ANN_MIN_REFERENCES: '0' }, (c) => assert.equal(c.galleryAnnMinReferences, 0)],
+    ['socket bounds default', {}, (c) => assert.deepEqual([c.socketReplayMax, c.socketUnackedMax, c.socketsPerPrincipal], [200, 500, 20])],
+    ['socket bounds set', { VIGIL_SOCKET_REPLAY_MAX: '5', VIGIL_SOCKET_UNACKED_MAX: '5', VIGIL_SOCKETS_PER_PRINCIPAL: '1' }, (c) =>
+      assert.deepEqual([c.socketReplayMax, c.socketUnackedMax, c.socketsPerPrincipal], [5, 5, 1])],
   ];
   for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
 });
@@ -60,6 +63,11 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_ALERT_ESCALATE_SECONDS: '-1' }, /VIGIL_ALERT_ESCALATE_SECONDS: must be an integer between 0 \(never\) and 86400/],
     [{ VIGIL_ALERT_COOLDOWN_SECONDS: 'soon' }, /VIGIL_ALERT_COOLDOWN_SECONDS/],
     [{ VIGIL_GALLERY_ANN_MIN_REFERENCES: '-5' }, /VIGIL_GALLERY_ANN_MIN_REFERENCES: must be an integer between 0/],
+    [{ VIGIL_SOCKET_REPLAY_MAX: '0' }, /VIGIL_SOCKET_REPLAY_MAX: must be an integer between 1 and 10000/],
+    [{ VIGIL_SOCKET_UNACKED_MAX: 'many' }, /VIGIL_SOCKET_UNACKED_MAX: must be an integer between 1 and 100000/],
+    [{ VIGIL_SOCKETS_PER_PRINCIPAL: '0' }, /VIGIL_SOCKETS_PER_PRINCIPAL: must be an integer between 1 and 10000/],
+    [{ VIGIL_SOCKET_REPLAY_MAX: '600' }, /VIGIL_SOCKET_REPLAY_MAX: must not exceed VIGIL_SOCKET_UNACKED_MAX \(500\)/],
+    [{ VIGIL_SOCKET_REPLAY_MAX: '50', VIGIL_SOCKET_UNACKED_MAX: '40' }, /VIGIL_SOCKET_REPLAY_MAX: must not exceed VIGIL_SOCKET_UNACKED_MAX \(40\)/],
     [{ VIGIL_TIMEZONE: 'Mars/Olympus' }, /VIGIL_TIMEZONE: must be an IANA time zone/],
     [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
   ];

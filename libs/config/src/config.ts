@@ -44,6 +44,12 @@ export interface VigilConfig {
    * (idle), and in any case this long after sign-in (absolute, a working shift).
    */
   sessions: { idleMinutes: number; maxHours: number };
+  /** A socket (re)connecting with an offset is replayed at most this many alerts, the newest. */
+  socketReplayMax: number;
+  /** Alerts a socket may leave unanswered; past it the socket is disconnected (it replays on return). */
+  socketUnackedMax: number;
+  /** Concurrent sockets per principal (per token today); more are refused at the handshake. */
+  socketsPerPrincipal: number;
   version: string;
 }
 
@@ -60,6 +66,8 @@ const KNOWN = new Set([
   'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
   'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS', 'VIGIL_DETECTOR',
   'VIGIL_GALLERY_ANN_MIN_REFERENCES', 'VIGIL_SESSION_IDLE_MINUTES', 'VIGIL_SESSION_MAX_HOURS',
+  'VIGIL_GALLERY_ANN_MIN_REFERENCES',
+  'VIGIL_SOCKET_REPLAY_MAX', 'VIGIL_SOCKET_UNACKED_MAX', 'VIGIL_SOCKETS_PER_PRINCIPAL',
 ]);
 
 /**
@@ -83,6 +91,11 @@ export function loadConfig(
   for (const key of unknownVigil) problems.push(`${key}: unknown variable (typo?)`);
   if (parsed.VIGIL_TIMEZONE && !isTimeZone(parsed.VIGIL_TIMEZONE)) {
     problems.push('VIGIL_TIMEZONE: must be an IANA time zone such as Europe/Lisbon or UTC');
+  }
+  const socketReplayMax = parsed.VIGIL_SOCKET_REPLAY_MAX ?? 200;
+  const socketUnackedMax = parsed.VIGIL_SOCKET_UNACKED_MAX ?? 500;
+  if (typeof socketReplayMax === 'number' && typeof socketUnackedMax === 'number' && socketReplayMax > socketUnackedMax) {
+    problems.push(`VIGIL_SOCKET_REPLAY_MAX: must not exceed VIGIL_SOCKET_UNACKED_MAX (${socketUnackedMax}), or a replay would cut its own socket`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -111,6 +124,9 @@ export function loadConfig(
       idleMinutes: parsed.VIGIL_SESSION_IDLE_MINUTES ?? 60,
       maxHours: parsed.VIGIL_SESSION_MAX_HOURS ?? 12,
     },
+    socketReplayMax,
+    socketUnackedMax,
+    socketsPerPrincipal: parsed.VIGIL_SOCKETS_PER_PRINCIPAL ?? 20,
     version: opts.version ?? readVersion(),
   };
 }

@@ -8,6 +8,9 @@ import {
   AlertAckReply, AlertEvent, AlertStatusEvent, AttendanceEvent, CameraStatusEvent, ClientToServerEvents, KpiBreachEvent, ReviewItemEvent, roomForRole,
   ServerToClientEvents,
 } from '@vigil/contracts';
+import { AlertBacklog } from './alert-backlog';
+import { planReplay } from './replay-window';
+import { SocketOwners, socketLimitMiddleware } from './socket-owners';
 import { toAlertEvent } from '../alerts/alert.view';
 import { AlertsService } from '../alerts/alerts.service';
 import { AppEvents } from '../core/app-events';
@@ -21,8 +24,8 @@ type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 const RECHECK_MS = 30_000;
 const ALERTS_ROOM = 'alerts';
 const ALERT_ROLES: readonly string[] = ['admin', 'security'];
-const REPLAY_BATCH = 500;
-const ACK_TIMEOUT_MS = 10_000;
+/** The `alerts.more` count stops here ("at least"), so a client far behind costs one bounded count. */
+const SKIPPED_COUNT_CAP = 10_000;
 
 /** `auth.offset`: a non-negative integer (number or decimal string); anything else means none. */
 export function parseOffset(raw: unknown): string | null {
@@ -42,6 +45,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   private readonly logger = new Logger('Realtime');
   private recheck?: NodeJS.Timeout;
   private unsubscribe?: () => void;
+  private readonly owners = new SocketOwners();
+  private readonly backlogs = new WeakMap<VigilSocket, AlertBacklog>();
 
   constructor(
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
@@ -54,6 +59,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   afterInit(server: VigilServer): void {
     server.use(socketAuthMiddleware(this.tokens, this.sessions));
+    server.use(socketLimitMiddleware(this.owners, this.config.socketsPerPrincipal));
     const offRevoked = this.events.on('token.revoked', (tokenId) => this.disconnectWhere((p) => p.tokenId === tokenId));
     const offEnded = this.events.on('access.ended', ({ userId, sessionIds, wholeUser }) =>
       this.disconnectWhere((p) => (wholeUser && p.userId === userId) || (p.sessionId !== null && sessionIds.includes(p.sessionId))),
@@ -82,9 +88,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   }
 
   /**
-   * Replays alerts after the client's `auth.offset`, in seq order, then joins the live alerts room
-   * and replays once more what committed meanwhile. A client may thus see an alert twice around
-   * the switch (it de-duplicates by id) but never misses one. Without an offset: live only.
+   * Replays alerts after the client's `auth.offset`, then joins the live alerts room and replays
+   * once more what committed meanwhile. Each replay is bounded: the newest VIGIL_SOCKET_REPLAY_MAX
+   * alerts, in seq order, preceded by `alerts.more` when older ones are left out. A client may see
+   * an alert twice around the switch (it de-duplicates by id). Without an offset: live only.
    */
   private async catchUp(socket: VigilSocket): Promise<void> {
     const offset = parseOffset((socket.handshake.auth as { offset?: unknown } | undefined)?.offset);
@@ -92,22 +99,29 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       await socket.join(ALERTS_ROOM);
       return;
     }
-    let cursor = offset;
-    for (let round = 0; round < 2; round++) {
-      for (;;) {
-        const rows = await this.db.repos.alerts.after(cursor, REPLAY_BATCH);
-        for (const row of rows) this.sendAlert(socket, toAlertEvent(row));
-        if (rows.length > 0) cursor = rows[rows.length - 1]!.seq;
-        if (rows.length < REPLAY_BATCH || !socket.connected) break;
-      }
-      if (round === 0) await socket.join(ALERTS_ROOM);
+    const cursor = await this.replayWindow(socket, offset);
+    if (!socket.connected) return;
+    await socket.join(ALERTS_ROOM);
+    await this.replayWindow(socket, cursor);
+  }
+
+  /** One bounded replay after `offset`; returns the offset it reached. */
+  private async replayWindow(socket: VigilSocket, offset: string): Promise<string> {
+    const max = this.config.socketReplayMax;
+    const plan = planReplay(offset, await this.db.repos.alerts.newestAfter(offset, max + 1), max);
+    if (!socket.connected) return offset;
+    if (plan.skipped) {
+      const count = await this.db.repos.alerts.countBetween(plan.skipped.afterSeq, plan.skipped.throughSeq, SKIPPED_COUNT_CAP);
+      socket.emit('alerts.more', { ...plan.skipped, count, atLeast: count >= SKIPPED_COUNT_CAP });
     }
+    for (const row of plan.window) if (!this.sendAlert(socket, toAlertEvent(row))) break;
+    return plan.cursor;
   }
 
   /** Pushes a committed alert to every caught-up security/admin socket. */
   emitAlert(event: AlertEvent): void {
     const room = this.server.sockets.adapter.rooms.get(ALERTS_ROOM);
-    for (const id of room ?? []) {
+    for (const id of [...(room ?? [])]) {
       const socket = this.server.sockets.sockets.get(id);
       if (socket) this.sendAlert(socket, event);
     }
@@ -115,16 +129,32 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   /**
    * One socket, one alert. Sent per socket (not to the room) so that an `{ acknowledge: true }`
-   * reply is attributed to the person behind that socket.
+   * reply is attributed to the person behind that socket. No timer per alert: the answer settles
+   * the socket's backlog, and a socket past VIGIL_SOCKET_UNACKED_MAX unanswered alerts is told why
+   * and disconnected (socket.io drops its pending callbacks with it). Returns false when not sent.
    */
-  private sendAlert(socket: VigilSocket, event: AlertEvent): void {
-    socket.timeout(ACK_TIMEOUT_MS).emit('alert', event, (error: Error | null, reply?: AlertAckReply) => {
-      if (error || reply?.acknowledge !== true) return;
+  private sendAlert(socket: VigilSocket, event: AlertEvent): boolean {
+    if (!socket.connected) return false;
+    let backlog = this.backlogs.get(socket);
+    if (!backlog) this.backlogs.set(socket, (backlog = new AlertBacklog(this.config.socketUnackedMax)));
+    if (!backlog.take()) {
+      this.logger.warn({ tokenId: socket.data.principal.tokenId, unacknowledged: backlog.unacknowledged }, 'socket left too many alerts unanswered; disconnecting it');
+      socket.emit('closing', {
+        reason: 'alert-backlog',
+        message: `${backlog.unacknowledged} alerts are unanswered (the limit); reconnect with auth.offset to receive the rest`,
+      });
+      socket.disconnect(true);
+      return false;
+    }
+    socket.emit('alert', event, (reply?: AlertAckReply) => {
+      backlog.settle();
+      if (reply?.acknowledge !== true) return;
       this.alerts.act(socket.data.principal, event.id, 'acknowledge').catch((e: unknown) =>
         // Already acknowledged/resolved (409) is normal when several consoles answer.
         this.logger.debug({ err: e, alertId: event.id }, 'socket acknowledgement not applied'),
       );
     });
+    return true;
   }
 
   /** Who and why come with the change (a token's name, or 'system' for the escalator): no audit read. */

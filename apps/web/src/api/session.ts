@@ -31,8 +31,11 @@ const STUCK_MS = 8000;
 
 export const storedToken = (): string | null => sessionStorage.getItem(TOKEN_KEY);
 
+/** The server refused to open this session (the message says why and what to do). */
+export class SessionRefused extends Error {}
+
 /** The server refused the credentials (token unknown/revoked/expired, session ended), as opposed to being unreachable. */
-export class TokenRefused extends Error {}
+export class TokenRefused extends SessionRefused {}
 
 const ENDED_TEXT = {
   token: 'Your token stopped working (revoked or expired). Sign in with a valid token.',
@@ -93,13 +96,22 @@ export function openSession(credentials: Credentials, onEnded: (reason: string) 
         }
         return;
       }
+      // Past the server's limit of sockets per token: say so at sign-in; once signed in, keep
+      // retrying (a slot frees when another tab closes) and show Reconnecting… meanwhile.
+      if (/^too many connections/.test(error.message) && !settled) {
+        settled = true;
+        socket.close();
+        reject(new SessionRefused('This token already has as many open connections as it may: close another tab or window that uses it, then sign in again.'));
+        return;
+      }
       connection.set('reconnecting');
       // Refused by the server's middleware for another reason: socket.io does not retry those itself.
       if (!socket.active) window.setTimeout(() => !ended && socket.connect(), 2000);
     });
     socket.on('disconnect', (reason) => {
       connection.set('reconnecting');
-      // The server cut us (token revoked, or a failed replay): try again; a refused token ends the session.
+      // The server cut us (token revoked, a failed replay, or alerts left unanswered past its limit
+      // while the page was stalled): try again; a refused token ends the session.
       if (reason === 'io server disconnect') window.setTimeout(() => !ended && socket.connect(), 1000);
       watchdog ??= window.setInterval(kick, STUCK_MS);
     });
@@ -121,14 +133,20 @@ export function openSession(credentials: Credentials, onEnded: (reason: string) 
         ack();
         alerts.receive(event);
       });
-      socket.on('camera.status', (event) => cameras.apply(event));
       // Open alerts and the newest ones, for consoles (security, admin) that receive alerts at all.
-      if (info.role === 'admin' || info.role === 'security') {
+      const loadBoard = () =>
         api.get<AlertEvent[]>('/api/alerts/board?recent=100').then(
           (board) => board.forEach((event) => alerts.receive(event)),
           () => undefined, // the live feed still works; the next reconnect replays from the offset
         );
-      }
+      // A reconnect after a long cut replays only the newest alerts: note what was left out, and
+      // reload the board so that those still open are on screen all the same.
+      socket.on('alerts.more', (event) => {
+        alerts.noteSkipped(event);
+        void loadBoard();
+      });
+      socket.on('camera.status', (event) => cameras.apply(event));
+      if (info.role === 'admin' || info.role === 'security') void loadBoard();
       socket.on('review.item', () => reviewPushes.set(reviewPushes.get() + 1));
       // Pushed by servers with the alert lifecycle and KPI monitor; their event types join
       // @vigil/contracts with that work (older servers simply never send them).

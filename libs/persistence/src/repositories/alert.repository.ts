@@ -83,6 +83,20 @@ export class AlertRepository {
     return this.manager.query(`${SELECT} WHERE a.seq > $1 ORDER BY a.seq ASC LIMIT $2`, [afterSeq, limit]) as Promise<AlertRow[]>;
   }
 
+  /** The newest `limit` alerts with seq > after, newest first: a bounded replay window. */
+  newestAfter(afterSeq: string, limit: number): Promise<AlertRow[]> {
+    return this.manager.query(`${SELECT} WHERE a.seq > $1 ORDER BY a.seq DESC LIMIT $2`, [afterSeq, limit]) as Promise<AlertRow[]>;
+  }
+
+  /** How many alerts have after < seq <= through, counted up to `cap` (so the work stays bounded). */
+  async countBetween(afterSeq: string, throughSeq: string, cap: number): Promise<number> {
+    const [row] = (await this.manager.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM alert WHERE seq > $1 AND seq <= $2 LIMIT $3) s`,
+      [afterSeq, throughSeq, cap],
+    )) as Array<{ n: number }>;
+    return row!.n;
+  }
+
   /**
    * What a console shows when it opens: every open alert (new or escalated, newest `openLimit`)
    * and the newest `recent` of all, in seq order. The console then follows live pushes and, after
