@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { Backoff, type BackoffOptions } from './backoff';
-import { redactCredentials } from './camera-url';
+import { redactCredentials } from './redact-credentials';
 import { terminateChild } from './child-exit';
 import { buildFfmpegArgs, DEFAULT_DECIMATION, type Decimation, type IngestPreset } from './ffmpeg-args';
 import { resolveFfmpeg, type FfmpegBinary } from './ffmpeg-binary';

@@ -55,19 +55,3 @@ function isLinkLocal(hostname: string): boolean {
   if (isIP(host) === 6) return /^fe[89ab][0-9a-f]:/.test(host) || host.startsWith('::ffff:169.254.');
   return false;
 }
-
-// The value runs to the next `&` or whitespace: an unencoded `#` or `;` inside a password is
-// common and must not end the match (found by the property test; over-redacting is safe).
-const SECRET_QUERY_KEYS = /([?&;](?:user(?:name)?|pass(?:word)?|pwd|token|auth|key|secret)=)[^&\s]*/gi;
-
-/**
- * Replaces credentials in any text that may contain URLs (a URL, an ffmpeg stderr line, an
- * error message): the whole userinfo and secret-looking query parameters become `***`.
- * The authority ends at the LAST `@` before the path, because passwords often contain `@`,
- * `#` or `?` unencoded; over-redacting a query is the safe error.
- */
-export function redactCredentials(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/]*@/gi, (_m, scheme: string) => `${scheme}***@`)
-    .replace(SECRET_QUERY_KEYS, '$1***');
-}

@@ -1,4 +1,5 @@
 export * from './camera-url';
+export * from './redact-credentials';
 export * from './ffmpeg-binary';
 export * from './ffmpeg-args';
 export * from './frame-reader';
