@@ -186,9 +186,37 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     assert.equal((await t.api('DELETE', `/api/cameras/${id}`)).status, 204);
   });
 
+  it('cameras: query secrets (access_token, apikey, …) never reach a view, the security role or the audit (#13)', async () => {
+    const secrets = ['AccessS3cret', 'ApiKeyS3cret', 'PasswdS3cret', 'SigS3cret'];
+    const url = `rtsp://10.1.2.4:554/s1?channel=1&access_token=${secrets[0]}&apikey=${secrets[1]}&subtype=0`;
+    const created = await t.api('POST', '/api/cameras', { body: { name: 'Query Cam', url } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.url, 'rtsp://10.1.2.4:554/s1?channel=1&access_token=***&apikey=***&subtype=0');
+    const id = created.body.id as string;
+
+    // Sending the redacted URL back keeps the real one; a new URL is audited redacted.
+    assert.equal((await t.api('PATCH', `/api/cameras/${id}`, { body: { name: 'Query Cam 2', url: created.body.url } })).status, 200);
+    assert.equal((await t.server.database.repos.cameras.findById(id))!.url, url);
+    const next = `http://10.1.2.4/snap.mjpg?passwd=${secrets[2]};sig=${secrets[3]}&resolution=640x360`;
+    const patched = await t.api('PATCH', `/api/cameras/${id}`, { body: { url: next } });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    assert.equal(patched.body.url, 'http://10.1.2.4/snap.mjpg?passwd=***&resolution=640x360');
+
+    const asSecurity = [await t.api('GET', '/api/cameras', { token: securityToken }), await t.api('GET', `/api/cameras/${id}`, { token: securityToken })];
+    assert.ok(asSecurity.every((r) => r.status === 200));
+    const audit = await t.server.database.repos.audit.forObject('camera', id);
+    assert.deepEqual(audit.map((a) => a.action), ['camera.create', 'camera.update', 'camera.update']);
+    const everything = JSON.stringify([created.body, patched.body, asSecurity.map((r) => r.body), audit]);
+    for (const secret of secrets) assert.ok(!everything.includes(secret), `${secret} leaked`);
+    assert.equal((await t.api('DELETE', `/api/cameras/${id}`)).status, 204);
+  });
+
   const badCameras: Array<[unknown, RegExp]> = [
     [{ name: 'A', url: 'file:///etc/passwd' }, /file: camera URLs are disabled/],
     [{ name: 'A', url: 'http://169.254.169.254/latest' }, /link-local/],
+    [{ name: 'A', url: 'http://[::ffff:169.254.169.254]/latest' }, /link-local/],
+    [{ name: 'A', url: 'http://x\\@169.254.169.254/latest' }, /backslash/],
+    [{ name: 'A', url: 'rtsp://2852039166/latest' }, /four decimal numbers/],
     [{ name: 'A', url: 'concat:a|b' }, /not allowed/],
     [{ name: 'A', url: '-f lavfi' }, /./],
     [{ name: 'A', url: 'rtsp://cam/x', fps: 0 }, /fps/],

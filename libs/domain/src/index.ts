@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './query-redaction';
 export * from './roles';
 export * from './person-list';
 export * from './descriptor';
