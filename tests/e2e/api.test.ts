@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { io, Socket } from 'socket.io-client';
+import { EMBEDDING_MODEL_ID } from '@vigil/vision';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
 let t: TestServer;
@@ -159,6 +160,29 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     const audit = await t.server.database.repos.audit.forObject('person', id);
     assert.deepEqual(audit.map((a) => a.action), ['person.create', 'person.update', 'person.erase']);
     assert.ok(audit.every((a) => a.actorRole === 'admin'));
+  });
+
+  it('moving a watchlist entry with references to the employee list needs their consent in the same request (409, nothing changed)', async () => {
+    const id = (await t.api('POST', '/api/persons', { body: { name: 'Mona Mover', list: 'watchlist' } })).body.id as string;
+    // A reference written straight to the database: this file loads no face model.
+    await t.server.database.transaction(async (repos) =>
+      repos.faceReferences.insert({ personId: id, embedding: new Float32Array(128).fill(0.1), modelId: EMBEDDING_MODEL_ID, source: 'upload', galleryVersion: await repos.faceReferences.nextGalleryVersion() }),
+    );
+    const auditBefore = (await t.server.database.repos.audit.forObject('person', id)).length;
+
+    const refused = await t.api('PATCH', `/api/persons/${id}`, { body: { list: 'employee', notes: 'now on staff' } });
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.match(refused.body.message, /consent/);
+    assert.match(refused.body.message, /"consent": \{"method"/, 'says what to send');
+    const unchanged = await t.api('GET', `/api/persons/${id}`);
+    assert.deepEqual([unchanged.body.list, unchanged.body.referenceCount, unchanged.body.notes, unchanged.body.consent], ['watchlist', 1, null, null]);
+    assert.equal((await t.server.database.repos.audit.forObject('person', id)).length, auditBefore, 'nothing audited');
+    const gallery = await t.server.database.repos.faceReferences.currentWithList(EMBEDDING_MODEL_ID);
+    assert.deepEqual(gallery.filter((r) => r.personId === id).map((r) => r.list), ['watchlist']);
+
+    const moved = await t.api('PATCH', `/api/persons/${id}`, { body: { list: 'employee', consent: { method: 'signed-form', reference: 'HR-9' } } });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.deepEqual([moved.body.list, moved.body.referenceCount, moved.body.consent.method], ['employee', 1, 'signed-form']);
   });
 
   it('cameras CRUD never returns or audits the password', async () => {
