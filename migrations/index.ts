@@ -3,6 +3,7 @@ import { AddChangeNotifications1795821788740 } from './1795821788740-AddChangeNo
 import { ReviewQueue1795821922176 } from './1795821922176-ReviewQueue';
 import { IndexDerivedFaceReferences1795822038703 } from './1795822038703-IndexDerivedFaceReferences';
 import { UserAccounts1796000000000 } from './1796000000000-UserAccounts';
+import { EmployeeReferencesNeedConsent1796200000000 } from './1796200000000-EmployeeReferencesNeedConsent';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the CLI and
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ReviewQueue1795821922176,
   IndexDerivedFaceReferences1795822038703,
   UserAccounts1796000000000,
+  EmployeeReferencesNeedConsent1796200000000,
 ];

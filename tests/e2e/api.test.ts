@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { io, Socket } from 'socket.io-client';
+import { EMBEDDING_MODEL_ID } from '@vigil/vision';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
 let t: TestServer;
@@ -161,6 +162,29 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     assert.ok(audit.every((a) => a.actorRole === 'admin'));
   });
 
+  it('moving a watchlist entry with references to the employee list needs their consent in the same request (409, nothing changed)', async () => {
+    const id = (await t.api('POST', '/api/persons', { body: { name: 'Mona Mover', list: 'watchlist' } })).body.id as string;
+    // A reference written straight to the database: this file loads no face model.
+    await t.server.database.transaction(async (repos) =>
+      repos.faceReferences.insert({ personId: id, embedding: new Float32Array(128).fill(0.1), modelId: EMBEDDING_MODEL_ID, source: 'upload', galleryVersion: await repos.faceReferences.nextGalleryVersion() }),
+    );
+    const auditBefore = (await t.server.database.repos.audit.forObject('person', id)).length;
+
+    const refused = await t.api('PATCH', `/api/persons/${id}`, { body: { list: 'employee', notes: 'now on staff' } });
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.match(refused.body.message, /consent/);
+    assert.match(refused.body.message, /"consent": \{"method"/, 'says what to send');
+    const unchanged = await t.api('GET', `/api/persons/${id}`);
+    assert.deepEqual([unchanged.body.list, unchanged.body.referenceCount, unchanged.body.notes, unchanged.body.consent], ['watchlist', 1, null, null]);
+    assert.equal((await t.server.database.repos.audit.forObject('person', id)).length, auditBefore, 'nothing audited');
+    const gallery = await t.server.database.repos.faceReferences.currentWithList(EMBEDDING_MODEL_ID);
+    assert.deepEqual(gallery.filter((r) => r.personId === id).map((r) => r.list), ['watchlist']);
+
+    const moved = await t.api('PATCH', `/api/persons/${id}`, { body: { list: 'employee', consent: { method: 'signed-form', reference: 'HR-9' } } });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.deepEqual([moved.body.list, moved.body.referenceCount, moved.body.consent.method], ['employee', 1, 'signed-form']);
+  });
+
   it('cameras CRUD never returns or audits the password', async () => {
     const password = 'Sup3r$ecret';
     const created = await t.api('POST', '/api/cameras', { body: { name: 'Lobby', url: `rtsp://admin:${password}@10.1.2.3:554/s1`, fps: 5 } });
@@ -175,7 +199,8 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     const stored = await t.server.database.repos.cameras.findById(id);
     assert.equal(stored!.url, `rtsp://admin:${password}@10.1.2.3:554/s1`);
 
-    const disabled = await t.api('PATCH', `/api/cameras/${id}`, { body: { enabled: false } });
+    // A secret under a query key the redaction does not know: the audit keeps no URL at all.
+    const disabled = await t.api('PATCH', `/api/cameras/${id}`, { body: { enabled: false, url: `rtsp://admin:${password}@10.1.2.3:554/s1?access_token=Tok3nXyz` } });
     assert.equal(disabled.body.status, 'disabled');
     assert.equal((await t.api('POST', '/api/cameras', { body: { name: 'lobby east', url: 'rtsp://10.0.0.1/x' } })).status, 409);
 
@@ -183,6 +208,8 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     const audit = await t.server.database.repos.audit.forObject('camera', id);
     const everything = JSON.stringify([created.body, renamed.body, listed.body, audit]);
     assert.ok(!everything.includes(password), 'password leaked');
+    assert.ok(!JSON.stringify(audit).includes('Tok3nXyz'), 'camera secrets stay out of the audit trail');
+    assert.ok(!JSON.stringify(audit).includes('10.1.2.3'), 'audit rows name the camera by id, not its URL');
     assert.equal((await t.api('DELETE', `/api/cameras/${id}`)).status, 204);
   });
 

@@ -15,7 +15,10 @@ export interface AuditEntry {
   objectType: string;
   objectId?: string | null;
   galleryVersion?: string | null;
-  /** Never put secrets, images or embeddings here. */
+  /**
+   * Never put secrets, images or embeddings here, nor a person's personal data (name, folder or
+   * file names, camera URLs): audit rows outlive erasure, so they name people and things by id.
+   */
   details?: Record<string, unknown>;
 }
 
