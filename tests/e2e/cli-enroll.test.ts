@@ -154,7 +154,7 @@ describe(`vigil enroll (bulk import) on ${process.env.DATABASE_URL ? 'PostgreSQL
   it('leaves no name or folder name in the audit trail, and none after the person is erased (ids only)', async () => {
     await withDb(async (db) => {
       const walter = (await db.repos.persons.findByName('watchlist', 'Walter Watch'))!;
-      const admin: Principal = { tokenId: randomUUID(), role: 'admin', name: 'Test Admin' };
+      const admin: Principal = { tokenId: randomUUID(), sessionId: null, userId: null, role: 'admin', name: 'Test Admin' };
       await new PersonsService(db, new MediaStore(dataDir)).erase(admin, walter.id, 'GDPR Art. 17 request #7');
       assert.equal(await db.repos.persons.findById(walter.id), null);
       const rows = ((await db.dataSource.query(`SELECT row_to_json(a)::text AS row FROM audit_event a ORDER BY id`)) as Array<{ row: string }>).map((r) => r.row);
