@@ -38,6 +38,9 @@ describe('loadConfig accepts', () => {
       assert.deepEqual([c.alertCooldownSeconds, c.alertEscalateSeconds, c.detector], [0, 30, 'tiny'])],
     ['gallery switch size: the matcher\'s default', {}, (c) => assert.equal(c.galleryAnnMinReferences, undefined)],
     ['gallery switch size set', { VIGIL_GALLERY_ANN_MIN_REFERENCES: '0' }, (c) => assert.equal(c.galleryAnnMinReferences, 0)],
+    ['retention: the built-in defaults', {}, (c) => assert.deepEqual(c.retentionDefaults, {})],
+    ['retention days set', { VIGIL_RETENTION_FRAMES_DAYS: '7', VIGIL_RETENTION_CROPS_DAYS: '30', VIGIL_RETENTION_ATTENDANCE_DAYS: '1825' }, (c) =>
+      assert.deepEqual(c.retentionDefaults, { framesDays: 7, cropsDays: 30, attendanceDays: 1825 })],
   ];
   for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
 });
@@ -60,6 +63,9 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_ALERT_ESCALATE_SECONDS: '-1' }, /VIGIL_ALERT_ESCALATE_SECONDS: must be an integer between 0 \(never\) and 86400/],
     [{ VIGIL_ALERT_COOLDOWN_SECONDS: 'soon' }, /VIGIL_ALERT_COOLDOWN_SECONDS/],
     [{ VIGIL_GALLERY_ANN_MIN_REFERENCES: '-5' }, /VIGIL_GALLERY_ANN_MIN_REFERENCES: must be an integer between 0/],
+    [{ VIGIL_RETENTION_FRAMES_DAYS: '0' }, /VIGIL_RETENTION_FRAMES_DAYS: must be a whole number of days between 1 and 3650/],
+    [{ VIGIL_RETENTION_CROPS_DAYS: '90d' }, /VIGIL_RETENTION_CROPS_DAYS: must be a whole number/],
+    [{ VIGIL_RETENTION_ATTENDANCE_DAYS: '3' }, /VIGIL_RETENTION_ATTENDANCE_DAYS: must be a whole number of days between 7 and 3650/],
     [{ VIGIL_TIMEZONE: 'Mars/Olympus' }, /VIGIL_TIMEZONE: must be an IANA time zone/],
     [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
   ];

@@ -39,6 +39,11 @@ export interface VigilConfig {
    * from it on; undefined = the measured default (DEFAULT_ANN_MIN_REFERENCES in @vigil/domain).
    */
   galleryAnnMinReferences?: number;
+  /**
+   * Evidence retention in days where an admin never set it (VIGIL_RETENTION_*_DAYS); a missing
+   * one is the built-in default (EVIDENCE_RETENTION in @vigil/domain).
+   */
+  retentionDefaults: { framesDays?: number; cropsDays?: number; attendanceDays?: number };
   version: string;
 }
 
@@ -54,7 +59,7 @@ const KNOWN = new Set([
   'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
   'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
   'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS', 'VIGIL_DETECTOR',
-  'VIGIL_GALLERY_ANN_MIN_REFERENCES',
+  'VIGIL_GALLERY_ANN_MIN_REFERENCES', 'VIGIL_RETENTION_FRAMES_DAYS', 'VIGIL_RETENTION_CROPS_DAYS', 'VIGIL_RETENTION_ATTENDANCE_DAYS',
 ]);
 
 /**
@@ -102,6 +107,11 @@ export function loadConfig(
     alertCooldownSeconds: parsed.VIGIL_ALERT_COOLDOWN_SECONDS ?? 60,
     alertEscalateSeconds: parsed.VIGIL_ALERT_ESCALATE_SECONDS ?? 120,
     galleryAnnMinReferences: parsed.VIGIL_GALLERY_ANN_MIN_REFERENCES,
+    retentionDefaults: definedOnly({
+      framesDays: parsed.VIGIL_RETENTION_FRAMES_DAYS,
+      cropsDays: parsed.VIGIL_RETENTION_CROPS_DAYS,
+      attendanceDays: parsed.VIGIL_RETENTION_ATTENDANCE_DAYS,
+    }),
     version: opts.version ?? readVersion(),
   };
 }
@@ -113,6 +123,10 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function dedupe<T>(values: T[]): T[] {
