@@ -1,12 +1,14 @@
 import { Link } from '../../components/Link';
 import { CamerasAdmin } from './CamerasAdmin';
 import { PeopleAdmin } from './PeopleAdmin';
+import { RetentionAdmin } from './RetentionAdmin';
 import { TokensAdmin } from './TokensAdmin';
 
 const TABS = [
   { path: '/admin', label: 'People' },
   { path: '/admin/cameras', label: 'Cameras' },
   { path: '/admin/tokens', label: 'Tokens' },
+  { path: '/admin/retention', label: 'Retention' },
 ] as const;
 
 export function Admin({ path }: { path: string }) {
@@ -20,7 +22,7 @@ export function Admin({ path }: { path: string }) {
           </Link>
         ))}
       </nav>
-      {tab.path === '/admin' ? <PeopleAdmin /> : tab.path === '/admin/cameras' ? <CamerasAdmin /> : <TokensAdmin />}
+      {tab.path === '/admin' ? <PeopleAdmin /> : tab.path === '/admin/cameras' ? <CamerasAdmin /> : tab.path === '/admin/retention' ? <RetentionAdmin /> : <TokensAdmin />}
     </div>
   );
 }
