@@ -49,8 +49,17 @@ export class MediaRepository {
    * days. Reference photos and uploads never; nor an image a face reference was made from.
    */
   due(cutoffs: RetentionCutoffs, limit: number): Promise<Array<{ id: string; path: string; kind: MediaKind }>> {
+    // One branch per rule, each able to walk its own index (media_expires_idx, media_age_idx).
+    const byAge = (kind: 'frame' | 'crop', param: string) => `(SELECT m.id, m.path, m.kind, m.created_at FROM media m
+        WHERE m.expires_at IS NULL AND m.kind = '${kind}' AND m.created_at <= ${param}
+          AND NOT EXISTS (SELECT 1 FROM face_reference r WHERE r.source_media_id = m.id)
+        ORDER BY m.created_at LIMIT $4)`;
     return this.manager.query(
-      `SELECT m.id, m.path, m.kind FROM media m WHERE ${DUE} ORDER BY m.created_at, m.id LIMIT $4`,
+      `SELECT id, path, kind FROM (
+          (SELECT m.id, m.path, m.kind, m.created_at FROM media m WHERE m.expires_at <= $1 ORDER BY m.expires_at LIMIT $4)
+          UNION ALL ${byAge('frame', '$2')}
+          UNION ALL ${byAge('crop', '$3')}
+        ) d ORDER BY created_at, id LIMIT $4`,
       [...dueParams(cutoffs), limit],
     ) as Promise<Array<{ id: string; path: string; kind: MediaKind }>>;
   }
