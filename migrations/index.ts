@@ -4,6 +4,7 @@ import { ReviewQueue1795821922176 } from './1795821922176-ReviewQueue';
 import { IndexDerivedFaceReferences1795822038703 } from './1795822038703-IndexDerivedFaceReferences';
 import { UserAccounts1796000000000 } from './1796000000000-UserAccounts';
 import { EmployeeReferencesNeedConsent1796200000000 } from './1796200000000-EmployeeReferencesNeedConsent';
+import { EvidenceRetention1796500000000 } from './1796500000000-EvidenceRetention';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the CLI and
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   IndexDerivedFaceReferences1795822038703,
   UserAccounts1796000000000,
   EmployeeReferencesNeedConsent1796200000000,
+  EvidenceRetention1796500000000,
 ];

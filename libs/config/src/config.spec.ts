@@ -41,6 +41,9 @@ describe('loadConfig accepts', () => {
     ['socket bounds default', {}, (c) => assert.deepEqual([c.socketReplayMax, c.socketUnackedMax, c.socketsPerPrincipal], [200, 500, 20])],
     ['socket bounds set', { VIGIL_SOCKET_REPLAY_MAX: '5', VIGIL_SOCKET_UNACKED_MAX: '5', VIGIL_SOCKETS_PER_PRINCIPAL: '1' }, (c) =>
       assert.deepEqual([c.socketReplayMax, c.socketUnackedMax, c.socketsPerPrincipal], [5, 5, 1])],
+    ['retention: the built-in defaults', {}, (c) => assert.deepEqual(c.retentionDefaults, {})],
+    ['retention days set', { VIGIL_RETENTION_FRAMES_DAYS: '7', VIGIL_RETENTION_CROPS_DAYS: '30', VIGIL_RETENTION_ATTENDANCE_DAYS: '1825' }, (c) =>
+      assert.deepEqual(c.retentionDefaults, { framesDays: 7, cropsDays: 30, attendanceDays: 1825 })],
   ];
   for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
 });
@@ -68,6 +71,9 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_SOCKETS_PER_PRINCIPAL: '0' }, /VIGIL_SOCKETS_PER_PRINCIPAL: must be an integer between 1 and 10000/],
     [{ VIGIL_SOCKET_REPLAY_MAX: '600' }, /VIGIL_SOCKET_REPLAY_MAX: must not exceed VIGIL_SOCKET_UNACKED_MAX \(500\)/],
     [{ VIGIL_SOCKET_REPLAY_MAX: '50', VIGIL_SOCKET_UNACKED_MAX: '40' }, /VIGIL_SOCKET_REPLAY_MAX: must not exceed VIGIL_SOCKET_UNACKED_MAX \(40\)/],
+    [{ VIGIL_RETENTION_FRAMES_DAYS: '0' }, /VIGIL_RETENTION_FRAMES_DAYS: must be a whole number of days between 1 and 3650/],
+    [{ VIGIL_RETENTION_CROPS_DAYS: '90d' }, /VIGIL_RETENTION_CROPS_DAYS: must be a whole number/],
+    [{ VIGIL_RETENTION_ATTENDANCE_DAYS: '3' }, /VIGIL_RETENTION_ATTENDANCE_DAYS: must be a whole number of days between 7 and 3650/],
     [{ VIGIL_TIMEZONE: 'Mars/Olympus' }, /VIGIL_TIMEZONE: must be an IANA time zone/],
     [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
   ];

@@ -50,6 +50,11 @@ export interface VigilConfig {
   socketUnackedMax: number;
   /** Concurrent sockets per principal (per token today); more are refused at the handshake. */
   socketsPerPrincipal: number;
+  /**
+   * Evidence retention in days where an admin never set it (VIGIL_RETENTION_*_DAYS); a missing
+   * one is the built-in default (EVIDENCE_RETENTION in @vigil/domain).
+   */
+  retentionDefaults: { framesDays?: number; cropsDays?: number; attendanceDays?: number };
   version: string;
 }
 
@@ -66,8 +71,8 @@ const KNOWN = new Set([
   'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
   'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS', 'VIGIL_DETECTOR',
   'VIGIL_GALLERY_ANN_MIN_REFERENCES', 'VIGIL_SESSION_IDLE_MINUTES', 'VIGIL_SESSION_MAX_HOURS',
-  'VIGIL_GALLERY_ANN_MIN_REFERENCES',
   'VIGIL_SOCKET_REPLAY_MAX', 'VIGIL_SOCKET_UNACKED_MAX', 'VIGIL_SOCKETS_PER_PRINCIPAL',
+  'VIGIL_RETENTION_FRAMES_DAYS', 'VIGIL_RETENTION_CROPS_DAYS', 'VIGIL_RETENTION_ATTENDANCE_DAYS',
 ]);
 
 /**
@@ -127,6 +132,11 @@ export function loadConfig(
     socketReplayMax,
     socketUnackedMax,
     socketsPerPrincipal: parsed.VIGIL_SOCKETS_PER_PRINCIPAL ?? 20,
+    retentionDefaults: definedOnly({
+      framesDays: parsed.VIGIL_RETENTION_FRAMES_DAYS,
+      cropsDays: parsed.VIGIL_RETENTION_CROPS_DAYS,
+      attendanceDays: parsed.VIGIL_RETENTION_ATTENDANCE_DAYS,
+    }),
     version: opts.version ?? readVersion(),
   };
 }
@@ -138,6 +148,10 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function dedupe<T>(values: T[]): T[] {

@@ -128,6 +128,28 @@ export class EnvSchema {
   @Max(100_000_000, { message: 'VIGIL_GALLERY_ANN_MIN_REFERENCES must be an integer between 0 (always approximate) and 100000000' })
   VIGIL_GALLERY_ANN_MIN_REFERENCES?: number;
 
+  // Evidence retention defaults (days); bounds mirror EVIDENCE_RETENTION in @vigil/domain.
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_RETENTION_FRAMES_DAYS must be a whole number of days between 1 and 3650' })
+  @Min(1, { message: 'VIGIL_RETENTION_FRAMES_DAYS must be a whole number of days between 1 and 3650' })
+  @Max(3650, { message: 'VIGIL_RETENTION_FRAMES_DAYS must be a whole number of days between 1 and 3650' })
+  VIGIL_RETENTION_FRAMES_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_RETENTION_CROPS_DAYS must be a whole number of days between 1 and 3650' })
+  @Min(1, { message: 'VIGIL_RETENTION_CROPS_DAYS must be a whole number of days between 1 and 3650' })
+  @Max(3650, { message: 'VIGIL_RETENTION_CROPS_DAYS must be a whole number of days between 1 and 3650' })
+  VIGIL_RETENTION_CROPS_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_RETENTION_ATTENDANCE_DAYS must be a whole number of days between 7 and 3650' })
+  @Min(7, { message: 'VIGIL_RETENTION_ATTENDANCE_DAYS must be a whole number of days between 7 and 3650' })
+  @Max(3650, { message: 'VIGIL_RETENTION_ATTENDANCE_DAYS must be a whole number of days between 7 and 3650' })
+  VIGIL_RETENTION_ATTENDANCE_DAYS?: number;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'VIGIL_SESSION_IDLE_MINUTES must be an integer between 5 and 1440' })

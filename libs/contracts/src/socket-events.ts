@@ -25,6 +25,8 @@ export interface AlertEvent {
   status: 'new' | 'acknowledged' | 'resolved' | 'escalated';
   cropUrl: string | null;
   frameUrl: string | null;
+  /** Retention removed the crop and frame (cropUrl and frameUrl are then null); the alert stays. */
+  evidenceExpired: boolean;
 }
 
 /** An alert changed status (a person acknowledged/resolved/escalated it, or the system escalated it). */

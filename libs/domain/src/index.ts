@@ -21,6 +21,7 @@ export * from './track-vote';
 export * from './cooldown';
 export * from './attendance-rules';
 export * from './review-settings';
+export * from './evidence-retention';
 export * from './review-sampling';
 export * from './review-labels';
 export * from './recognition-metrics';

@@ -35,13 +35,15 @@ export interface AlertRow {
   acknowledgedAt: Date | null;
   resolvedAt: Date | null;
   escalatedAt: Date | null;
+  /** When retention removed its crop and frame (the row stays); null while they are kept. */
+  evidenceExpiredAt: Date | null;
 }
 
 const SELECT = `
   SELECT a.id, a.seq::text AS seq, a.camera_id AS "cameraId", a.person_id AS "personId", p.name AS "personName",
          a.list, a.score, a.distance, a.track_id AS "trackId", a.status, a.crop_media_id AS "cropMediaId",
          a.frame_media_id AS "frameMediaId", a.raised_at AS "raisedAt", a.acknowledged_at AS "acknowledgedAt",
-         a.resolved_at AS "resolvedAt", a.escalated_at AS "escalatedAt"
+         a.resolved_at AS "resolvedAt", a.escalated_at AS "escalatedAt", a.evidence_expired_at AS "evidenceExpiredAt"
     FROM alert a LEFT JOIN person p ON p.id = a.person_id`;
 
 /** Which status an action leads to, and from which statuses it is allowed. */

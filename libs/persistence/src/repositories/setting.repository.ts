@@ -30,4 +30,10 @@ export class SettingRepository {
   set(key: string, value: unknown, byTokenId: string | null = null): Promise<void> {
     return this.setMany({ [key]: value }, byTokenId);
   }
+
+  /** Removes stored values, so their defaults apply again. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.manager.query(`DELETE FROM setting WHERE key = ANY($1::text[])`, [keys]);
+  }
 }
