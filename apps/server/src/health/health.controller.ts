@@ -1,7 +1,7 @@
-import { Controller, Get, Headers, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { TokenIssuer } from '@vigil/auth';
+import type { Request, Response } from 'express';
+import { ConsoleSessions, TokenIssuer } from '@vigil/auth';
 import { DomainError } from '@vigil/domain';
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
@@ -23,6 +23,7 @@ export class HealthController {
     private readonly inference: InferenceService,
     private readonly kpi: KpiMonitor,
     private readonly tokens: TokenIssuer,
+    private readonly sessions: ConsoleSessions,
   ) {}
 
   /**
@@ -35,11 +36,11 @@ export class HealthController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Liveness and readiness: 200 when the database answers (status degraded if inference failed or a KPI target is missed), 503 otherwise',
-    description: `Without a token: { status } only. With a token of role ${HEALTH_DETAIL_ROLES.join(', ')}: the detailed view.`,
+    description: `Without a token: { status } only. With a token or console session of role ${HEALTH_DETAIL_ROLES.join(', ')}: the detailed view.`,
   })
   async health(
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-    @Headers('authorization') authorization: string | undefined,
   ): Promise<HealthView | HealthStatusView> {
     let database: HealthView['database'];
     try {
@@ -54,7 +55,7 @@ export class HealthController {
     if (status === 'down') res.status(503);
     let detailed: boolean;
     try {
-      detailed = await mayReadHealthDetails(this.tokens, authorization);
+      detailed = await mayReadHealthDetails(req, this.tokens, this.sessions);
     } catch (error) {
       // With the database down no token can be checked: the verdict alone, still with its 503.
       if (database.ok || error instanceof DomainError) throw error;
