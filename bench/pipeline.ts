@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     VIGIL_ALERT_COOLDOWN_SECONDS: '0', VIGIL_ALERT_ESCALATE_SECONDS: '0', VIGIL_DETECTOR: DETECTOR,
   });
   try {
-    await until('inference ready', 180_000, async () => ((await t.api('GET', '/api/health', { token: null })).body.inference.status === 'ready' ? true : undefined), 250);
+    await until('inference ready', 180_000, async () => ((await t.api('GET', '/api/health')).body.inference.status === 'ready' ? true : undefined), 250);
     const person = (await t.api('POST', '/api/persons', { body: { name: 'Bench Walker', list: 'watchlist' } })).body.id as string;
     const form = new FormData();
     const jpeg = await sharp(samplePhotoPath(1)).extract({ left: 250, top: 180, width: 500, height: 560 }).jpeg({ quality: 95 }).toBuffer();
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     }, 50);
 
     const metrics0 = await scrape(t.server.url);
-    const health0 = (await t.api('GET', '/api/health', { token: null })).body.inference.stats;
+    const health0 = (await t.api('GET', '/api/health')).body.inference.stats;
     const cpu0 = cpuAll();
     const t0 = Date.now();
     const rssSamples: number[] = [];
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     const wall = (Date.now() - t0) / 1000;
     const cpu = (cpuAll() - cpu0) / wall;
     const metrics1 = await scrape(t.server.url);
-    const health1 = (await t.api('GET', '/api/health', { token: null })).body.inference.stats;
+    const health1 = (await t.api('GET', '/api/health')).body.inference.stats;
     socket.close();
 
     const window = received.filter((r) => r.at >= t0);
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
       analyses[`${kind}/${detector}`] = sumLabelled(metrics1, 'vigil_recognition_analyses_total', `kind="${kind}",detector="${detector}"`) - sumLabelled(metrics0, 'vigil_recognition_analyses_total', `kind="${kind}",detector="${detector}"`);
     }
     const doc = {
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, backend: (await t.api('GET', '/api/health', { token: null })).body.inference.backend },
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, backend: (await t.api('GET', '/api/health')).body.inference.backend },
       settings: { cameras: CAMERAS, seconds: SECONDS, ingestFps: 5, inferenceWorkers: WORKERS, source: 'file 1280x720 H.264, looped with -re', faces: `${FACE_S} s of every ${CYCLE_S} s`, detector: DETECTOR, minSightings: 3 },
       results: {
         framesDelivered: delta('vigil_camera_frames_total'),
@@ -234,7 +234,7 @@ function rssAll(): number {
 }
 
 async function scrape(url: string): Promise<string> {
-  return (await fetch(`${url}/metrics`)).text();
+  return (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text();
 }
 /** Sum of a metric's samples whose label text contains `match` (e.g. a drop reason or kind/detector pair). */
 function sumLabelled(text: string, name: string, match: string): number {

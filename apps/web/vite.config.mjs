@@ -15,7 +15,8 @@ export default defineConfig({
     outDir: here('../../dist/web'),
     emptyOutDir: true,
     assetsInlineLimit: 0,
-    sourcemap: true,
+    // No source maps in the served bundle: they would publish the console's source (issue #13).
+    sourcemap: false,
     target: 'es2022',
   },
   server: {

@@ -44,7 +44,7 @@ describe('recognition attempts of a camera and its live picture, in Chromium', {
     await sharp(samplePhotoPath(1)).extract({ left: 250, top: 180, width: 500, height: 560 }).jpeg({ quality: 95 }).toFile(jpeg);
     const clip = faceClip('walter', jpeg);
     t = await startTestServer({ VIGIL_ROLES: 'api,worker', VIGIL_DEMO: '0', VIGIL_INFERENCE_WORKERS: '1', VIGIL_ALLOW_FILE_URLS: '1' });
-    await until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health', { token: null })).body.inference.status === 'ready' ? true : undefined));
+    await until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health')).body.inference.status === 'ready' ? true : undefined));
     walterId = (await t.api('POST', '/api/persons', { body: { name: 'Watch Walter', list: 'watchlist' } })).body.id;
     const form = new FormData();
     form.append('image', new Blob([new Uint8Array(await sharp(jpeg).toBuffer())], { type: 'image/jpeg' }), 'walter.jpg');

@@ -32,7 +32,7 @@ describe('security dashboard in Chromium: an alert raised by a real camera strea
       '-vf', 'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2', '-c:v', 'libx264', '-preset', 'ultrafast',
       '-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p', clip]);
     t = await startTestServer({ VIGIL_ROLES: 'api,worker', VIGIL_DEMO: '0', VIGIL_INFERENCE_WORKERS: '1', VIGIL_ALLOW_FILE_URLS: '1' });
-    await until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health', { token: null })).body.inference.status === 'ready' ? true : undefined));
+    await until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health')).body.inference.status === 'ready' ? true : undefined));
     walterId = (await t.api('POST', '/api/persons', { body: { name: 'Watch Walter', list: 'watchlist' } })).body.id;
     const form = new FormData();
     form.append('image', new Blob([new Uint8Array(await sharp(jpeg).toBuffer())], { type: 'image/jpeg' }), 'walter.jpg');

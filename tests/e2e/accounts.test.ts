@@ -83,6 +83,9 @@ describe(`staff accounts and console sessions (${process.env.DATABASE_URL ? 'Pos
     const me = await call(admin, 'GET', '/api/auth/session');
     assert.equal(me.status, 200);
     assert.deepEqual([me.body.kind, me.body.role, me.body.name, me.body.csrfToken], ['session', 'admin', 'Site Admin', admin.csrf]);
+    const health = await call(admin, 'GET', '/api/health');
+    assert.equal(health.status, 200);
+    assert.equal(health.body.database.ok, true, 'a signed-in console sees the detailed health, not just { status }');
     const body = { username: 'guard', displayName: 'Gate Guard', role: 'security', password: PASSWORDS.guard };
     const noCsrf = await call(admin, 'POST', '/api/users', body, { csrf: false });
     assert.equal(noCsrf.status, 403);

@@ -4,6 +4,7 @@ import { io, Socket } from 'socket.io-client';
 import { EMBEDDING_MODEL_ID } from '@vigil/vision';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
+const METRICS_TOKEN = 'prometheus-scrape-secret-0123456789';
 let t: TestServer;
 let kioskToken: string;
 let securityToken: string;
@@ -21,7 +22,7 @@ function outcome(socket: Socket): Promise<{ connected: boolean; error?: string; 
 
 describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, { timeout: 180_000 }, () => {
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ VIGIL_METRICS_TOKEN: METRICS_TOKEN });
     const kiosk = await t.api('POST', '/api/tokens', { body: { name: 'Lobby kiosk', role: 'kiosk' } });
     assert.equal(kiosk.status, 201);
     kioskToken = kiosk.body.token;
@@ -30,21 +31,41 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
   });
   after(async () => t?.stop());
 
-  it('serves health without a token, with db, roles and version', async () => {
-    const res = await t.api('GET', '/api/health', { token: null });
-    assert.equal(res.status, 200);
-    assert.equal(res.body.status, 'ok');
-    assert.equal(res.body.database.ok, true);
-    assert.deepEqual(res.body.roles, ['api']);
-    assert.equal(res.body.inference.status, 'idle', 'an api-only process loads no models until an upload needs them');
-    assert.match(res.body.version, /^\d+\.\d+\.\d+/);
+  it('serves health without a token as the status alone; the detailed view needs a console token', async () => {
+    const probe = await t.api('GET', '/api/health', { token: null });
+    assert.equal(probe.status, 200);
+    assert.deepEqual(probe.body, { status: 'ok' }, 'no version, roles, inference or KPI details without a token');
+    for (const token of [TEST_ADMIN_TOKEN, securityToken]) {
+      const res = await t.api('GET', '/api/health', { token });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.status, 'ok');
+      assert.equal(res.body.database.ok, true);
+      assert.deepEqual(res.body.roles, ['api']);
+      assert.equal(res.body.inference.status, 'idle', 'an api-only process loads no models until an upload needs them');
+      assert.match(res.body.version, /^\d+\.\d+\.\d+/);
+      assert.deepEqual(res.body.kpi.breaches, []);
+    }
+    const kiosk = await t.api('GET', '/api/health', { token: kioskToken });
+    assert.equal(kiosk.status, 403, 'a kiosk device gets no detailed view');
+    assert.match(kiosk.body.message, /admin, security, reviewer.*Without a token/);
+    const wrong = await t.api('GET', '/api/health', { token: 'vgl_not-a-token' });
+    assert.equal(wrong.status, 401, 'a token that is sent is checked, not silently ignored');
   });
 
-  it('serves Prometheus metrics at /metrics (outside /api)', async () => {
-    const res = await fetch(`${t.server.url}/metrics`);
-    assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
-    assert.match(await res.text(), /^vigil_process_cpu_user_seconds_total /m);
+  it('serves Prometheus metrics at /metrics (outside /api) to the metrics token or an admin, nobody else', async () => {
+    const scrape = (token?: string) => fetch(`${t.server.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    for (const token of [METRICS_TOKEN, TEST_ADMIN_TOKEN]) {
+      const res = await scrape(token);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+      assert.match(await res.text(), /^vigil_process_cpu_user_seconds_total /m);
+    }
+    const anonymous = await scrape();
+    assert.equal(anonymous.status, 401);
+    assert.match(((await anonymous.json()) as { message: string }).message, /VIGIL_METRICS_TOKEN/);
+    assert.equal((await scrape('x'.repeat(32))).status, 401);
+    assert.equal((await scrape(securityToken)).status, 403);
+    assert.equal((await scrape(kioskToken)).status, 403);
     assert.equal((await fetch(`${t.server.url}/api/metrics`)).status, 404, 'no metrics route under /api');
   });
 

@@ -7,7 +7,7 @@ import type { CameraStatusEvent } from '@vigil/contracts';
 import { childProcesses, sleep } from '../support/camera-watch';
 import { RtspTestServer, rtspSkip } from '../support/rtsp-server';
 import { connectSocket, until } from '../support/socket-client';
-import { startTestServer, TestServer } from '../support/test-server';
+import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
 const PASSWORD = 'pa:ss@w0rd!';
 const QUERY_SECRET = 'Qu3rySecretToken';
@@ -68,7 +68,7 @@ describe('cameras ingest live in the server (RTSP → supervisor → database �
     });
     assert.ok(live.measuredFps > 2 && live.measuredFps < 8, `fps ${live.measuredFps} near the configured 5`);
     assert.equal(ffmpegChildren(), 1);
-    const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${t.server.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text();
     assert.match(metrics, new RegExp(`vigil_camera_frames_total\\{camera_id="${cameraId}"\\} [1-9]`));
     assert.match(metrics, new RegExp(`vigil_camera_status\\{camera_id="${cameraId}",status="online"\\} 1`));
   });
@@ -115,7 +115,7 @@ describe('cameras ingest live in the server (RTSP → supervisor → database �
     assert.ok(audit.length >= 2, 'create and delete audited');
     const logged = logs.join('');
     assert.match(logged, new RegExp(`"cameraId":"${id}".*camera ingest starting`), 'the capture sees the ingest log');
-    const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${t.server.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text();
     const everything = JSON.stringify([pushed, offline, api.body, asSecurity.body, audit]) + metrics + logged;
     for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), 'pa:ss', QUERY_SECRET]) assert.ok(!everything.includes(secret), `leaked ${secret}`);
   });

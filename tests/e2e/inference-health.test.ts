@@ -11,13 +11,13 @@ describe('a worker process reports its inference backend in health', { timeout: 
   after(async () => t?.stop());
 
   it('goes from starting to ready on the wasm backend here, saying why', async () => {
-    const first = await t.api('GET', '/api/health', { token: null });
+    const first = await t.api('GET', '/api/health');
     assert.equal(first.status, 200);
     assert.ok(['starting', 'ready'].includes(first.body.inference.status));
     let body = first.body;
     for (let i = 0; i < 240 && body.inference.status === 'starting'; i++) {
       await new Promise((r) => setTimeout(r, 500));
-      body = (await t.api('GET', '/api/health', { token: null })).body;
+      body = (await t.api('GET', '/api/health')).body;
     }
     assert.equal(body.inference.status, 'ready', JSON.stringify(body.inference));
     assert.equal(body.status, 'ok');

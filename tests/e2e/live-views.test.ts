@@ -23,7 +23,7 @@ let walterJpeg: Buffer;
 
 /** Sum of a Prometheus counter's samples whose labels contain every given pair. */
 async function counter(name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`${t.server.url}/metrics`)).text();
+  const text = await (await fetch(`${t.server.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text();
   let total = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`)) continue;
@@ -33,7 +33,7 @@ async function counter(name: string, labels: Record<string, string>): Promise<nu
 }
 
 const inferenceReady = () =>
-  until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health', { token: null })).body.inference.status === 'ready' ? true : undefined));
+  until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health')).body.inference.status === 'ready' ? true : undefined));
 
 async function addCamera(name: string, fps = 5): Promise<string> {
   const cam = await t.api('POST', '/api/cameras', { body: { name, url: pathToFileURL(clip).toString(), fps, settings: { motionSensitivity: 1 } } });

@@ -139,7 +139,7 @@ describe('a queue at one spot: everybody who steps up is recognised (issue #11)'
     }
     rtsp = await RtspTestServer.start({ mounts: Object.fromEntries(Object.entries(clips).map(([m, c]) => [m, c.file])) });
     t = await startTestServer({ VIGIL_ROLES: 'api,worker', VIGIL_DEMO: '0', VIGIL_INFERENCE_WORKERS: '1', VIGIL_ALERT_COOLDOWN_SECONDS: '0' });
-    await until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health', { token: null })).body.inference.status === 'ready' ? true : undefined));
+    await until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health')).body.inference.status === 'ready' ? true : undefined));
     watchedId = await enrol('Watch Walter', 'watchlist', WATCHED);
     const security = (await t.api('POST', '/api/tokens', { body: { name: 'Desk', role: 'security' } })).body.token;
     socket = await connectSocket(t.server.url, { token: security, offset: 0 }, (s) => {

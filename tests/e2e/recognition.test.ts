@@ -45,7 +45,7 @@ describe('a watchlist person seen by a camera becomes one pushed alert; a strang
     walterClip = faceClip('walter', walterJpeg);
     strangerClip = faceClip('stranger', strangerJpeg);
     t = await startTestServer({ VIGIL_ROLES: 'api,worker', VIGIL_DEMO: '0', VIGIL_INFERENCE_WORKERS: '1', VIGIL_ALLOW_FILE_URLS: '1' });
-    await until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health', { token: null })).body.inference.status === 'ready' ? true : undefined));
+    await until('inference ready', 120_000, async () => ((await t.api('GET', '/api/health')).body.inference.status === 'ready' ? true : undefined));
     walterId = (await t.api('POST', '/api/persons', { body: { name: 'Watch Walter', list: 'watchlist' } })).body.id;
     const form = new FormData();
     form.append('image', new Blob([new Uint8Array(await sharp(walterJpeg).toBuffer())], { type: 'image/jpeg' }), 'walter.jpg');

@@ -320,7 +320,7 @@ describe(`review queue, labels, metrics and KPIs (${process.env.DATABASE_URL ? '
   it('a KPI breach after a label raises kpi.breach (reviewers, admins) and degrades health until the targets are met', async () => {
     const relaxed = await t.api('PATCH', '/api/settings/review', { body: { kpiMinAccuracy: 0, kpiMaxFar: 1, kpiMinReviewed: 1 } });
     assert.equal(relaxed.status, 200);
-    await until('health ok with relaxed targets', 10_000, async () => ((await t.api('GET', '/api/health', { token: null })).body.status === 'ok' ? true : undefined));
+    await until('health ok with relaxed targets', 10_000, async () => ((await t.api('GET', '/api/health')).body.status === 'ok' ? true : undefined));
 
     const breaches: KpiBreachEvent[] = [];
     const adminSeen: KpiBreachEvent[] = [];
@@ -340,7 +340,7 @@ describe(`review queue, labels, metrics and KPIs (${process.env.DATABASE_URL ? '
       assert.equal(event.value, 0);
       assert.equal(event.target, 0.9);
       await until('the admin gets it too', 10_000, () => adminSeen.find((b) => b.scope === scope));
-      const health = await t.api('GET', '/api/health', { token: null });
+      const health = await t.api('GET', '/api/health');
       assert.equal(health.status, 200);
       assert.equal(health.body.status, 'degraded');
       assert.ok(health.body.kpi.breaches.some((b: KpiBreachEvent) => b.scope === scope && b.metric === 'accuracy'));
@@ -349,7 +349,7 @@ describe(`review queue, labels, metrics and KPIs (${process.env.DATABASE_URL ? '
 
       assert.equal((await t.api('PATCH', '/api/settings/review', { body: { kpiMinAccuracy: 0 } })).status, 200);
       await until('health ok again', 10_000, async () => {
-        const h = await t.api('GET', '/api/health', { token: null });
+        const h = await t.api('GET', '/api/health');
         return h.body.status === 'ok' && h.body.kpi.breaches.length === 0 ? true : undefined;
       });
       assert.deepEqual(securitySeen, [], 'security staff do not get KPI events');

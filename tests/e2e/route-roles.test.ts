@@ -42,7 +42,7 @@ describe('every route declares who may call it', { timeout: 120_000 }, () => {
     assert.deepEqual(
       publicRoutes.map((r) => r.split(' ')[0]).sort(),
       ['AuthController.completeSetup', 'AuthController.signIn', 'HealthController.health', 'MetricsController.scrape'],
-      'only sign-in, first-admin setup, health and metrics may be public',
+      'only sign-in, first-admin setup, health (the status alone without a token) and metrics (behind its own token guard) may skip the role guard',
     );
   });
 

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WEB_ROOT } from '../../apps/server/src/web/web-app';
 import { startTestServer, TestServer } from '../support/test-server';
@@ -38,13 +38,29 @@ describe('the web consoles are served at / without shadowing the API, sockets or
     assert.equal((await fetch(`${t.server.url}/kiosk`, { method: 'POST' })).status, 404);
   });
 
+  it('ships and serves no source maps of the consoles', async () => {
+    const assets = readdirSync(path.join(WEB_ROOT, 'assets'));
+    assert.deepEqual(assets.filter((f) => f.endsWith('.map')), [], 'the build writes no source maps');
+    const script = assets.find((f) => f.endsWith('.js'))!;
+    assert.doesNotMatch(await (await page(`/assets/${script}`, '*/*')).text(), /sourceMappingURL=/);
+    const leftBehind = path.join(WEB_ROOT, 'assets', `left-behind-${process.pid}.js.map`);
+    writeFileSync(leftBehind, '{"version":3,"sources":["secret.tsx"]}');
+    try {
+      assert.equal((await page(`/assets/${path.basename(leftBehind)}`, '*/*')).status, 404, 'a map left by a development build is not served');
+    } finally {
+      rmSync(leftBehind, { force: true });
+    }
+  });
+
   it('leaves /api, /socket.io and /metrics to the server, and the data behind the guard', async () => {
     const unknown = await page('/api/nothing-here');
     assert.equal(unknown.status, 404);
     assert.match(unknown.headers.get('content-type')!, /application\/json/);
     const persons = await page('/api/persons', 'text/html');
     assert.equal(persons.status, 401, 'a browser navigation to the API still needs a token');
-    assert.match((await (await page('/metrics', '*/*')).text()), /# HELP/);
+    const metrics = await page('/metrics', 'text/html');
+    assert.equal(metrics.status, 401, '/metrics belongs to the server and needs its token');
+    assert.match(metrics.headers.get('content-type')!, /application\/json/);
     const socket = await page('/socket.io/?EIO=4&transport=polling', '*/*');
     assert.notEqual(socket.headers.get('content-type'), 'text/html; charset=utf-8');
     assert.equal((await page('/api/health', 'text/html')).status, 200);

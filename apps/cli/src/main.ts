@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { TokenIssuer } from '@vigil/auth';
 import { ConfigError, describeDatabase, loadConfig } from '@vigil/config';
 import { DomainError } from '@vigil/domain';
-import { Database, DataDirLockedError } from '@vigil/persistence';
+import { Database, DatabaseRoleError, DataDirLockedError } from '@vigil/persistence';
 import { calibrateCommand, CALIBRATE_USAGE } from './commands/calibrate';
 import { enrollCommand, ENROLL_USAGE } from './commands/enroll';
 import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
@@ -13,7 +13,9 @@ import { userCommand, USER_USAGE } from './commands/user';
 const USAGE = `Usage: vigil <command> [options]
 
 Commands:
-  migrate                     apply pending database migrations and exit
+  migrate                     apply pending database migrations and exit; with
+                              VIGIL_DATABASE_OWNER_URL, as that owner role, then grant the
+                              DATABASE_URL role what the server needs (README: Database roles)
   user add|passwd|disable|enable|list
                               staff accounts for the web consoles (see below)
   admin-token --rotate        revoke every admin token and print a new one (needs local
@@ -121,7 +123,7 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   process.stdout.on('error', ignoreBrokenPipe);
   process.stderr.on('error', ignoreBrokenPipe);
   run(argv, (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then(exitWhenFlushed, (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof DomainError) {
+    if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof DatabaseRoleError || error instanceof DomainError) {
       process.stderr.write(`${error.message}\n`);
       return exitWhenFlushed(2);
     }

@@ -35,7 +35,7 @@ export class AppModule {
     const core = CoreModule.forRoot(config, database);
     const auth = AuthModule.register(core);
     const worker = config.roles.includes('worker');
-    const metrics = MetricsModule.register();
+    const metrics = MetricsModule.register(core);
     const inference = InferenceModule.register(core, metrics);
     const alertsCore = AlertsCoreModule.register(core);
     const attendanceCore = AttendanceCoreModule.register(core);

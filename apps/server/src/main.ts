@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, describeDatabase, loadConfig, VigilConfig } from '@vigil/config';
-import { DataDirLockedError } from '@vigil/persistence';
+import { DatabaseRoleError, DataDirLockedError } from '@vigil/persistence';
 import { RunningServer, startServer } from './bootstrap';
 
 /** Shutdown must never hang: past this, the process exits regardless. */
@@ -41,6 +41,10 @@ async function main(): Promise<void> {
     if (error instanceof DataDirLockedError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(3);
+    }
+    if (error instanceof DatabaseRoleError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
     }
     throw error;
   }

@@ -22,6 +22,9 @@ describe('loadConfig accepts', () => {
   const cases: Array<[string, NodeJS.ProcessEnv, (c: ReturnType<typeof loadConfig>) => void]> = [
     ['postgres url', { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }, (c) =>
       assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test' })],
+    ['owner and app roles', { DATABASE_URL: 'postgres://vigil_app:a@db/vigil', VIGIL_DATABASE_OWNER_URL: 'postgres://vigil:o@db/vigil' }, (c) =>
+      assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://vigil_app:a@db/vigil', ownerUrl: 'postgres://vigil:o@db/vigil' })],
+    ['metrics token', { VIGIL_METRICS_TOKEN: 'm'.repeat(24) }, (c) => assert.equal(c.metricsToken, 'm'.repeat(24))],
     ['blank DATABASE_URL means embedded', { DATABASE_URL: '  ' }, (c) => assert.equal(c.database.kind, 'embedded')],
     ['port 0 (any free port)', { PORT: '0' }, (c) => assert.equal(c.port, 0)],
     ['worker only', { VIGIL_ROLES: 'worker' }, (c) => assert.deepEqual(c.roles, ['worker'])],
@@ -57,6 +60,9 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_ROLES: 'api,web' }, /VIGIL_ROLES: may only contain/],
     [{ VIGIL_ROLES: ',' }, /VIGIL_ROLES: must name at least one/],
     [{ VIGIL_ADMIN_TOKEN: 'short' }, /VIGIL_ADMIN_TOKEN: must be at least 24/],
+    [{ VIGIL_METRICS_TOKEN: 'short' }, /VIGIL_METRICS_TOKEN: must be at least 24/],
+    [{ VIGIL_DATABASE_OWNER_URL: 'postgres://vigil@db/vigil' }, /VIGIL_DATABASE_OWNER_URL: needs DATABASE_URL/],
+    [{ DATABASE_URL: 'postgres://a@db/v', VIGIL_DATABASE_OWNER_URL: 'mysql://x' }, /VIGIL_DATABASE_OWNER_URL: must be a postgres/],
     [{ VIGIL_DEMO: 'yes' }, /VIGIL_DEMO/],
     [{ VIGIL_ALLOW_FILE_URLS: 'true' }, /VIGIL_ALLOW_FILE_URLS: must be 0 or 1/],
     [{ VIGIL_INFERENCE_WORKERS: '0' }, /VIGIL_INFERENCE_WORKERS/],

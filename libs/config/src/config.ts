@@ -6,7 +6,11 @@ import { validateSync } from 'class-validator';
 import { DetectorChoice, EnvSchema, LOG_LEVELS, ServerRole, TfBackendChoice } from './env.schema';
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string }
+  /**
+   * `ownerUrl` (VIGIL_DATABASE_OWNER_URL): the role that owns the schema and runs migrations; `url`
+   * is then the application's role, granted only what it needs (audit_event: SELECT and INSERT).
+   */
+  | { kind: 'postgres'; url: string; ownerUrl?: string }
   | { kind: 'embedded'; dataDir: string };
 
 /** Infrastructure configuration, validated once at boot. Tunable thresholds live in the database. */
@@ -17,6 +21,8 @@ export interface VigilConfig {
   host: string;
   roles: ServerRole[];
   adminToken?: string;
+  /** Bearer secret Prometheus sends to GET /metrics (an admin token works too). */
+  metricsToken?: string;
   demo: boolean | 'auto';
   /** Admit file: camera URLs over the API (tests, replaying recordings). The demo camera needs no API. */
   allowFileUrls: boolean;
@@ -73,6 +79,7 @@ const KNOWN = new Set([
   'VIGIL_GALLERY_ANN_MIN_REFERENCES', 'VIGIL_SESSION_IDLE_MINUTES', 'VIGIL_SESSION_MAX_HOURS',
   'VIGIL_SOCKET_REPLAY_MAX', 'VIGIL_SOCKET_UNACKED_MAX', 'VIGIL_SOCKETS_PER_PRINCIPAL',
   'VIGIL_RETENTION_FRAMES_DAYS', 'VIGIL_RETENTION_CROPS_DAYS', 'VIGIL_RETENTION_ATTENDANCE_DAYS',
+  'VIGIL_DATABASE_OWNER_URL', 'VIGIL_METRICS_TOKEN',
 ]);
 
 /**
@@ -102,19 +109,23 @@ export function loadConfig(
   if (typeof socketReplayMax === 'number' && typeof socketUnackedMax === 'number' && socketReplayMax > socketUnackedMax) {
     problems.push(`VIGIL_SOCKET_REPLAY_MAX: must not exceed VIGIL_SOCKET_UNACKED_MAX (${socketUnackedMax}), or a replay would cut its own socket`);
   }
+  if (parsed.VIGIL_DATABASE_OWNER_URL && !parsed.DATABASE_URL) {
+    problems.push('VIGIL_DATABASE_OWNER_URL: needs DATABASE_URL (the application role); the embedded database has a single role');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const cwd = opts.cwd ?? process.cwd();
   const dataDir = path.resolve(cwd, parsed.VIGIL_DATA_DIR ?? './data');
   return {
     database: parsed.DATABASE_URL
-      ? { kind: 'postgres', url: parsed.DATABASE_URL }
+      ? { kind: 'postgres', url: parsed.DATABASE_URL, ...(parsed.VIGIL_DATABASE_OWNER_URL ? { ownerUrl: parsed.VIGIL_DATABASE_OWNER_URL } : {}) }
       : { kind: 'embedded', dataDir: path.join(dataDir, 'db') },
     dataDir,
     port: parsed.PORT ?? 3000,
     host: parsed.VIGIL_HOST ?? '0.0.0.0',
     roles: dedupe(parsed.VIGIL_ROLES ?? ['api', 'worker']),
     adminToken: parsed.VIGIL_ADMIN_TOKEN,
+    metricsToken: parsed.VIGIL_METRICS_TOKEN,
     demo: parsed.VIGIL_DEMO === undefined ? 'auto' : parsed.VIGIL_DEMO === '1',
     allowFileUrls: parsed.VIGIL_ALLOW_FILE_URLS === '1',
     inferenceWorkers: parsed.VIGIL_INFERENCE_WORKERS ?? availableParallelism(),

@@ -41,6 +41,13 @@ export class EnvSchema {
 
   @IsOptional()
   @Transform(blankToUndefined)
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'VIGIL_DATABASE_OWNER_URL must be a postgres:// or postgresql:// URL of the role that owns the schema (unset: DATABASE_URL runs migrations)',
+  })
+  VIGIL_DATABASE_OWNER_URL?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
   @IsString()
   VIGIL_DATA_DIR?: string;
 
@@ -74,6 +81,12 @@ export class EnvSchema {
   @IsString()
   @MinLength(24, { message: 'VIGIL_ADMIN_TOKEN must be at least 24 characters (use a random secret)' })
   VIGIL_ADMIN_TOKEN?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
+  @MinLength(24, { message: 'VIGIL_METRICS_TOKEN must be at least 24 characters (use a random secret)' })
+  VIGIL_METRICS_TOKEN?: string;
 
   @IsOptional()
   @Transform(blankToUndefined)

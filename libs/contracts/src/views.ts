@@ -115,6 +115,12 @@ export interface Page<T> {
   offset: number;
 }
 
+/** GET /api/health without a token (probes, load balancers): nothing but the verdict. */
+export interface HealthStatusView {
+  status: HealthView['status'];
+}
+
+/** GET /api/health with a token of role admin, security or reviewer. */
 export interface HealthView {
   status: 'ok' | 'degraded' | 'down';
   version: string;

@@ -2,6 +2,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '@vigil/config';
 import { MIGRATIONS } from '../../../migrations';
+import { assertAuditAppendOnlyFor, assertDistinctRoles, currentRole, DatabaseRoleError, grantAppRole } from './app-role';
 import { openEmbeddedPostgres, EmbeddedPostgres } from './embedded/open-pglite';
 import { ENTITIES } from './entities';
 import { ChangeChannel, ChangeListener, listenEmbedded, listenPostgres, OnChange } from './notifications';
@@ -74,26 +75,62 @@ export async function openDataSource(db: DatabaseConfig): Promise<OpenedDataSour
 }
 
 const MIGRATION_LOCK_KEY = 7_166_915_001; // arbitrary, constant: "vigil migrations"
+const PG_INSUFFICIENT_PRIVILEGE = '42501';
 
 /**
  * Runs pending migrations. On a shared PostgreSQL server several processes (api + workers) may
- * boot at once, so the run is serialised by a session advisory lock held on its own connection.
+ * boot at once, so the run is serialised by a session advisory lock held on its own connection;
+ * `thenLocked` (the owner's grants) runs under the same lock.
  */
-export async function migrate(opened: OpenedDataSource): Promise<string[]> {
+export async function migrate(opened: OpenedDataSource, thenLocked?: () => Promise<void>): Promise<string[]> {
   const { dataSource } = opened;
   if (opened.kind === 'embedded') {
-    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    const applied = (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    await thenLocked?.();
+    return applied;
   }
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+      const applied = (await dataSource.runMigrations({ transaction: 'each' }).catch(explainPrivilegeError)).map((m) => m.name);
+      await thenLocked?.();
+      return applied;
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
   } finally {
     await runner.release();
+  }
+}
+
+/** A role without CREATE met a pending migration: say which role may run it, and how. */
+function explainPrivilegeError(error: unknown): never {
+  if ((error as { driverError?: { code?: string } }).driverError?.code === PG_INSUFFICIENT_PRIVILEGE) {
+    throw new DatabaseRoleError(
+      `The schema needs migrating and this role may not change it (${(error as Error).message}). Migrations run as ` +
+        'the role that owns the schema: run `vigil migrate` with VIGIL_DATABASE_OWNER_URL set to it, or give the server ' +
+        'VIGIL_DATABASE_OWNER_URL (README: "Database roles").',
+    );
+  }
+  throw error;
+}
+
+/**
+ * With VIGIL_DATABASE_OWNER_URL: migrates over a short-lived connection as the owner, grants the
+ * application's role (the one `app` logs in as) what it needs, then checks from the application's
+ * side that the audit trail is beyond its reach. The owner's connection is closed afterwards.
+ */
+export async function migrateAsOwner(app: OpenedDataSource, ownerUrl: string): Promise<string[]> {
+  const appRole = await currentRole(app.dataSource);
+  const owner = await openDataSource({ kind: 'postgres', url: ownerUrl });
+  try {
+    assertDistinctRoles(await currentRole(owner.dataSource), appRole);
+    const applied = await migrate(owner, () => grantAppRole(owner.dataSource, appRole));
+    await assertAuditAppendOnlyFor(app.dataSource);
+    return applied;
+  } finally {
+    await owner.close();
   }
 }

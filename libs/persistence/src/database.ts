@@ -1,6 +1,6 @@
 import type { DatabaseConfig } from '@vigil/config';
 import { DataSource } from 'typeorm';
-import { migrate, openDataSource, OpenedDataSource } from './data-source';
+import { migrate, migrateAsOwner, openDataSource, OpenedDataSource } from './data-source';
 import { ChangeChannel, ChangeListener, OnChange } from './notifications';
 import { Repositories } from './repositories';
 
@@ -8,20 +8,23 @@ import { Repositories } from './repositories';
 export class Database {
   readonly repos: Repositories;
 
-  private constructor(private readonly opened: OpenedDataSource) {
+  private constructor(private readonly opened: OpenedDataSource, private readonly config: DatabaseConfig) {
     this.repos = new Repositories(opened.dataSource.manager);
   }
 
-  /** Opens the database and, unless told otherwise, brings its schema up to date. */
+  /**
+   * Opens the database and, unless told otherwise, brings its schema up to date (as the owner
+   * role when the config names one, granting the application's role afterwards).
+   */
   static async open(config: DatabaseConfig, opts: { migrate?: boolean } = {}): Promise<Database> {
     const opened = await openDataSource(config);
     try {
-      if (opts.migrate !== false) await migrate(opened);
+      if (opts.migrate !== false) await migrateSchema(opened, config);
     } catch (error) {
       await opened.close();
       throw error;
     }
-    return new Database(opened);
+    return new Database(opened, config);
   }
 
   get kind(): DatabaseConfig['kind'] {
@@ -49,10 +52,14 @@ export class Database {
   }
 
   async runMigrations(): Promise<string[]> {
-    return migrate(this.opened);
+    return migrateSchema(this.opened, this.config);
   }
 
   async close(): Promise<void> {
     await this.opened.close();
   }
+}
+
+function migrateSchema(opened: OpenedDataSource, config: DatabaseConfig): Promise<string[]> {
+  return config.kind === 'postgres' && config.ownerUrl ? migrateAsOwner(opened, config.ownerUrl) : migrate(opened);
 }

@@ -3,6 +3,7 @@ export * from './repositories';
 export * from './entities';
 export * from './embedding-codec';
 export * from './pg-errors';
+export { DatabaseRoleError } from './app-role';
 export { DataDirLockedError, acquireDataDirLock } from './embedded/data-dir-lock';
 export type { DataDirLock } from './embedded/data-dir-lock';
 export { openDataSource, migrate, postgresOptions } from './data-source';

@@ -1,13 +1,16 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Controller, Get, HttpCode, Inject, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ConsoleSessions, TokenIssuer } from '@vigil/auth';
+import { DomainError } from '@vigil/domain';
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
-import type { HealthView } from '@vigil/contracts';
+import type { HealthStatusView, HealthView } from '@vigil/contracts';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { Public } from '../auth/roles.decorator';
 import { InferenceService } from '../inference/inference.service';
 import { KpiMonitor } from '../kpi/kpi-monitor.service';
+import { HEALTH_DETAIL_ROLES, mayReadHealthDetails } from './health-viewer';
 
 const started = Date.now();
 
@@ -19,14 +22,26 @@ export class HealthController {
     private readonly db: Database,
     private readonly inference: InferenceService,
     private readonly kpi: KpiMonitor,
+    private readonly tokens: TokenIssuer,
+    private readonly sessions: ConsoleSessions,
   ) {}
 
-  /** Public on purpose: load balancers and container probes have no token, and nothing here is sensitive. */
+  /**
+   * Public on purpose: load balancers and container probes have no token, and get `{ status }`
+   * alone. The detailed view (inference, database, KPI breaches per camera, errors) needs a token.
+   */
   @Get()
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness and readiness: 200 when the database answers (status degraded if inference failed or a KPI target is missed), 503 otherwise' })
-  async health(@Res({ passthrough: true }) res: Response): Promise<HealthView> {
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Liveness and readiness: 200 when the database answers (status degraded if inference failed or a KPI target is missed), 503 otherwise',
+    description: `Without a token: { status } only. With a token or console session of role ${HEALTH_DETAIL_ROLES.join(', ')}: the detailed view.`,
+  })
+  async health(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HealthView | HealthStatusView> {
     let database: HealthView['database'];
     try {
       database = { ok: true, kind: this.db.kind, latencyMs: await this.db.ping() };
@@ -38,6 +53,15 @@ export class HealthController {
     const kpi: HealthView['kpi'] = { breaches: kpiState?.breaches ?? [], checkedAt: kpiState ? kpiState.checkedAt.toISOString() : null };
     const status: HealthView['status'] = !database.ok ? 'down' : inference?.status === 'failed' || kpi.breaches.length > 0 ? 'degraded' : 'ok';
     if (status === 'down') res.status(503);
+    let detailed: boolean;
+    try {
+      detailed = await mayReadHealthDetails(req, this.tokens, this.sessions);
+    } catch (error) {
+      // With the database down no token can be checked: the verdict alone, still with its 503.
+      if (database.ok || error instanceof DomainError) throw error;
+      detailed = false;
+    }
+    if (!detailed) return { status };
     return {
       status,
       version: this.config.version,

@@ -52,6 +52,12 @@ export function serveWebApp(app: NestExpressApplication, root = WEB_ROOT): void 
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
   };
+  // Source maps are not built for the consoles (vite build.sourcemap: false); one left in the
+  // folder by a development build is still never served: they would publish the source.
+  app.use('/assets', (req: Request, res: Response, next: NextFunction) => {
+    if (!/\.map$/i.test(req.path)) return next();
+    res.status(404).type('text/plain').send('Not found\n');
+  });
   // Only the hashed bundle folder is served as files, so nothing on disk can shadow an API path.
   app.useStaticAssets(path.join(root, 'assets'), {
     prefix: '/assets',
