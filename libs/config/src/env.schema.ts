@@ -141,6 +141,9 @@ export class EnvSchema {
   @Min(1, { message: 'VIGIL_SESSION_MAX_HOURS must be an integer between 1 and 168' })
   @Max(168, { message: 'VIGIL_SESSION_MAX_HOURS must be an integer between 1 and 168' })
   VIGIL_SESSION_MAX_HOURS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
   @IsInt({ message: 'VIGIL_SOCKET_REPLAY_MAX must be an integer between 1 and 10000' })
   @Min(1, { message: 'VIGIL_SOCKET_REPLAY_MAX must be an integer between 1 and 10000' })
   @Max(10_000, { message: 'VIGIL_SOCKET_REPLAY_MAX must be an integer between 1 and 10000' })
