@@ -8,18 +8,21 @@ import type { Browser, Page } from 'playwright-core';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
-import { launchBrowser, openPage, screenshot, signIn, WatchedPage } from '../support/browser';
-import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
+import { launchBrowser, openPage, screenshot, signInWithPassword, signInWithToken, WatchedPage } from '../support/browser';
+import { startTestServer, TestServer } from '../support/test-server';
+import { createUser, TEST_PASSWORD, TestUser } from '../support/users';
 
 let t: TestServer;
 let browser: Browser;
 let admin: WatchedPage;
 let page: Page;
 let mintedKioskToken: string;
+let adminUser: TestUser;
 
 describe('admin console in Chromium, and what other roles may open', { timeout: 300_000 }, () => {
   before(async () => {
     t = await startTestServer({ VIGIL_INFERENCE_WORKERS: '1' });
+    adminUser = await createUser(t, 'ada', 'admin', { displayName: 'Ada Admin' });
     browser = await launchBrowser();
     admin = await openPage(browser, t.server.url);
     page = admin.page;
@@ -31,7 +34,8 @@ describe('admin console in Chromium, and what other roles may open', { timeout: 
   });
 
   it('an administrator adds a person and sees the quality verdict of each uploaded photo', async () => {
-    await signIn(page, t.server.url, TEST_ADMIN_TOKEN);
+    await signInWithPassword(page, t.server.url, adminUser.username, adminUser.password);
+    await page.getByRole('link', { name: 'Ada Admin' }).waitFor(); // the person's name, linking to their account
     for (const link of ['Dashboard', 'Review', 'Admin']) await page.getByRole('link', { name: link, exact: true }).waitFor();
     await page.getByRole('link', { name: 'Admin', exact: true }).click();
     await page.getByRole('heading', { name: 'People' }).waitFor();
@@ -124,12 +128,14 @@ describe('admin console in Chromium, and what other roles may open', { timeout: 
 
   it('mints a kiosk token and shows its secret once', async () => {
     await page.getByRole('link', { name: 'Tokens' }).click();
+    await page.getByRole('heading', { name: 'Device and integration tokens' }).waitFor();
     await page.getByLabel('Name (where it is used)').fill('Lobby kiosk');
     await page.getByLabel('Role').selectOption('kiosk');
     await page.getByRole('button', { name: 'Create token' }).click();
     mintedKioskToken = (await page.getByTestId('minted-token').textContent())!;
     assert.match(mintedKioskToken, /^vgl_/);
-    await page.getByRole('row', { name: /Lobby kiosk/ }).waitFor();
+    // Held by the administrator who made it (the select's default, "me").
+    await page.getByRole('row', { name: /Lobby kiosk/ }).getByRole('cell', { name: 'ada', exact: true }).waitFor();
     await screenshot(page, 'admin-tokens');
     assert.deepEqual(admin.foreign, []);
     assert.deepEqual(admin.errors, []);
@@ -160,16 +166,18 @@ describe('admin console in Chromium, and what other roles may open', { timeout: 
     const kiosk = await openPage(browser, t.server.url);
     const apiCalls: string[] = [];
     kiosk.page.on('request', (req) => {
-      if (new URL(req.url()).pathname.startsWith('/api/')) apiCalls.push(new URL(req.url()).pathname);
+      const { pathname } = new URL(req.url());
+      // The sign-in screen asks whether a cookie session exists: not data of a console.
+      if (pathname.startsWith('/api/') && pathname !== '/api/auth/session') apiCalls.push(pathname);
     });
-    await signIn(kiosk.page, t.server.url, mintedKioskToken, '/admin');
-    await kiosk.page.getByRole('heading', { name: 'Not available with this token' }).waitFor();
-    await kiosk.page.getByText('needs an administrator token').waitFor();
+    await signInWithToken(kiosk.page, t.server.url, mintedKioskToken, '/admin');
+    await kiosk.page.getByRole('heading', { name: 'Not available to your role' }).waitFor();
+    await kiosk.page.getByText('needs the administrator role').waitFor();
     await kiosk.page.getByText('You are signed in as “Lobby kiosk” (kiosk)').waitFor();
     assert.equal(await kiosk.page.getByRole('heading', { name: 'People' }).count(), 0);
     await screenshot(kiosk.page, 'kiosk-token-on-admin');
     await kiosk.page.goto(`${t.server.url}/admin/tokens`);
-    await kiosk.page.getByRole('heading', { name: 'Not available with this token' }).waitFor();
+    await kiosk.page.getByRole('heading', { name: 'Not available to your role' }).waitFor();
     assert.equal(await kiosk.page.getByTestId('minted-token').count(), 0);
     assert.deepEqual(apiCalls, [], 'the refused screens load no data');
     assert.equal((await t.api('GET', '/api/persons', { token: mintedKioskToken })).status, 403);
@@ -180,13 +188,48 @@ describe('admin console in Chromium, and what other roles may open', { timeout: 
     assert.deepEqual(kiosk.errors, []);
   });
 
-  it('security and reviewer tokens are kept out of the admin pages as well', async () => {
+  it('security and reviewer staff are kept out of the admin pages as well', async () => {
     for (const role of ['security', 'reviewer'] as const) {
-      const token = (await t.api('POST', '/api/tokens', { body: { name: `Desk ${role}`, role } })).body.token;
+      const user = await createUser(t, `desk-${role}`, role, { displayName: `Desk ${role}` });
       const other = await openPage(browser, t.server.url);
-      await signIn(other.page, t.server.url, token, '/admin/cameras');
-      await other.page.getByRole('heading', { name: 'Not available with this token' }).waitFor();
+      await signInWithPassword(other.page, t.server.url, user.username, user.password, '/admin/cameras');
+      await other.page.getByRole('heading', { name: 'Not available to your role' }).waitFor();
+      await other.page.getByText(`You are signed in as “Desk ${role}” (${role})`).waitFor();
       assert.equal(await other.page.getByRole('link', { name: 'Admin', exact: true }).count(), 0);
+      await other.page.context().close();
     }
+  });
+
+  it('an administrator creates an account in the Users tab; disabling it drops that person\'s open console to the sign-in screen at once', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Staff accounts' }).waitFor();
+    await page.getByLabel('Username').fill('Gina.Guard');
+    await page.getByLabel('Name', { exact: true }).fill('Gina Guard');
+    await page.getByLabel('Role', { exact: true }).selectOption('security');
+    await page.getByLabel(/^Initial password/).fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Account “gina.guard” created.').waitFor();
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'gina.guard', exact: true }) });
+    await row.getByText('Gina Guard').waitFor();
+    assert.equal(await row.getByLabel('Role of gina.guard').inputValue(), 'security');
+    await screenshot(page, 'admin-users');
+
+    const gina = await openPage(browser, t.server.url);
+    await signInWithPassword(gina.page, t.server.url, 'gina.guard', TEST_PASSWORD);
+    await gina.page.getByRole('heading', { name: /^Alerts/ }).waitFor();
+    await gina.page.getByRole('link', { name: 'Gina Guard' }).waitFor();
+    await gina.page.getByTestId('connection').getByText('Live').waitFor();
+
+    await row.getByRole('button', { name: 'Disable gina.guard' }).click(); // the confirm dialog is accepted
+    await page.getByText('“gina.guard” disabled.').waitFor();
+    await row.getByText('disabled', { exact: true }).waitFor();
+    // The server cuts the page's socket at once; its reconnect is refused and the page says why.
+    await gina.page.getByRole('heading', { name: 'Sign in to Vigil' }).waitFor({ timeout: 15_000 });
+    await gina.page.getByRole('alert').getByText(/^Your session has ended/).waitFor();
+    await screenshot(gina.page, 'sign-in-session-ended');
+    assert.equal((await t.api('GET', '/api/users')).body.find((u: { username: string }) => u.username === 'gina.guard').disabled, true);
+    assert.deepEqual(gina.errors, []);
+    assert.deepEqual(admin.errors, []);
+    await gina.page.context().close();
   });
 });

@@ -11,9 +11,10 @@ import type { RecognitionAttemptsView } from '@vigil/contracts';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
-import { launchBrowser, openPage, screenshot, SCREENS_DIR, signIn, WatchedPage } from '../support/browser';
+import { launchBrowser, openPage, screenshot, SCREENS_DIR, signInWithPassword, WatchedPage } from '../support/browser';
 import { until } from '../support/socket-client';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
+import { createUser } from '../support/users';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-attempts-'));
 let t: TestServer;
@@ -64,7 +65,8 @@ describe('recognition attempts of a camera and its live picture, in Chromium', {
   });
 
   it('an administrator opens the camera\'s attempts: real faces with their distance to the nearest person, and the live picture boxed', async () => {
-    await signIn(page, t.server.url, TEST_ADMIN_TOKEN, '/admin/cameras');
+    const ada = await createUser(t, 'ada', 'admin', { displayName: 'Ada Admin' });
+    await signInWithPassword(page, t.server.url, ada.username, ada.password, '/admin/cameras');
     await page.getByRole('button', { name: 'Recognition attempts of Entrance' }).click();
     const panel = page.getByRole('region', { name: 'Recognition attempts: Entrance' });
     await panel.waitFor();

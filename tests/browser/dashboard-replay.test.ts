@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import type { AlertEvent } from '@vigil/contracts';
 import { AlertsService } from '../../apps/server/src/alerts/alerts.service';
-import { launchBrowser, openPage, screenshot, signIn, WatchedPage } from '../support/browser';
+import { launchBrowser, openPage, screenshot, signInWithPassword, WatchedPage } from '../support/browser';
 import { until } from '../support/socket-client';
 import { startTestServer, TestServer } from '../support/test-server';
+import { createUser, TestUser } from '../support/users';
 
 let t: TestServer;
 let alerts: AlertsService;
@@ -15,7 +16,7 @@ let page: Page;
 let personId: string;
 let gateId: string;
 let lobbyId: string;
-let securityToken: string;
+let guard: TestUser;
 
 /** While true, the page's socket.io websocket is refused: a cut network, as the page sees it. */
 let cut = false;
@@ -49,7 +50,7 @@ describe(`security dashboard in Chromium: live alerts, camera health, nothing mi
     personId = (await t.api('POST', '/api/persons', { body: { name: 'Banned Bart', list: 'watchlist' } })).body.id;
     gateId = (await t.api('POST', '/api/cameras', { body: { name: 'Gate', url: 'rtsp://10.0.0.1/gate' } })).body.id;
     lobbyId = (await t.api('POST', '/api/cameras', { body: { name: 'Lobby', url: 'rtsp://10.0.0.2/lobby' } })).body.id;
-    securityToken = (await t.api('POST', '/api/tokens', { body: { name: 'Front desk', role: 'security' } })).body.token;
+    guard = await createUser(t, 'frontdesk', 'security', { displayName: 'Front desk' });
     browser = await launchBrowser();
     watched = await openPage(browser, t.server.url);
     page = watched.page;
@@ -66,21 +67,28 @@ describe(`security dashboard in Chromium: live alerts, camera health, nothing mi
     await t?.stop();
   });
 
-  it('refuses a wrong token on the sign-in screen, then shows the security dashboard', async () => {
+  it('refuses a wrong password with the server\'s message, then shows the security dashboard; a reload stays signed in by cookie', async () => {
     await page.goto(t.server.url);
     await page.getByRole('heading', { name: 'Sign in to Vigil' }).waitFor();
     await screenshot(page, 'sign-in');
-    await page.getByLabel('Access token').fill('vgl_not-a-real-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('This token was not accepted').waitFor();
+    await page.getByLabel('Username').fill(guard.username);
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('alert').getByText('The username or password is not right.').waitFor();
     await screenshot(page, 'sign-in-refused');
 
-    await signIn(page, t.server.url, securityToken);
+    await signInWithPassword(page, t.server.url, guard.username, guard.password);
     await page.getByRole('heading', { name: /^Alerts/ }).waitFor();
     assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0, 'security sees no admin link');
     assert.equal(await page.getByRole('link', { name: 'Review' }).count(), 0, 'security sees no review link');
-    await page.getByText('Front desk').waitFor();
-    assert.equal(await page.evaluate('sessionStorage.getItem("vigil.token")'), securityToken, 'the token is kept for the tab session');
+    await page.getByRole('link', { name: 'Front desk' }).waitFor(); // the person's name, linking to their account
+    assert.equal(await page.evaluate('sessionStorage.getItem("vigil.token")'), null, 'no token kept in the tab');
+    assert.equal(await page.evaluate('document.cookie'), '', 'the session cookie is HttpOnly: out of the page\'s reach');
+
+    await page.reload();
+    await page.getByRole('heading', { name: /^Alerts/ }).waitFor();
+    await page.getByTestId('connection').getByText('Live').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByRole('heading', { name: 'Sign in to Vigil' }).count(), 0, 'still signed in after a reload');
   });
 
   it('shows raised alerts live and the camera grid with live status, fps and last frame; offline is flagged', async () => {

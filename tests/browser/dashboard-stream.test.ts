@@ -11,9 +11,10 @@ import type { AlertEvent } from '@vigil/contracts';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
-import { launchBrowser, openPage, screenshot, signIn, WatchedPage } from '../support/browser';
+import { launchBrowser, openPage, screenshot, signInWithPassword, WatchedPage } from '../support/browser';
 import { until } from '../support/socket-client';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
+import { createUser } from '../support/users';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-dash-stream-'));
 let t: TestServer;
@@ -49,8 +50,8 @@ describe('security dashboard in Chromium: an alert raised by a real camera strea
 
   it('shows the alert live with crop, enrolled photo, person, list, camera, time and score, and acknowledges it', async () => {
     const { page } = watched;
-    const security = (await t.api('POST', '/api/tokens', { body: { name: 'Night shift', role: 'security' } })).body.token;
-    await signIn(page, t.server.url, security);
+    const guard = await createUser(t, 'nightshift', 'security', { displayName: 'Night shift' });
+    await signInWithPassword(page, t.server.url, guard.username, guard.password);
     await page.getByText('No alerts.').waitFor();
 
     const cam = await t.api('POST', '/api/cameras', { body: { name: 'Entrance', url: pathToFileURL(clip).toString(), settings: { motionSensitivity: 1 } } });
@@ -81,7 +82,8 @@ describe('security dashboard in Chromium: an alert raised by a real camera strea
     const stored = ((await t.api('GET', '/api/alerts?after=0')).body as AlertEvent[]).find((a) => a.id === alertId)!;
     assert.equal(stored.status, 'acknowledged', 'the API shows it acknowledged');
     const audit = await t.server.database.repos.audit.forObject('alert', alertId);
-    assert.equal(audit.find((a) => a.action === 'alert.acknowledge')?.actorName, 'Night shift');
+    const acknowledged = audit.find((a) => a.action === 'alert.acknowledge');
+    assert.deepEqual([acknowledged?.actorName, acknowledged?.actorUserId], ['Night shift', guard.id], 'audited as the person who acknowledged');
     await screenshot(page, 'dashboard-acknowledged');
     assert.deepEqual(watched.foreign, []);
     assert.deepEqual(watched.errors, []);

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
-import { launchBrowser, openPage, screenshot, signIn } from '../support/browser';
+import { launchBrowser, openPage, screenshot, signInWithToken } from '../support/browser';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-kiosk-browser-'));
@@ -31,7 +31,7 @@ async function kioskWith(clip: string) {
   const browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
   browsers.push(browser);
   const watched = await openPage(browser, t.server.url, { width: 1180, height: 820 }); // a landscape tablet
-  await signIn(watched.page, t.server.url, kioskToken, '/kiosk');
+  await signInWithToken(watched.page, t.server.url, kioskToken, '/kiosk');
   return watched;
 }
 
@@ -59,6 +59,8 @@ describe('attendance kiosk in Chromium with a fake webcam', { timeout: 300_000 }
   it('checks an enrolled employee in and says so in large type, with the time', async () => {
     const { page, foreign, errors } = await kioskWith(anaClip);
     assert.equal(new URL(page.url()).pathname, '/kiosk');
+    // A device signs in with its token, kept for the tab session only (no cookie session).
+    assert.equal(await page.evaluate('sessionStorage.getItem("vigil.token")'), kioskToken, 'the token is kept for the tab session');
     await page.getByText('Look at the camera to check in or out').first().waitFor();
     const result = page.getByTestId('kiosk-result');
     await result.getByText(/^Checked in, Ana Silva — \d\d:\d\d$/).waitFor({ timeout: 120_000 });

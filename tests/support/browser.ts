@@ -43,12 +43,22 @@ export async function openPage(browser: Browser, origin: string, viewport = { wi
   return { page, foreign, errors };
 }
 
-/** Signs in through the form, as a person would, and waits for the console of that role. */
-export async function signIn(page: Page, origin: string, token: string, pathname = '/'): Promise<void> {
+/** Signs in as a person does: username and password on the sign-in form, then waits for the console. */
+export async function signInWithPassword(page: Page, origin: string, username: string, password: string, pathname = '/'): Promise<void> {
   await page.goto(`${origin}${pathname}`);
-  await page.getByLabel('Access token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Access token').waitFor({ state: 'detached', timeout: 15_000 });
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Sign in to Vigil' }).waitFor({ state: 'detached', timeout: 15_000 });
+}
+
+/** Signs in as a device (a kiosk) does: "Use a device token", the token, Sign in; then waits for its screen. */
+export async function signInWithToken(page: Page, origin: string, token: string, pathname = '/'): Promise<void> {
+  await page.goto(`${origin}${pathname}`);
+  await page.getByRole('button', { name: 'Use a device token' }).click();
+  await page.getByLabel('Device token', { exact: true }).fill(token);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByLabel('Device token', { exact: true }).waitFor({ state: 'detached', timeout: 15_000 });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

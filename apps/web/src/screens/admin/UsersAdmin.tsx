@@ -80,28 +80,30 @@ export function UsersAdmin() {
                   </select>
                 </td>
                 <td>{u.disabled ? 'disabled' : !u.hasPassword ? 'no password yet' : dateTime(u.lastSignInAt)}</td>
-                <td className="row">
-                  <button type="button" className="button" onClick={() => resetPassword(u)} aria-label={`Set password of ${u.username}`}>
-                    Set password
-                  </button>
-                  {u.disabled ? (
-                    <button type="button" className="button" onClick={() => void act(() => session.api.patch(`/api/users/${u.id}`, { disabled: false }), `“${u.username}” enabled.`)} aria-label={`Enable ${u.username}`}>
-                      Enable
+                <td>
+                  <div className="actions">
+                    <button type="button" className="button" onClick={() => resetPassword(u)} aria-label={`Set password of ${u.username}`}>
+                      Set password
                     </button>
-                  ) : (
-                    <button
-                      type="button"
-                      className="button button--danger"
-                      aria-label={`Disable ${u.username}`}
-                      onClick={() => {
-                        if (window.confirm(`Disable “${u.username}”? Their sessions, tokens and open consoles stop working at once.`)) {
-                          void act(() => session.api.patch(`/api/users/${u.id}`, { disabled: true }), `“${u.username}” disabled.`);
-                        }
-                      }}
-                    >
-                      Disable
-                    </button>
-                  )}
+                    {u.disabled ? (
+                      <button type="button" className="button" onClick={() => void act(() => session.api.patch(`/api/users/${u.id}`, { disabled: false }), `“${u.username}” enabled.`)} aria-label={`Enable ${u.username}`}>
+                        Enable
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        className="button button--danger"
+                        aria-label={`Disable ${u.username}`}
+                        onClick={() => {
+                          if (window.confirm(`Disable “${u.username}”? Their sessions, tokens and open consoles stop working at once.`)) {
+                            void act(() => session.api.patch(`/api/users/${u.id}`, { disabled: true }), `“${u.username}” disabled.`);
+                          }
+                        }}
+                      >
+                        Disable
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}
