@@ -18,6 +18,8 @@ export * from './follow-region';
 export * from './analysis-plan';
 export * from './track-vote';
 export * from './cooldown';
+export * from './rate-limit';
+export * from './kiosk-reveal';
 export * from './attendance-rules';
 export * from './review-settings';
 export * from './review-sampling';
