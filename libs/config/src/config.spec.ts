@@ -38,6 +38,9 @@ describe('loadConfig accepts', () => {
       assert.deepEqual([c.alertCooldownSeconds, c.alertEscalateSeconds, c.detector], [0, 30, 'tiny'])],
     ['gallery switch size: the matcher\'s default', {}, (c) => assert.equal(c.galleryAnnMinReferences, undefined)],
     ['gallery switch size set', { VIGIL_GALLERY_ANN_MIN_REFERENCES: '0' }, (c) => assert.equal(c.galleryAnnMinReferences, 0)],
+    ['kiosk limits default (lane: twice the workers)', { VIGIL_INFERENCE_WORKERS: '3' }, (c) => assert.deepEqual(c.kiosk, { checksPerMinute: 60, burst: 10, queueSize: 6 })],
+    ['kiosk limits set', { VIGIL_KIOSK_CHECKS_PER_MINUTE: '30', VIGIL_KIOSK_BURST: '2', VIGIL_KIOSK_QUEUE_SIZE: '1' }, (c) =>
+      assert.deepEqual(c.kiosk, { checksPerMinute: 30, burst: 2, queueSize: 1 })],
   ];
   for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
 });
@@ -60,6 +63,9 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_ALERT_ESCALATE_SECONDS: '-1' }, /VIGIL_ALERT_ESCALATE_SECONDS: must be an integer between 0 \(never\) and 86400/],
     [{ VIGIL_ALERT_COOLDOWN_SECONDS: 'soon' }, /VIGIL_ALERT_COOLDOWN_SECONDS/],
     [{ VIGIL_GALLERY_ANN_MIN_REFERENCES: '-5' }, /VIGIL_GALLERY_ANN_MIN_REFERENCES: must be an integer between 0/],
+    [{ VIGIL_KIOSK_CHECKS_PER_MINUTE: '0' }, /VIGIL_KIOSK_CHECKS_PER_MINUTE: must be an integer between 1 and 6000/],
+    [{ VIGIL_KIOSK_BURST: 'lots' }, /VIGIL_KIOSK_BURST: must be an integer between 1 and 1000/],
+    [{ VIGIL_KIOSK_QUEUE_SIZE: '0' }, /VIGIL_KIOSK_QUEUE_SIZE: must be an integer between 1 and 1000/],
     [{ VIGIL_TIMEZONE: 'Mars/Olympus' }, /VIGIL_TIMEZONE: must be an IANA time zone/],
     [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
   ];

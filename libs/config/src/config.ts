@@ -39,7 +39,18 @@ export interface VigilConfig {
    * from it on; undefined = the measured default (DEFAULT_ANN_MIN_REFERENCES in @vigil/domain).
    */
   galleryAnnMinReferences?: number;
+  /** Abuse limits of POST /api/kiosk/check (see KioskLimits). */
+  kiosk: KioskLimits;
   version: string;
+}
+
+export interface KioskLimits {
+  /** Sustained checks per minute a kiosk token may make (token bucket refill). */
+  checksPerMinute: number;
+  /** Checks a kiosk token may make at once before the sustained rate applies (bucket size). */
+  burst: number;
+  /** Kiosk images waiting for inference (their own lane) before further ones are refused with 503. */
+  queueSize: number;
 }
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -54,7 +65,7 @@ const KNOWN = new Set([
   'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
   'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
   'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS', 'VIGIL_DETECTOR',
-  'VIGIL_GALLERY_ANN_MIN_REFERENCES',
+  'VIGIL_GALLERY_ANN_MIN_REFERENCES', 'VIGIL_KIOSK_CHECKS_PER_MINUTE', 'VIGIL_KIOSK_BURST', 'VIGIL_KIOSK_QUEUE_SIZE',
 ]);
 
 /**
@@ -83,6 +94,7 @@ export function loadConfig(
 
   const cwd = opts.cwd ?? process.cwd();
   const dataDir = path.resolve(cwd, parsed.VIGIL_DATA_DIR ?? './data');
+  const inferenceWorkers = parsed.VIGIL_INFERENCE_WORKERS ?? availableParallelism();
   return {
     database: parsed.DATABASE_URL
       ? { kind: 'postgres', url: parsed.DATABASE_URL }
@@ -94,7 +106,7 @@ export function loadConfig(
     adminToken: parsed.VIGIL_ADMIN_TOKEN,
     demo: parsed.VIGIL_DEMO === undefined ? 'auto' : parsed.VIGIL_DEMO === '1',
     allowFileUrls: parsed.VIGIL_ALLOW_FILE_URLS === '1',
-    inferenceWorkers: parsed.VIGIL_INFERENCE_WORKERS ?? availableParallelism(),
+    inferenceWorkers,
     tfBackend: parsed.VIGIL_TF_BACKEND ?? 'auto',
     logLevel: parsed.LOG_LEVEL ?? 'info',
     timeZone: parsed.VIGIL_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
@@ -102,6 +114,11 @@ export function loadConfig(
     alertCooldownSeconds: parsed.VIGIL_ALERT_COOLDOWN_SECONDS ?? 60,
     alertEscalateSeconds: parsed.VIGIL_ALERT_ESCALATE_SECONDS ?? 120,
     galleryAnnMinReferences: parsed.VIGIL_GALLERY_ANN_MIN_REFERENCES,
+    kiosk: {
+      checksPerMinute: parsed.VIGIL_KIOSK_CHECKS_PER_MINUTE ?? 60,
+      burst: parsed.VIGIL_KIOSK_BURST ?? 10,
+      queueSize: parsed.VIGIL_KIOSK_QUEUE_SIZE ?? 2 * inferenceWorkers,
+    },
     version: opts.version ?? readVersion(),
   };
 }
