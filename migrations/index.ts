@@ -2,6 +2,9 @@ import { CreateInitialSchema1795810987813 } from './1795810987813-CreateInitialS
 import { AddChangeNotifications1795821788740 } from './1795821788740-AddChangeNotifications';
 import { ReviewQueue1795821922176 } from './1795821922176-ReviewQueue';
 import { IndexDerivedFaceReferences1795822038703 } from './1795822038703-IndexDerivedFaceReferences';
+import { UserAccounts1796000000000 } from './1796000000000-UserAccounts';
+import { EmployeeReferencesNeedConsent1796200000000 } from './1796200000000-EmployeeReferencesNeedConsent';
+import { EvidenceRetention1796500000000 } from './1796500000000-EvidenceRetention';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the CLI and
@@ -13,4 +16,7 @@ export const MIGRATIONS = [
   AddChangeNotifications1795821788740,
   ReviewQueue1795821922176,
   IndexDerivedFaceReferences1795822038703,
+  UserAccounts1796000000000,
+  EmployeeReferencesNeedConsent1796200000000,
+  EvidenceRetention1796500000000,
 ];

@@ -135,6 +135,27 @@ describe('admin console in Chromium, and what other roles may open', { timeout: 
     assert.deepEqual(admin.errors, []);
   });
 
+  it('shows how long each kind of data is kept and saves a change to the frames\' days', async () => {
+    await page.getByRole('link', { name: 'Retention' }).click();
+    await page.getByRole('heading', { name: 'Retention' }).waitFor();
+    const frames = page.getByLabel(/^Days to keep: Frames stored with alerts/);
+    assert.equal(await frames.inputValue(), '30');
+    const references = page.locator('tr[data-kind="references"]');
+    await references.getByText('no expiry').waitFor();
+    await references.getByText('until the person is erased').waitFor();
+    await frames.fill('14');
+    await page.getByRole('button', { name: 'Save retention' }).click();
+    await page.getByText('Retention saved.').waitFor();
+    assert.equal((await t.api('GET', '/api/settings/retention')).body.framesDays, 14);
+    await page.locator('tr[data-kind="frames"]').getByText('set here').waitFor();
+    await screenshot(page, 'admin-retention');
+    await page.getByRole('button', { name: 'Use default (30)' }).click();
+    await page.getByText('Back to the default (30 days).').waitFor();
+    assert.equal((await t.api('GET', '/api/settings/retention')).body.framesDays, 30);
+    assert.deepEqual(admin.foreign, []);
+    assert.deepEqual(admin.errors, []);
+  });
+
   it('a kiosk token cannot open the admin pages (nor the dashboard), and the API refuses it too', async () => {
     const kiosk = await openPage(browser, t.server.url);
     const apiCalls: string[] = [];

@@ -22,17 +22,29 @@ let cut = false;
 const routed = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A small replay window, so that a cut can outlast it (the 5-alert replay below stays within). */
+const REPLAY_MAX = 6;
 const raise = async (n: number) => {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) ids.push((await alerts.raise({ cameraId: gateId, personId, list: 'watchlist', score: 0.91 })).id);
   return ids;
 };
 const cardIds = async () => Promise.all((await page.locator('article[data-alert-id]').all()).map(async (card) => (await card.getAttribute('data-alert-id'))!));
+/** Cuts the page's socket (and refuses new ones) until `cut` is false again. */
+const cutConnection = async () => {
+  cut = true;
+  for (const r of routed) {
+    await r.page.close({ code: 1006, reason: 'test: network cut' }).catch(() => undefined);
+    await r.server.close().catch(() => undefined);
+  }
+  routed.clear();
+  await page.getByTestId('connection').getByText('Reconnecting…').waitFor({ timeout: 10_000 });
+};
 const cardStatuses = async () => Promise.all((await page.locator('article[data-alert-id]').all()).map(async (card) => (await card.getAttribute('data-status'))!));
 
 describe(`security dashboard in Chromium: live alerts, camera health, nothing missed across a cut connection (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, { timeout: 240_000 }, () => {
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ VIGIL_SOCKET_REPLAY_MAX: String(REPLAY_MAX) });
     alerts = t.server.app.get(AlertsService);
     personId = (await t.api('POST', '/api/persons', { body: { name: 'Banned Bart', list: 'watchlist' } })).body.id;
     gateId = (await t.api('POST', '/api/cameras', { body: { name: 'Gate', url: 'rtsp://10.0.0.1/gate' } })).body.id;
@@ -93,13 +105,7 @@ describe(`security dashboard in Chromium: live alerts, camera health, nothing mi
 
   it('after a cut connection, replays exactly the alerts it missed, once each, unacknowledged on top', async () => {
     const before = await cardIds();
-    cut = true;
-    for (const r of routed) {
-      await r.page.close({ code: 1006, reason: 'test: network cut' }).catch(() => undefined);
-      await r.server.close().catch(() => undefined);
-    }
-    routed.clear();
-    await page.getByTestId('connection').getByText('Reconnecting…').waitFor({ timeout: 10_000 });
+    await cutConnection();
     const missed = await raise(5);
     await sleep(1500);
     assert.deepEqual(await cardIds(), before, 'nothing reached the page while cut');
@@ -127,6 +133,26 @@ describe(`security dashboard in Chromium: live alerts, camera health, nothing mi
     assert.ok(statuses.slice(0, -1).every((s) => s === 'new'));
     assert.equal((await page.locator('article[data-alert-id]').first().getAttribute('data-alert-id')), shown[1]);
     await screenshot(page, 'dashboard-after-replay');
+  });
+
+  it('after a longer cut, replays the newest alerts, says how many older ones it left out, and still lists the open ones', async () => {
+    const before = await cardIds();
+    await cutConnection();
+    const missed = await raise(REPLAY_MAX + 3);
+    cut = false;
+    await page.getByTestId('connection').getByText('Live').waitFor({ timeout: 15_000 });
+    const notice = page.getByTestId('alerts-skipped');
+    await notice.getByText('3 older alerts from while this screen was offline are not shown').waitFor({ timeout: 15_000 });
+    await until('every missed alert listed (the left-out ones are open: reloaded from the board)', 15_000, async () => {
+      const ids = await cardIds();
+      return missed.every((id) => ids.includes(id)) ? true : undefined;
+    });
+    const shown = await cardIds();
+    assert.equal(new Set(shown).size, shown.length, 'no alert shown twice');
+    assert.deepEqual(new Set(shown), new Set([...before, ...missed]));
+    await screenshot(page, 'dashboard-skipped');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached' });
   });
 
   it('fits a tablet, and the page never reached another origin or threw', async () => {

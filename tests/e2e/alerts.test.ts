@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { io, Socket } from 'socket.io-client';
-import type { AlertEvent, AlertStatusEvent } from '@vigil/contracts';
+import type { AlertEvent, AlertsMoreEvent, AlertStatusEvent, SocketClosingEvent } from '@vigil/contracts';
 import { AlertsService } from '../../apps/server/src/alerts/alerts.service';
 import { connectSocket, until } from '../support/socket-client';
 import { startTestServer, TestServer } from '../support/test-server';
@@ -13,6 +13,10 @@ let cameraId: string;
 let securityToken: string;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Small socket bounds, so that the tests can exceed them (the 50-alert replay above stays within). */
+const REPLAY_MAX = 60;
+const UNACKED_MAX = 70;
+const SOCKETS_PER_PRINCIPAL = 3;
 
 /** A dashboard-like client: keeps alerts by id (de-duplicates), acks receipt, remembers the offset. */
 class Dashboard {
@@ -53,7 +57,12 @@ async function raise(n: number): Promise<string[]> {
 
 describe(`alerts: durable, ordered, replayed after a disconnect (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, { timeout: 180_000 }, () => {
   before(async () => {
-    t = await startTestServer({ VIGIL_ALERT_ESCALATE_SECONDS: '3' });
+    t = await startTestServer({
+      VIGIL_ALERT_ESCALATE_SECONDS: '3',
+      VIGIL_SOCKET_REPLAY_MAX: String(REPLAY_MAX),
+      VIGIL_SOCKET_UNACKED_MAX: String(UNACKED_MAX),
+      VIGIL_SOCKETS_PER_PRINCIPAL: String(SOCKETS_PER_PRINCIPAL),
+    });
     alerts = t.server.app.get(AlertsService);
     personId = (await t.api('POST', '/api/persons', { body: { name: 'Banned Bart', list: 'watchlist' } })).body.id;
     cameraId = (await t.api('POST', '/api/cameras', { body: { name: 'Gate', url: 'rtsp://10.0.0.1/s', enabled: false } })).body.id;
@@ -189,5 +198,90 @@ describe(`alerts: durable, ordered, replayed after a disconnect (${process.env.D
     assert.equal((await t.api('GET', '/api/alerts/board?recent=0', { token: securityToken })).status, 400);
     const kiosk = (await t.api('POST', '/api/tokens', { body: { name: 'Board kiosk', role: 'kiosk' } })).body.token;
     assert.equal((await t.api('GET', '/api/alerts/board', { token: kiosk })).status, 403);
+  });
+
+  it('a console reconnecting far behind gets the newest alerts only, in order, after an alerts.more naming the rest', async () => {
+    let all = (await t.api('GET', '/api/alerts?after=0&limit=500')).body as AlertEvent[];
+    if (all.length < REPLAY_MAX + 3) await raise(REPLAY_MAX + 3 - all.length);
+    all = (await t.api('GET', '/api/alerts?after=0&limit=500')).body as AlertEvent[];
+    const seen: Array<'more' | 'alert'> = [];
+    const markers: AlertsMoreEvent[] = [];
+    const got: AlertEvent[] = [];
+    const socket = await connectSocket(t.server.url, { token: securityToken, offset: '0' }, (s) => {
+      s.on('alerts.more', (e: AlertsMoreEvent) => {
+        seen.push('more');
+        markers.push(e);
+      });
+      s.on('alert', (e: AlertEvent, ack: () => void) => {
+        ack();
+        seen.push('alert');
+        if (!got.some((g) => g.id === e.id)) got.push(e);
+      });
+    });
+    await until('the replay window', 15_000, () => (got.length >= REPLAY_MAX ? true : undefined));
+    // A live alert after the replay: whatever the replay sent has arrived before it.
+    const [probe] = await raise(1);
+    await until('the live probe', 15_000, () => (got.some((g) => g.id === probe) ? true : undefined));
+    assert.deepEqual(got.map((a) => a.id), [...all.slice(-REPLAY_MAX).map((a) => a.id), probe], 'exactly the newest window, oldest first, then live');
+    const leftOut = all.slice(0, -REPLAY_MAX);
+    assert.deepEqual(markers, [{ afterSeq: '0', throughSeq: leftOut.at(-1)!.seq, count: leftOut.length, atLeast: false }]);
+    assert.equal(seen[0], 'more', 'the marker comes before the window');
+    // What was left out is paged over HTTP.
+    const paged = (await t.api('GET', `/api/alerts?after=${markers[0]!.afterSeq}&limit=500`)).body as AlertEvent[];
+    assert.deepEqual(paged.filter((a) => BigInt(a.seq) <= BigInt(markers[0]!.throughSeq)).map((a) => a.id), leftOut.map((a) => a.id));
+    socket.close();
+  });
+
+  it('a console that stops answering is cut past the unanswered limit, told why, and gets the rest from its offset', async () => {
+    const got: AlertEvent[] = [];
+    let closing: SocketClosingEvent | undefined;
+    let cut: string | undefined;
+    await connectSocket(t.server.url, { token: securityToken }, (s) => {
+      s.on('alert', (e: AlertEvent) => got.push(e)); // never calls ack
+      s.on('closing', (e: SocketClosingEvent) => (closing = e));
+      s.on('disconnect', (reason: string) => (cut = reason));
+    });
+    const raised = await raise(UNACKED_MAX + 5);
+    assert.equal(await until('the stalled socket cut', 30_000, () => cut), 'io server disconnect');
+    assert.equal(closing?.reason, 'alert-backlog');
+    assert.match(closing!.message, /reconnect with auth\.offset/);
+    assert.deepEqual(got.map((a) => a.id), raised.slice(0, UNACKED_MAX), 'the limit was sent, in order, and nothing past it');
+
+    const back = new Dashboard();
+    await back.connect(got.at(-1)!.seq);
+    await back.waitFor(5);
+    assert.deepEqual(back.received.map((a) => a.id), raised.slice(UNACKED_MAX), 'the alerts it was not sent are replayed');
+    back.socket.close();
+  });
+
+  it(`refuses a token's socket number ${SOCKETS_PER_PRINCIPAL + 1} with a connect_error that says why; other tokens and freed slots are fine`, async () => {
+    const token = (await t.api('POST', '/api/tokens', { body: { name: 'Wall', role: 'security' } })).body.token as string;
+    /** Connects, or returns the connect_error's message (the socket closed). */
+    const attempt = async (auth: Record<string, unknown>): Promise<Socket | string> => {
+      const s = io(t.server.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+      return new Promise((resolve) => {
+        s.once('welcome', () => resolve(s));
+        s.once('connect_error', (e: Error) => {
+          s.close();
+          resolve(e.message);
+        });
+      });
+    };
+    const open: Socket[] = [];
+    for (let i = 0; i < SOCKETS_PER_PRINCIPAL; i++) open.push(await connectSocket(t.server.url, { token }));
+    const refused = await attempt({ token });
+    if (typeof refused !== 'string') refused.close();
+    assert.equal(typeof refused, 'string', `socket ${SOCKETS_PER_PRINCIPAL + 1} of one token was admitted`);
+    assert.match(refused as string, /^too many connections: this token already has 3 open .*close a console tab or window/);
+    const other = await attempt({ token: securityToken });
+    assert.notEqual(typeof other, 'string', 'another token is not affected');
+    (other as Socket).close();
+    open.pop()!.close();
+    const admitted = await until('a slot freed by the closed socket', 10_000, async () => {
+      const s = await attempt({ token });
+      return typeof s === 'string' ? undefined : s;
+    });
+    admitted.close();
+    for (const s of open) s.close();
   });
 });

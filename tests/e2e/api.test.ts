@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { io, Socket } from 'socket.io-client';
+import { EMBEDDING_MODEL_ID } from '@vigil/vision';
 import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-server';
 
 let t: TestServer;
@@ -74,7 +75,7 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
   it('a kiosk token cannot create persons (403) and nothing is created', async () => {
     const res = await t.api('POST', '/api/persons', { token: kioskToken, body: { name: 'Kiosk Made', list: 'employee' } });
     assert.equal(res.status, 403);
-    assert.match(res.body.message, /needs role admin; your token has role kiosk/);
+    assert.match(res.body.message, /needs role admin; you have role kiosk/);
     const list = await t.api('GET', '/api/persons?q=Kiosk%20Made');
     assert.equal(list.body.total, 0);
   });
@@ -161,6 +162,29 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     assert.ok(audit.every((a) => a.actorRole === 'admin'));
   });
 
+  it('moving a watchlist entry with references to the employee list needs their consent in the same request (409, nothing changed)', async () => {
+    const id = (await t.api('POST', '/api/persons', { body: { name: 'Mona Mover', list: 'watchlist' } })).body.id as string;
+    // A reference written straight to the database: this file loads no face model.
+    await t.server.database.transaction(async (repos) =>
+      repos.faceReferences.insert({ personId: id, embedding: new Float32Array(128).fill(0.1), modelId: EMBEDDING_MODEL_ID, source: 'upload', galleryVersion: await repos.faceReferences.nextGalleryVersion() }),
+    );
+    const auditBefore = (await t.server.database.repos.audit.forObject('person', id)).length;
+
+    const refused = await t.api('PATCH', `/api/persons/${id}`, { body: { list: 'employee', notes: 'now on staff' } });
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.match(refused.body.message, /consent/);
+    assert.match(refused.body.message, /"consent": \{"method"/, 'says what to send');
+    const unchanged = await t.api('GET', `/api/persons/${id}`);
+    assert.deepEqual([unchanged.body.list, unchanged.body.referenceCount, unchanged.body.notes, unchanged.body.consent], ['watchlist', 1, null, null]);
+    assert.equal((await t.server.database.repos.audit.forObject('person', id)).length, auditBefore, 'nothing audited');
+    const gallery = await t.server.database.repos.faceReferences.currentWithList(EMBEDDING_MODEL_ID);
+    assert.deepEqual(gallery.filter((r) => r.personId === id).map((r) => r.list), ['watchlist']);
+
+    const moved = await t.api('PATCH', `/api/persons/${id}`, { body: { list: 'employee', consent: { method: 'signed-form', reference: 'HR-9' } } });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.deepEqual([moved.body.list, moved.body.referenceCount, moved.body.consent.method], ['employee', 1, 'signed-form']);
+  });
+
   it('cameras CRUD never returns or audits the password', async () => {
     const password = 'Sup3r$ecret';
     const created = await t.api('POST', '/api/cameras', { body: { name: 'Lobby', url: `rtsp://admin:${password}@10.1.2.3:554/s1`, fps: 5 } });
@@ -175,7 +199,8 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     const stored = await t.server.database.repos.cameras.findById(id);
     assert.equal(stored!.url, `rtsp://admin:${password}@10.1.2.3:554/s1`);
 
-    const disabled = await t.api('PATCH', `/api/cameras/${id}`, { body: { enabled: false } });
+    // A secret under a query key the redaction does not know: the audit keeps no URL at all.
+    const disabled = await t.api('PATCH', `/api/cameras/${id}`, { body: { enabled: false, url: `rtsp://admin:${password}@10.1.2.3:554/s1?access_token=Tok3nXyz` } });
     assert.equal(disabled.body.status, 'disabled');
     assert.equal((await t.api('POST', '/api/cameras', { body: { name: 'lobby east', url: 'rtsp://10.0.0.1/x' } })).status, 409);
 
@@ -183,12 +208,42 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
     const audit = await t.server.database.repos.audit.forObject('camera', id);
     const everything = JSON.stringify([created.body, renamed.body, listed.body, audit]);
     assert.ok(!everything.includes(password), 'password leaked');
+    assert.ok(!JSON.stringify(audit).includes('Tok3nXyz'), 'camera secrets stay out of the audit trail');
+    assert.ok(!JSON.stringify(audit).includes('10.1.2.3'), 'audit rows name the camera by id, not its URL');
+    assert.equal((await t.api('DELETE', `/api/cameras/${id}`)).status, 204);
+  });
+
+  it('cameras: query secrets (access_token, apikey, …) never reach a view, the security role or the audit (#13)', async () => {
+    const secrets = ['AccessS3cret', 'ApiKeyS3cret', 'PasswdS3cret', 'SigS3cret'];
+    const url = `rtsp://10.1.2.4:554/s1?channel=1&access_token=${secrets[0]}&apikey=${secrets[1]}&subtype=0`;
+    const created = await t.api('POST', '/api/cameras', { body: { name: 'Query Cam', url } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.url, 'rtsp://10.1.2.4:554/s1?channel=1&access_token=***&apikey=***&subtype=0');
+    const id = created.body.id as string;
+
+    // Sending the redacted URL back keeps the real one; a new URL is audited redacted.
+    assert.equal((await t.api('PATCH', `/api/cameras/${id}`, { body: { name: 'Query Cam 2', url: created.body.url } })).status, 200);
+    assert.equal((await t.server.database.repos.cameras.findById(id))!.url, url);
+    const next = `http://10.1.2.4/snap.mjpg?passwd=${secrets[2]};sig=${secrets[3]}&resolution=640x360`;
+    const patched = await t.api('PATCH', `/api/cameras/${id}`, { body: { url: next } });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    assert.equal(patched.body.url, 'http://10.1.2.4/snap.mjpg?passwd=***&resolution=640x360');
+
+    const asSecurity = [await t.api('GET', '/api/cameras', { token: securityToken }), await t.api('GET', `/api/cameras/${id}`, { token: securityToken })];
+    assert.ok(asSecurity.every((r) => r.status === 200));
+    const audit = await t.server.database.repos.audit.forObject('camera', id);
+    assert.deepEqual(audit.map((a) => a.action), ['camera.create', 'camera.update', 'camera.update']);
+    const everything = JSON.stringify([created.body, patched.body, asSecurity.map((r) => r.body), audit]);
+    for (const secret of secrets) assert.ok(!everything.includes(secret), `${secret} leaked`);
     assert.equal((await t.api('DELETE', `/api/cameras/${id}`)).status, 204);
   });
 
   const badCameras: Array<[unknown, RegExp]> = [
     [{ name: 'A', url: 'file:///etc/passwd' }, /file: camera URLs are disabled/],
     [{ name: 'A', url: 'http://169.254.169.254/latest' }, /link-local/],
+    [{ name: 'A', url: 'http://[::ffff:169.254.169.254]/latest' }, /link-local/],
+    [{ name: 'A', url: 'http://x\\@169.254.169.254/latest' }, /backslash/],
+    [{ name: 'A', url: 'rtsp://2852039166/latest' }, /four decimal numbers/],
     [{ name: 'A', url: 'concat:a|b' }, /not allowed/],
     [{ name: 'A', url: '-f lavfi' }, /./],
     [{ name: 'A', url: 'rtsp://cam/x', fps: 0 }, /fps/],

@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { PinoLogger } from 'nestjs-pino';
+import pino from 'pino';
 import type { Socket } from 'socket.io-client';
 import type { CameraStatusEvent } from '@vigil/contracts';
 import { childProcesses, sleep } from '../support/camera-watch';
@@ -8,6 +10,24 @@ import { connectSocket, until } from '../support/socket-client';
 import { startTestServer, TestServer } from '../support/test-server';
 
 const PASSWORD = 'pa:ss@w0rd!';
+const QUERY_SECRET = 'Qu3rySecretToken';
+
+/**
+ * Everything the server logs from now on, at debug level, kept here instead of printed: the
+ * server boots silent, then its root pino logger (shared by request and ingest logs) is turned up
+ * and its stream's write captured.
+ */
+function captureLogs(): string[] {
+  const lines: string[] = [];
+  const root = PinoLogger.root;
+  const stream = (root as unknown as Record<symbol, { write: (chunk: string) => boolean }>)[pino.symbols.streamSym]!;
+  stream.write = (chunk: string) => {
+    lines.push(chunk);
+    return true;
+  };
+  root.level = 'debug';
+  return lines;
+}
 
 function ffmpegChildren(): number {
   return childProcesses().filter((p) => p.comm === 'ffmpeg' && p.state !== 'Z').length;
@@ -19,10 +39,12 @@ describe('cameras ingest live in the server (RTSP → supervisor → database �
   let socket: Socket;
   const pushed: CameraStatusEvent[] = [];
   let cameraId: string;
+  let logs: string[];
 
   before(async () => {
     rtsp = await RtspTestServer.start({ mounts: { '/cam': 'live:640x360@15' } });
     t = await startTestServer({ VIGIL_ROLES: 'api,worker', VIGIL_DEMO: '0', VIGIL_INFERENCE_WORKERS: '1' });
+    logs = captureLogs();
     const security = await t.api('POST', '/api/tokens', { body: { name: 'Wall', role: 'security' } });
     socket = await connectSocket(t.server.url, { token: security.body.token }, (s) => s.on('camera.status', (e: CameraStatusEvent) => pushed.push(e)));
   });
@@ -76,21 +98,32 @@ describe('cameras ingest live in the server (RTSP → supervisor → database �
     assert.equal(ffmpegChildren(), 0);
   });
 
-  it('an unreachable camera goes offline with a redacted reason and keeps being retried', async () => {
-    const created = await t.api('POST', '/api/cameras', { body: { name: 'Nowhere', url: `rtsp://admin:${encodeURIComponent(PASSWORD)}@127.0.0.1:9/none` } });
+  it('an unreachable camera goes offline with a redacted reason and keeps being retried; no secret in views, logs or audit', async () => {
+    // #13: query secrets too (access_token=…, apikey=…), for the security role and in the log.
+    const query = `channel=1&access_token=${QUERY_SECRET}&apikey=${QUERY_SECRET}`;
+    const created = await t.api('POST', '/api/cameras', { body: { name: 'Nowhere', url: `rtsp://admin:${encodeURIComponent(PASSWORD)}@127.0.0.1:9/none?${query}` } });
     const id = created.body.id as string;
     const offline = await until('offline pushed', 20_000, () => pushed.find((e) => e.cameraId === id && e.status === 'offline'));
     const api = await t.api('GET', `/api/cameras/${id}`);
     assert.equal(api.body.status, 'offline');
+    assert.equal(api.body.url, 'rtsp://***@127.0.0.1:9/none?channel=1&access_token=***&apikey=***');
+    const security = await t.api('POST', '/api/tokens', { body: { name: 'Guard desk', role: 'security' } });
+    const asSecurity = await t.api('GET', `/api/cameras/${id}`, { token: security.body.token });
+    assert.equal(asSecurity.status, 200);
     await t.api('DELETE', `/api/cameras/${id}`);
+    const audit = await t.server.database.repos.audit.forObject('camera', id);
+    assert.ok(audit.length >= 2, 'create and delete audited');
+    const logged = logs.join('');
+    assert.match(logged, new RegExp(`"cameraId":"${id}".*camera ingest starting`), 'the capture sees the ingest log');
     const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
-    const everything = JSON.stringify([pushed, offline, api.body]) + metrics;
-    for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), 'pa:ss']) assert.ok(!everything.includes(secret), `leaked ${secret}`);
+    const everything = JSON.stringify([pushed, offline, api.body, asSecurity.body, audit]) + metrics + logged;
+    for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), 'pa:ss', QUERY_SECRET]) assert.ok(!everything.includes(secret), `leaked ${secret}`);
   });
 
   it('forbidden URLs are refused with 400 and never reach ffmpeg', async () => {
     const before = ffmpegChildren();
-    for (const url of ['file:///etc/passwd', 'concat:/a|/b', 'http://169.254.169.254/latest/meta-data', '-i /etc/passwd', 'lavfi:testsrc']) {
+    const bypasses = ['http://[::ffff:169.254.169.254]/latest', 'http://x\\@169.254.169.254/', 'rtsp://2852039166/x', 'rtsp://0xa9.0xfe.0xa9.0xfe/x', 'rtsp://[64:ff9b::a9fe:a9fe]/x'];
+    for (const url of ['file:///etc/passwd', 'concat:/a|/b', 'http://169.254.169.254/latest/meta-data', '-i /etc/passwd', 'lavfi:testsrc', ...bypasses]) {
       const res = await t.api('POST', '/api/cameras', { body: { name: `Bad ${url.slice(0, 12)}`, url } });
       assert.equal(res.status, 400, url);
     }

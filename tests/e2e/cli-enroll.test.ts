@@ -1,14 +1,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { Principal } from '@vigil/auth';
+import { MediaStore } from '@vigil/gallery';
 import { acquireDataDirLock, Database } from '@vigil/persistence';
 // Test fixtures are deliberately not part of @vigil/vision's public API.
 // eslint-disable-next-line no-restricted-imports
 import { samplePhotoPath } from '../../libs/vision/src/testing/sample-photos';
+import { PersonsService } from '../../apps/server/src/persons/persons.service';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const BIN = path.resolve(__dirname, '../../../bin/vigil.js');
@@ -108,7 +112,7 @@ describe(`vigil enroll (bulk import) on ${process.env.DATABASE_URL ? 'PostgreSQL
       assert.deepEqual([kept.format, kept.width, kept.height], [given.format, given.width, given.height], 'the photo is kept in the same media folder as the server\'s');
       const audit = await db.repos.audit.forObject('person', walter.id);
       assert.deepEqual(audit.map((a) => [a.action, a.actorName]), [['person.create', 'cli'], ['face.enrol', 'cli']]);
-      assert.equal(audit[1]!.details.file, 'Walter Watch/a-good.jpg');
+      assert.equal(audit[1]!.details.referenceId, ref!.id, 'the audit names the reference by id');
     });
   });
 
@@ -146,6 +150,20 @@ describe(`vigil enroll (bulk import) on ${process.env.DATABASE_URL ? 'PostgreSQL
     await withDb(async (db) => {
       const emma = (await db.repos.persons.findByName('employee', 'Emma Employee'))!;
       assert.deepEqual([emma.consentMethod, emma.consentReference, emma.referenceCount], ['signed-form', 'HR-2026-7', 1]);
+    });
+  });
+
+  it('leaves no name or folder name in the audit trail, and none after the person is erased (ids only)', async () => {
+    await withDb(async (db) => {
+      const walter = (await db.repos.persons.findByName('watchlist', 'Walter Watch'))!;
+      const admin: Principal = { tokenId: randomUUID(), sessionId: null, userId: null, role: 'admin', name: 'Test Admin' };
+      await new PersonsService(db, new MediaStore(dataDir)).erase(admin, walter.id, 'GDPR Art. 17 request #7');
+      assert.equal(await db.repos.persons.findById(walter.id), null);
+      const rows = ((await db.dataSource.query(`SELECT row_to_json(a)::text AS row FROM audit_event a ORDER BY id`)) as Array<{ row: string }>).map((r) => r.row);
+      assert.ok(rows.some((r) => r.includes('person.erase') && r.includes(walter.id)), 'the erasure is audited by id');
+      for (const name of ['walter', 'gina good', 'emma employee']) {
+        assert.deepEqual(rows.filter((r) => r.toLowerCase().includes(name)), [], `an audit row names ${name}`);
+      }
     });
   });
 

@@ -28,7 +28,7 @@ async function camera(name: string): Promise<string> {
 // Settings go through the service, not HTTP: after a long in-process loop on the embedded
 // database a pooled keep-alive connection may already be closed by the server (ECONNRESET).
 async function settings(body: Record<string, number>): Promise<void> {
-  await t.server.app.get(ReviewSettingsService).update({ tokenId: adminTokenId, role: 'admin', name: 'test admin' }, body);
+  await t.server.app.get(ReviewSettingsService).update({ tokenId: adminTokenId, sessionId: null, userId: null, role: 'admin', name: 'test admin' }, body);
 }
 
 /** A crop store that records its calls and inserts a media row (no file needed here). */

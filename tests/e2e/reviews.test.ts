@@ -170,7 +170,7 @@ describe(`review queue, labels, metrics and KPIs (${process.env.DATABASE_URL ? '
 
     const again = await label('r1', { itemId: item.id, label: 'TP' });
     assert.equal(again.status, 403);
-    assert.match(again.body.message, /already labelled this item.*different reviewer/);
+    assert.match(again.body.message, /already labelled this item.*different person/);
 
     const second = await label('r2', { itemId: item.id, label: 'TP' });
     assert.equal(second.status, 201);
@@ -186,9 +186,38 @@ describe(`review queue, labels, metrics and KPIs (${process.env.DATABASE_URL ? '
     assert.ok(labels.every((a) => String(a.galleryVersion) === galleryVersion && (a.details as { label: string }).label === 'TP'));
     const confirm = audit.filter((a) => a.action === 'review.confirm');
     assert.equal(confirm.length, 1);
-    assert.deepEqual((confirm[0]!.details as { reviewers: Array<{ tokenId: string }> }).reviewers.map((r) => r.tokenId), [tokens.r1.id, tokens.r2.id]);
+    assert.deepEqual((confirm[0]!.details as { reviewers: Array<{ tokenId: string }> }).reviewers.map((r) => r.tokenId), [tokens.r1.id, tokens.r2.id], 'tokens without an owner stand for themselves');
     const [{ n }] = await t.server.database.dataSource.query(`SELECT count(*)::int AS n FROM review_label WHERE item_id = $1`, [item.id]);
     assert.equal(n, 2, 'the refused second label left nothing behind');
+  });
+
+  it('the two-reviewer rule counts people: one user holding two reviewer tokens cannot confirm alone; two users can', async () => {
+    const user = async (username: string) => {
+      const r = await t.api('POST', '/api/users', { body: { username, displayName: username, role: 'reviewer' } });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body.id as string;
+    };
+    const [u1, u2] = [await user('rev-one'), await user('rev-two')];
+    const owned = async (name: string, ownerUserId: string) => {
+      const r = await t.api('POST', '/api/tokens', { body: { name, role: 'reviewer', ownerUserId } });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.equal(r.body.ownerUserId, ownerUserId);
+      return r.body.token as string;
+    };
+    const [a, b, c] = [await owned('u1 laptop', u1), await owned('u1 tablet', u1), await owned('u2 laptop', u2)];
+    const item = await itemOfAlert(await raise(cameraId, people.x));
+    const by = (token: string) => t.api('POST', '/api/reviews', { token, body: { itemId: item.id, label: 'TP' } });
+    assert.equal((await by(a)).status, 201);
+    const twice = await by(b);
+    assert.equal(twice.status, 403, 'the same person with another token');
+    assert.match(twice.body.message, /already labelled this item \(with this or another of your tokens\)/);
+    const second = await by(c);
+    assert.equal(second.status, 201);
+    assert.equal(second.body.item.status, 'confirmed');
+    const audit = await t.server.database.repos.audit.forObject('review_item', item.id);
+    assert.deepEqual(audit.filter((e) => e.action === 'review.label').map((e) => e.actorUserId), [u1, u2]);
+    const confirm = audit.find((e) => e.action === 'review.confirm')!;
+    assert.deepEqual((confirm.details as { reviewers: Array<{ userId: string }> }).reviewers.map((r) => r.userId), [u1, u2]);
   });
 
   it('two reviewers who disagree leave the alert open', async () => {

@@ -39,7 +39,11 @@ describe('every route declares who may call it', { timeout: 120_000 }, () => {
     }
     assert.ok(routes >= 14, `expected the full route table, found ${routes} routes`);
     assert.deepEqual(undeclared, [], `routes without a role declaration: ${undeclared.join(', ')}`);
-    assert.deepEqual(publicRoutes.map((r) => r.split(' ')[0]).sort(), ['HealthController.health', 'MetricsController.scrape'], 'only health and metrics may be public');
+    assert.deepEqual(
+      publicRoutes.map((r) => r.split(' ')[0]).sort(),
+      ['AuthController.completeSetup', 'AuthController.signIn', 'HealthController.health', 'MetricsController.scrape'],
+      'only sign-in, first-admin setup, health and metrics may be public',
+    );
   });
 
   it('an api-only process answers the live views with 503 and says where they are served', async () => {

@@ -8,8 +8,8 @@ import { MIGRATIONS } from '../../migrations';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const OUR_TABLES = [
-  'alert', 'api_token', 'attendance_event', 'audit_event', 'camera', 'camera_event', 'face_reference', 'gallery_state', 'media',
-  'model_version', 'person', 'person_tombstone', 'review_item', 'review_label', 'setting', 'sighting', 'track',
+  'alert', 'api_token', 'app_user', 'attendance_event', 'audit_event', 'camera', 'camera_event', 'face_reference', 'gallery_state', 'media',
+  'model_version', 'person', 'person_tombstone', 'review_item', 'review_label', 'setting', 'setup_code', 'sighting', 'track', 'user_session',
 ];
 
 async function tables(db: Database): Promise<string[]> {
@@ -140,5 +140,20 @@ describe(`persistence on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded P
     }
     assert.deepEqual(seqs.map(BigInt), [...seqs.map(BigInt)].sort((x, y) => (x < y ? -1 : 1)));
     assert.equal(new Set(seqs).size, 3);
+  });
+
+  it('reads a bounded replay window (newest first) and counts what it leaves out, up to a cap', async () => {
+    const cam = await db.repos.cameras.create({ name: 'Replay cam', url: 'rtsp://10.0.0.9/r' });
+    const base = await db.repos.alerts.lastSeq();
+    const seqs: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const [row] = (await db.dataSource.query(`INSERT INTO alert (camera_id, list, score) VALUES ($1, 'watchlist', 0.9) RETURNING seq::text AS seq`, [cam.id])) as Array<{ seq: string }>;
+      seqs.push(row!.seq);
+    }
+    assert.deepEqual((await db.repos.alerts.newestAfter(base, 3)).map((a) => a.seq), [seqs[4], seqs[3], seqs[2]]);
+    assert.deepEqual((await db.repos.alerts.newestAfter(seqs[3]!, 3)).map((a) => a.seq), [seqs[4]]);
+    assert.equal(await db.repos.alerts.countBetween(base, seqs[2]!, 10), 3, 'after < seq <= through');
+    assert.equal(await db.repos.alerts.countBetween(base, seqs[2]!, 2), 2, 'stops at the cap');
+    assert.equal(await db.repos.alerts.countBetween(seqs[2]!, seqs[2]!, 10), 0);
   });
 });

@@ -8,11 +8,14 @@ import { calibrateCommand, CALIBRATE_USAGE } from './commands/calibrate';
 import { enrollCommand, ENROLL_USAGE } from './commands/enroll';
 import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
 import { exportDatasetCommand, EXPORT_DATASET_USAGE } from './commands/export-dataset';
+import { userCommand, USER_USAGE } from './commands/user';
 
 const USAGE = `Usage: vigil <command> [options]
 
 Commands:
   migrate                     apply pending database migrations and exit
+  user add|passwd|disable|enable|list
+                              staff accounts for the web consoles (see below)
   admin-token --rotate        revoke every admin token and print a new one (needs local
                               access to the database; stop the server first when embedded)
   enroll --dir <folder> --list watchlist|employee [--consent <method>] [--augment] [--json]
@@ -25,6 +28,8 @@ Commands:
   export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N]
                               reviewed crops + labels, stratified split, balance and quality report
   help                        show this text
+
+${USER_USAGE}
 
 ${ENROLL_USAGE}
 
@@ -73,6 +78,8 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
       }
       return 0;
     }
+    case 'user':
+      return userCommand(rest, config, out, err);
     case 'enroll':
       return enrollCommand(rest, config, out, err);
     case 'evaluate':

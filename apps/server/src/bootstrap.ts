@@ -4,7 +4,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { TokenIssuer } from '@vigil/auth';
+import { FirstAdminSetup, TokenIssuer } from '@vigil/auth';
 import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
 import { AppModule } from './app.module';
@@ -22,6 +22,8 @@ export interface RunningServer {
   port: number;
   /** Set only on the first start without VIGIL_ADMIN_TOKEN: the one time it can be shown. */
   generatedAdminToken: string | null;
+  /** Set while no administrator account can sign in: the one-time code of the setup link. */
+  setupCode: string | null;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startServer(config: VigilConfig): Promise<RunningServer> {
   let app: INestApplication | undefined;
   try {
     const { generated } = await new TokenIssuer(database).ensureAdmin(config.adminToken);
+    const setupCode = config.roles.includes('api') ? await new FirstAdminSetup(database).issueCodeIfNeeded() : null;
     await ensureInitialModelVersion(database);
     app = await NestFactory.create(AppModule.register(config, database), { bufferLogs: true, abortOnError: false });
     app.useLogger(app.get(Logger));
@@ -59,6 +62,7 @@ export async function startServer(config: VigilConfig): Promise<RunningServer> {
       port,
       url: `http://${host}:${port}`,
       generatedAdminToken: generated,
+      setupCode,
       close: () => (closing ??= running.close()),
     };
   } catch (error) {

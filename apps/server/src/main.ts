@@ -58,7 +58,7 @@ function closeAndExit(server: RunningServer, signal: NodeJS.Signals): void {
   );
 }
 
-/** Written to stdout directly, not the logger: the admin token must never enter a log pipeline. */
+/** Written to stdout directly, not the logger: the admin token and setup code must never enter a log pipeline. */
 function printBanner(config: VigilConfig, server: RunningServer): void {
   const lines = [
     '',
@@ -66,6 +66,13 @@ function printBanner(config: VigilConfig, server: RunningServer): void {
     `  database: ${describeDatabase(config.database)}`,
     `  API docs: ${server.url}/api/docs`,
   ];
+  if (server.setupCode) {
+    lines.push(
+      `  no administrator account yet: open ${server.url}/#setup=${server.setupCode}`,
+      '  to set the first administrator\'s username and password (one use, valid 24 h; a restart prints a new link),',
+      '  or run `npx vigil user add <username> --role admin` on this machine.',
+    );
+  }
   if (server.generatedAdminToken) {
     lines.push(
       `  admin token (shown only this once, store it now): ${server.generatedAdminToken}`,

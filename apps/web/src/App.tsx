@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { SessionView } from '@vigil/contracts';
+import { ApiError, Credentials, errorText, requestJson } from './api/http';
 import { clearMediaCache } from './api/media';
-import { openSession, Session, storedToken, TokenRefused } from './api/session';
+import { openSession, Session, SessionRefused, storedToken } from './api/session';
 import { Header } from './components/Header';
 import { Forbidden, NotFound } from './components/Forbidden';
 import { homeOf, screenFor } from './roles';
@@ -11,23 +13,32 @@ import { Dashboard } from './screens/dashboard/Dashboard';
 import { Kiosk } from './screens/kiosk/Kiosk';
 import { Review } from './screens/review/Review';
 import { Admin } from './screens/admin/Admin';
+import { Account } from './screens/Account';
 import { unlockSound } from './components/sound';
 
 type State =
+  | { kind: 'checking' }
   | { kind: 'signed-out'; message: string | null }
-  | { kind: 'connecting'; token: string; restoring: boolean; cancel: () => void; unreachable: boolean }
+  | { kind: 'connecting'; restoring: boolean; cancel: () => void; unreachable: boolean }
   | { kind: 'signed-in'; session: Session };
 
-export function App() {
-  const [state, setState] = useState<State>({ kind: 'signed-out', message: null });
+/** `#setup=<code>` from the link a first start prints. */
+function setupCodeOf(hash: string): string | null {
+  const match = /^#setup=([A-Za-z0-9_-]{1,100})$/.exec(hash);
+  return match ? match[1]! : null;
+}
 
-  const signIn = useCallback((token: string, restoring: boolean) => {
+export function App() {
+  const [state, setState] = useState<State>({ kind: 'checking' });
+  const [setupCode, setSetupCode] = useState(() => setupCodeOf(window.location.hash));
+
+  const connect = useCallback((credentials: Credentials, restoring: boolean) => {
     const ended = (reason: string) => {
       clearMediaCache();
       setState({ kind: 'signed-out', message: reason });
     };
-    const { session, cancel } = openSession(token, ended);
-    setState({ kind: 'connecting', token, restoring, cancel, unreachable: false });
+    const { session, cancel } = openSession(credentials, ended);
+    setState({ kind: 'connecting', restoring, cancel, unreachable: false });
     const slow = window.setTimeout(() => setState((s) => (s.kind === 'connecting' ? { ...s, unreachable: true } : s)), 4000);
     session.then(
       (s) => {
@@ -40,36 +51,74 @@ export function App() {
       },
       (error: unknown) => {
         window.clearTimeout(slow);
-        setState({ kind: 'signed-out', message: error instanceof TokenRefused ? error.message : String(error) });
+        setState({ kind: 'signed-out', message: error instanceof SessionRefused ? error.message : String(error) });
       },
     );
   }, []);
 
-  // Restoring a session opens its socket, a side effect: it belongs in an effect, and the state
-  // it sets (connecting) is what the screen shows meanwhile.
+  /** Username and password (or the first start's setup form): the server sets the session cookie. */
+  const signInWith = useCallback(
+    (request: Promise<SessionView>) => {
+      setState({ kind: 'connecting', restoring: false, cancel: () => undefined, unreachable: false });
+      request.then(
+        (view) => {
+          if (window.location.hash) window.history.replaceState(null, '', window.location.pathname);
+          setSetupCode(null);
+          connect({ kind: 'session', csrfToken: view.csrfToken ?? '' }, false);
+        },
+        (error: unknown) => setState({ kind: 'signed-out', message: errorText(error) }),
+      );
+    },
+    [connect],
+  );
+
+  // Restoring a session opens its socket, a side effect: it belongs in an effect. A device token
+  // lives in this tab's storage; a person's session is the HttpOnly cookie, asked about here.
   useEffect(() => {
     const token = storedToken();
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    if (token) signIn(token, true);
-  }, [signIn]);
+    if (token) {
+      // eslint-disable-next-line react-hooks/set-state-in-effect
+      connect({ kind: 'token', token }, true);
+      return;
+    }
+    requestJson<SessionView>('GET', '/api/auth/session').then(
+      (view) => (view.kind === 'session' && view.csrfToken ? connect({ kind: 'session', csrfToken: view.csrfToken }, true) : setState({ kind: 'signed-out', message: null })),
+      (error: unknown) => setState({ kind: 'signed-out', message: error instanceof ApiError && error.status === 401 ? null : errorText(error) }),
+    );
+  }, [connect]);
 
   const signOut = useCallback(() => {
     setState((s) => {
-      if (s.kind === 'signed-in') s.session.close();
+      if (s.kind === 'signed-in') {
+        const { session } = s;
+        // Ends the server-side session too (the cookie is cleared); a token simply leaves this tab.
+        if (session.credentials.kind === 'session') void session.api.post('/api/auth/sign-out').catch(() => undefined).finally(() => session.close());
+        else session.close();
+      }
       if (s.kind === 'connecting') s.cancel();
       return { kind: 'signed-out', message: 'Signed out.' };
     });
     clearMediaCache();
   }, []);
 
+  if (state.kind === 'checking') return null;
   if (state.kind !== 'signed-in') {
     return (
       <SignIn
         message={state.kind === 'signed-out' ? state.message : null}
-        busy={state.kind === 'connecting' ? (state.unreachable ? 'Cannot reach the Vigil server yet; still trying…' : state.restoring ? 'Reconnecting…' : 'Checking the token…') : null}
-        onSubmit={(token) => {
+        busy={state.kind === 'connecting' ? (state.unreachable ? 'Cannot reach the Vigil server yet; still trying…' : state.restoring ? 'Reconnecting…' : 'Signing in…') : null}
+        setupCode={setupCode}
+        onPassword={(username, password) => {
           unlockSound();
-          signIn(token, false);
+          signInWith(requestJson<SessionView>('POST', '/api/auth/sign-in', { username, password }));
+        }}
+        onSetup={(form) => {
+          unlockSound();
+          signInWith(requestJson<SessionView>('POST', '/api/auth/setup', form));
+        }}
+        onToken={(token) => {
+          unlockSound();
+          connect({ kind: 'token', token }, false);
         }}
         onCancel={state.kind === 'connecting' ? signOut : undefined}
       />
@@ -107,6 +156,8 @@ function Routed({ session, onSignOut }: { session: Session; onSignOut: () => voi
           <Dashboard />
         ) : screen.path === '/review' ? (
           <Review path={path} />
+        ) : screen.path === '/account' ? (
+          <Account onSignedOut={onSignOut} />
         ) : (
           <Admin path={path} />
         )}

@@ -12,6 +12,7 @@ export const SCREENS: readonly Screen[] = [
   { path: '/review', label: 'Review', roles: ['admin', 'reviewer'] },
   { path: '/admin', label: 'Admin', roles: ['admin'] },
   { path: '/kiosk', label: 'Kiosk', roles: ['kiosk'] },
+  { path: '/account', label: 'Account', roles: ['admin', 'security', 'reviewer'] },
 ];
 
 export const ROLE_LABEL: Record<RoleName, string> = { admin: 'administrator', security: 'security', reviewer: 'reviewer', kiosk: 'kiosk' };

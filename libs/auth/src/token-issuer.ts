@@ -7,6 +7,8 @@ export interface MintRequest {
   name: string;
   role: Role;
   expiresAt?: Date | null;
+  /** The person who holds the token; default: the user minting it. */
+  ownerUserId?: string | null;
 }
 
 /**
@@ -23,7 +25,7 @@ export class TokenIssuer {
     const token = await this.db.repos.tokens.findActiveByHash(hashTokenSecret(secret), this.now());
     if (!token) return null;
     await this.touchThrottled(token.id);
-    return { tokenId: token.id, role: token.role, name: token.name };
+    return { tokenId: token.id, sessionId: null, userId: token.ownerUserId, role: token.role, name: token.name };
   }
 
   async mint(by: Principal, request: MintRequest): Promise<{ token: ApiTokenEntity; secret: string }> {
@@ -36,20 +38,27 @@ export class TokenIssuer {
       throw new InvalidInputError('expiresAt must be in the future');
     }
     const secret = generateTokenSecret();
+    const ownerUserId = request.ownerUserId ?? by.userId;
     const token = await this.db.transaction(async (repos) => {
+      if (ownerUserId) {
+        const owner = await repos.users.findById(ownerUserId);
+        if (!owner) throw new NotFoundError(`No user with id ${ownerUserId} to own the token.`);
+        if (owner.disabledAt) throw new ConflictError(`User "${owner.username}" is disabled and cannot own a token.`);
+      }
       const created = await repos.tokens.insert({
         name: request.name,
         role: request.role,
         tokenHash: hashTokenSecret(secret),
         source: 'minted',
         createdBy: by.tokenId,
+        ownerUserId,
         expiresAt: request.expiresAt ?? null,
       });
       await repos.audit.append(actorOf(by), {
         action: 'token.mint',
         objectType: 'api_token',
         objectId: created.id,
-        details: { name: created.name, role: created.role },
+        details: { role: created.role, ownerUserId },
       });
       return created;
     });
@@ -70,7 +79,7 @@ export class TokenIssuer {
         action: 'token.revoke',
         objectType: 'api_token',
         objectId: id,
-        details: { name: token.name, role: token.role },
+        details: { role: token.role },
       });
       return revoked!;
     });

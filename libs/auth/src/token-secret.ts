@@ -11,6 +11,11 @@ export function generateTokenSecret(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
 
+/** Console session cookies: as random as tokens, with their own prefix so a leak is told apart. */
+export function generateSessionSecret(): string {
+  return 'vgs_' + randomBytes(32).toString('base64url');
+}
+
 export function hashTokenSecret(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
 }

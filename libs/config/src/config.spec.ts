@@ -38,6 +38,12 @@ describe('loadConfig accepts', () => {
       assert.deepEqual([c.alertCooldownSeconds, c.alertEscalateSeconds, c.detector], [0, 30, 'tiny'])],
     ['gallery switch size: the matcher\'s default', {}, (c) => assert.equal(c.galleryAnnMinReferences, undefined)],
     ['gallery switch size set', { VIGIL_GALLERY_ANN_MIN_REFERENCES: '0' }, (c) => assert.equal(c.galleryAnnMinReferences, 0)],
+    ['socket bounds default', {}, (c) => assert.deepEqual([c.socketReplayMax, c.socketUnackedMax, c.socketsPerPrincipal], [200, 500, 20])],
+    ['socket bounds set', { VIGIL_SOCKET_REPLAY_MAX: '5', VIGIL_SOCKET_UNACKED_MAX: '5', VIGIL_SOCKETS_PER_PRINCIPAL: '1' }, (c) =>
+      assert.deepEqual([c.socketReplayMax, c.socketUnackedMax, c.socketsPerPrincipal], [5, 5, 1])],
+    ['retention: the built-in defaults', {}, (c) => assert.deepEqual(c.retentionDefaults, {})],
+    ['retention days set', { VIGIL_RETENTION_FRAMES_DAYS: '7', VIGIL_RETENTION_CROPS_DAYS: '30', VIGIL_RETENTION_ATTENDANCE_DAYS: '1825' }, (c) =>
+      assert.deepEqual(c.retentionDefaults, { framesDays: 7, cropsDays: 30, attendanceDays: 1825 })],
     ['kiosk limits default (lane: twice the workers)', { VIGIL_INFERENCE_WORKERS: '3' }, (c) => assert.deepEqual(c.kiosk, { checksPerMinute: 60, burst: 10, queueSize: 6 })],
     ['kiosk limits set', { VIGIL_KIOSK_CHECKS_PER_MINUTE: '30', VIGIL_KIOSK_BURST: '2', VIGIL_KIOSK_QUEUE_SIZE: '1' }, (c) =>
       assert.deepEqual(c.kiosk, { checksPerMinute: 30, burst: 2, queueSize: 1 })],
@@ -63,6 +69,14 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_ALERT_ESCALATE_SECONDS: '-1' }, /VIGIL_ALERT_ESCALATE_SECONDS: must be an integer between 0 \(never\) and 86400/],
     [{ VIGIL_ALERT_COOLDOWN_SECONDS: 'soon' }, /VIGIL_ALERT_COOLDOWN_SECONDS/],
     [{ VIGIL_GALLERY_ANN_MIN_REFERENCES: '-5' }, /VIGIL_GALLERY_ANN_MIN_REFERENCES: must be an integer between 0/],
+    [{ VIGIL_SOCKET_REPLAY_MAX: '0' }, /VIGIL_SOCKET_REPLAY_MAX: must be an integer between 1 and 10000/],
+    [{ VIGIL_SOCKET_UNACKED_MAX: 'many' }, /VIGIL_SOCKET_UNACKED_MAX: must be an integer between 1 and 100000/],
+    [{ VIGIL_SOCKETS_PER_PRINCIPAL: '0' }, /VIGIL_SOCKETS_PER_PRINCIPAL: must be an integer between 1 and 10000/],
+    [{ VIGIL_SOCKET_REPLAY_MAX: '600' }, /VIGIL_SOCKET_REPLAY_MAX: must not exceed VIGIL_SOCKET_UNACKED_MAX \(500\)/],
+    [{ VIGIL_SOCKET_REPLAY_MAX: '50', VIGIL_SOCKET_UNACKED_MAX: '40' }, /VIGIL_SOCKET_REPLAY_MAX: must not exceed VIGIL_SOCKET_UNACKED_MAX \(40\)/],
+    [{ VIGIL_RETENTION_FRAMES_DAYS: '0' }, /VIGIL_RETENTION_FRAMES_DAYS: must be a whole number of days between 1 and 3650/],
+    [{ VIGIL_RETENTION_CROPS_DAYS: '90d' }, /VIGIL_RETENTION_CROPS_DAYS: must be a whole number/],
+    [{ VIGIL_RETENTION_ATTENDANCE_DAYS: '3' }, /VIGIL_RETENTION_ATTENDANCE_DAYS: must be a whole number of days between 7 and 3650/],
     [{ VIGIL_KIOSK_CHECKS_PER_MINUTE: '0' }, /VIGIL_KIOSK_CHECKS_PER_MINUTE: must be an integer between 1 and 6000/],
     [{ VIGIL_KIOSK_BURST: 'lots' }, /VIGIL_KIOSK_BURST: must be an integer between 1 and 1000/],
     [{ VIGIL_KIOSK_QUEUE_SIZE: '0' }, /VIGIL_KIOSK_QUEUE_SIZE: must be an integer between 1 and 1000/],

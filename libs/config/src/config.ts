@@ -39,6 +39,22 @@ export interface VigilConfig {
    * from it on; undefined = the measured default (DEFAULT_ANN_MIN_REFERENCES in @vigil/domain).
    */
   galleryAnnMinReferences?: number;
+  /**
+   * Console sign-in sessions: ended after this long without a request or a connected console
+   * (idle), and in any case this long after sign-in (absolute, a working shift).
+   */
+  sessions: { idleMinutes: number; maxHours: number };
+  /** A socket (re)connecting with an offset is replayed at most this many alerts, the newest. */
+  socketReplayMax: number;
+  /** Alerts a socket may leave unanswered; past it the socket is disconnected (it replays on return). */
+  socketUnackedMax: number;
+  /** Concurrent sockets per principal (per token today); more are refused at the handshake. */
+  socketsPerPrincipal: number;
+  /**
+   * Evidence retention in days where an admin never set it (VIGIL_RETENTION_*_DAYS); a missing
+   * one is the built-in default (EVIDENCE_RETENTION in @vigil/domain).
+   */
+  retentionDefaults: { framesDays?: number; cropsDays?: number; attendanceDays?: number };
   /** Abuse limits of POST /api/kiosk/check (see KioskLimits). */
   kiosk: KioskLimits;
   version: string;
@@ -65,7 +81,10 @@ const KNOWN = new Set([
   'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
   'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
   'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS', 'VIGIL_DETECTOR',
-  'VIGIL_GALLERY_ANN_MIN_REFERENCES', 'VIGIL_KIOSK_CHECKS_PER_MINUTE', 'VIGIL_KIOSK_BURST', 'VIGIL_KIOSK_QUEUE_SIZE',
+  'VIGIL_GALLERY_ANN_MIN_REFERENCES', 'VIGIL_SESSION_IDLE_MINUTES', 'VIGIL_SESSION_MAX_HOURS',
+  'VIGIL_SOCKET_REPLAY_MAX', 'VIGIL_SOCKET_UNACKED_MAX', 'VIGIL_SOCKETS_PER_PRINCIPAL',
+  'VIGIL_RETENTION_FRAMES_DAYS', 'VIGIL_RETENTION_CROPS_DAYS', 'VIGIL_RETENTION_ATTENDANCE_DAYS',
+  'VIGIL_KIOSK_CHECKS_PER_MINUTE', 'VIGIL_KIOSK_BURST', 'VIGIL_KIOSK_QUEUE_SIZE',
 ]);
 
 /**
@@ -89,6 +108,11 @@ export function loadConfig(
   for (const key of unknownVigil) problems.push(`${key}: unknown variable (typo?)`);
   if (parsed.VIGIL_TIMEZONE && !isTimeZone(parsed.VIGIL_TIMEZONE)) {
     problems.push('VIGIL_TIMEZONE: must be an IANA time zone such as Europe/Lisbon or UTC');
+  }
+  const socketReplayMax = parsed.VIGIL_SOCKET_REPLAY_MAX ?? 200;
+  const socketUnackedMax = parsed.VIGIL_SOCKET_UNACKED_MAX ?? 500;
+  if (typeof socketReplayMax === 'number' && typeof socketUnackedMax === 'number' && socketReplayMax > socketUnackedMax) {
+    problems.push(`VIGIL_SOCKET_REPLAY_MAX: must not exceed VIGIL_SOCKET_UNACKED_MAX (${socketUnackedMax}), or a replay would cut its own socket`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -114,6 +138,18 @@ export function loadConfig(
     alertCooldownSeconds: parsed.VIGIL_ALERT_COOLDOWN_SECONDS ?? 60,
     alertEscalateSeconds: parsed.VIGIL_ALERT_ESCALATE_SECONDS ?? 120,
     galleryAnnMinReferences: parsed.VIGIL_GALLERY_ANN_MIN_REFERENCES,
+    sessions: {
+      idleMinutes: parsed.VIGIL_SESSION_IDLE_MINUTES ?? 60,
+      maxHours: parsed.VIGIL_SESSION_MAX_HOURS ?? 12,
+    },
+    socketReplayMax,
+    socketUnackedMax,
+    socketsPerPrincipal: parsed.VIGIL_SOCKETS_PER_PRINCIPAL ?? 20,
+    retentionDefaults: definedOnly({
+      framesDays: parsed.VIGIL_RETENTION_FRAMES_DAYS,
+      cropsDays: parsed.VIGIL_RETENTION_CROPS_DAYS,
+      attendanceDays: parsed.VIGIL_RETENTION_ATTENDANCE_DAYS,
+    }),
     kiosk: {
       checksPerMinute: parsed.VIGIL_KIOSK_CHECKS_PER_MINUTE ?? 60,
       burst: parsed.VIGIL_KIOSK_BURST ?? 10,
@@ -130,6 +166,10 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function dedupe<T>(values: T[]): T[] {

@@ -128,6 +128,63 @@ export class EnvSchema {
   @Max(100_000_000, { message: 'VIGIL_GALLERY_ANN_MIN_REFERENCES must be an integer between 0 (always approximate) and 100000000' })
   VIGIL_GALLERY_ANN_MIN_REFERENCES?: number;
 
+  // Evidence retention defaults (days); bounds mirror EVIDENCE_RETENTION in @vigil/domain.
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_RETENTION_FRAMES_DAYS must be a whole number of days between 1 and 3650' })
+  @Min(1, { message: 'VIGIL_RETENTION_FRAMES_DAYS must be a whole number of days between 1 and 3650' })
+  @Max(3650, { message: 'VIGIL_RETENTION_FRAMES_DAYS must be a whole number of days between 1 and 3650' })
+  VIGIL_RETENTION_FRAMES_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_RETENTION_CROPS_DAYS must be a whole number of days between 1 and 3650' })
+  @Min(1, { message: 'VIGIL_RETENTION_CROPS_DAYS must be a whole number of days between 1 and 3650' })
+  @Max(3650, { message: 'VIGIL_RETENTION_CROPS_DAYS must be a whole number of days between 1 and 3650' })
+  VIGIL_RETENTION_CROPS_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_RETENTION_ATTENDANCE_DAYS must be a whole number of days between 7 and 3650' })
+  @Min(7, { message: 'VIGIL_RETENTION_ATTENDANCE_DAYS must be a whole number of days between 7 and 3650' })
+  @Max(3650, { message: 'VIGIL_RETENTION_ATTENDANCE_DAYS must be a whole number of days between 7 and 3650' })
+  VIGIL_RETENTION_ATTENDANCE_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SESSION_IDLE_MINUTES must be an integer between 5 and 1440' })
+  @Min(5, { message: 'VIGIL_SESSION_IDLE_MINUTES must be an integer between 5 and 1440' })
+  @Max(1440, { message: 'VIGIL_SESSION_IDLE_MINUTES must be an integer between 5 and 1440' })
+  VIGIL_SESSION_IDLE_MINUTES?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SESSION_MAX_HOURS must be an integer between 1 and 168' })
+  @Min(1, { message: 'VIGIL_SESSION_MAX_HOURS must be an integer between 1 and 168' })
+  @Max(168, { message: 'VIGIL_SESSION_MAX_HOURS must be an integer between 1 and 168' })
+  VIGIL_SESSION_MAX_HOURS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SOCKET_REPLAY_MAX must be an integer between 1 and 10000' })
+  @Min(1, { message: 'VIGIL_SOCKET_REPLAY_MAX must be an integer between 1 and 10000' })
+  @Max(10_000, { message: 'VIGIL_SOCKET_REPLAY_MAX must be an integer between 1 and 10000' })
+  VIGIL_SOCKET_REPLAY_MAX?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SOCKET_UNACKED_MAX must be an integer between 1 and 100000' })
+  @Min(1, { message: 'VIGIL_SOCKET_UNACKED_MAX must be an integer between 1 and 100000' })
+  @Max(100_000, { message: 'VIGIL_SOCKET_UNACKED_MAX must be an integer between 1 and 100000' })
+  VIGIL_SOCKET_UNACKED_MAX?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SOCKETS_PER_PRINCIPAL must be an integer between 1 and 10000' })
+  @Min(1, { message: 'VIGIL_SOCKETS_PER_PRINCIPAL must be an integer between 1 and 10000' })
+  @Max(10_000, { message: 'VIGIL_SOCKETS_PER_PRINCIPAL must be an integer between 1 and 10000' })
+  VIGIL_SOCKETS_PER_PRINCIPAL?: number;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'VIGIL_KIOSK_CHECKS_PER_MINUTE must be an integer between 1 and 6000' })

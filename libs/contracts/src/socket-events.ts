@@ -2,8 +2,12 @@ import type { CameraStatusName, KpiBreachView, PersonListName, ReviewItemKind } 
 
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
 export interface SocketAuth {
-  token: string;
-  /** The highest alert seq the client already has; the server replays alerts after it. */
+  /** A device/integration token; consoles signed in with a password send none (the session cookie authenticates). */
+  token?: string;
+  /**
+   * The highest alert seq the client already has; the server replays alerts after it (at most
+   * the newest `VIGIL_SOCKET_REPLAY_MAX`, with `alerts.more` saying what it left out).
+   */
   offset?: number | string;
 }
 
@@ -21,6 +25,8 @@ export interface AlertEvent {
   status: 'new' | 'acknowledged' | 'resolved' | 'escalated';
   cropUrl: string | null;
   frameUrl: string | null;
+  /** Retention removed the crop and frame (cropUrl and frameUrl are then null); the alert stays. */
+  evidenceExpired: boolean;
 }
 
 /** An alert changed status (a person acknowledged/resolved/escalated it, or the system escalated it). */
@@ -41,6 +47,30 @@ export interface AlertStatusEvent {
  */
 export interface AlertAckReply {
   acknowledge?: boolean;
+}
+
+/**
+ * Sent before a replay that leaves alerts out: more than `VIGIL_SOCKET_REPLAY_MAX` came after the
+ * client's offset, so only the newest ones follow. The ones left out have
+ * `afterSeq < seq <= throughSeq`; page them with `GET /api/alerts?after=<afterSeq>` (the open ones
+ * are also on `GET /api/alerts/board`).
+ */
+export interface AlertsMoreEvent {
+  afterSeq: string;
+  throughSeq: string;
+  /** How many were left out; with `atLeast`, the count stopped there (there are more). */
+  count: number;
+  atLeast: boolean;
+}
+
+/** Why the server is about to close this socket (sent just before it does). */
+export interface SocketClosingEvent {
+  /**
+   * `alert-backlog`: the client left too many `alert` events unanswered (`VIGIL_SOCKET_UNACKED_MAX`).
+   * Reconnect with `auth.offset` = the highest seq held: what was not delivered is replayed.
+   */
+  reason: 'alert-backlog';
+  message: string;
 }
 
 export interface AttendanceEvent {
@@ -76,8 +106,16 @@ export interface KpiBreachEvent extends KpiBreachView {
 
 /** Server → client events. The gateway emits only through this map. */
 export interface ServerToClientEvents {
-  /** Confirm receipt through the ack callback (`socket.on('alert', (e, ack) => ack())`); see AlertAckReply. */
+  /**
+   * Confirm receipt through the ack callback (`socket.on('alert', (e, ack) => ack())`); see
+   * AlertAckReply. Past `VIGIL_SOCKET_UNACKED_MAX` unanswered alerts the server sends `closing` and
+   * disconnects the socket.
+   */
   alert: (event: AlertEvent, ack: (reply?: AlertAckReply) => void) => void;
+  /** A replay after `auth.offset` left older alerts out (it sends the newest ones only). */
+  'alerts.more': (event: AlertsMoreEvent) => void;
+  /** The server closes this socket right after, for this reason. */
+  closing: (event: SocketClosingEvent) => void;
   'alert.status': (event: AlertStatusEvent) => void;
   attendance: (event: AttendanceEvent) => void;
   'camera.status': (event: CameraStatusEvent) => void;

@@ -76,6 +76,31 @@ export interface TokenView {
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** The user who holds the token (null: VIGIL_ADMIN_TOKEN, the generated admin token, legacy tokens). */
+  ownerUserId: string | null;
+}
+
+/** A staff account (never its password hash). */
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'admin' | 'security' | 'reviewer';
+  disabled: boolean;
+  hasPassword: boolean;
+  lastSignInAt: string | null;
+  createdAt: string;
+}
+
+/** Who the caller is: a signed-in user (cookie session) or a token. */
+export interface SessionView {
+  kind: 'session' | 'token';
+  role: RoleName;
+  name: string;
+  user: UserView | null;
+  /** Cookie sessions only: send it as X-CSRF-Token on every state-changing request. */
+  csrfToken: string | null;
+  expiresAt: string | null;
 }
 
 /** Returned once, at minting: the only time the secret is ever shown. */

@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './query-redaction';
 export * from './roles';
 export * from './person-list';
 export * from './descriptor';
@@ -22,6 +23,7 @@ export * from './rate-limit';
 export * from './kiosk-reveal';
 export * from './attendance-rules';
 export * from './review-settings';
+export * from './evidence-retention';
 export * from './review-sampling';
 export * from './review-labels';
 export * from './recognition-metrics';

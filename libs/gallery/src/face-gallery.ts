@@ -111,7 +111,7 @@ export class FaceGallery {
     const relative = await this.media.writePersonImage(personId, bytes, EXTENSION[type]);
     try {
       return await this.options.db.transaction(async (repos) => {
-        await repos.lock(personLockKey(personId));
+        await repos.lock(personGalleryLockKey(personId));
         const current = await repos.persons.findById(personId);
         if (!current) throw new NotFoundError(`No person with id ${personId}.`);
         assertConsent(current); // withdrawn while the photo was analysed
@@ -145,7 +145,7 @@ export class FaceGallery {
   /** Takes a reference and its augmented variants out of the gallery; recomputes the person's outliers. */
   async remove(by: Actor, personId: string, referenceId: string): Promise<RemovedReference> {
     return this.options.db.transaction(async (repos) => {
-      await repos.lock(personLockKey(personId));
+      await repos.lock(personGalleryLockKey(personId));
       const galleryVersion = await repos.faceReferences.nextGalleryVersion();
       const removed = await repos.faceReferences.remove(personId, referenceId, galleryVersion);
       if (!removed) throw new NotFoundError(`Person ${personId} has no current reference ${referenceId}.`);
@@ -178,8 +178,11 @@ export class FaceGallery {
   }
 }
 
-/** Serialises enrolments and removals of one person (across processes), so outlier flags see every reference. */
-function personLockKey(personId: string): string {
+/**
+ * Serialises enrolments and removals of one person (across processes), so outlier flags see every
+ * reference; a change of the person's list or consent takes it too, so it never races an enrolment.
+ */
+export function personGalleryLockKey(personId: string): string {
   return `gallery:person:${personId}`;
 }
 

@@ -24,3 +24,10 @@ export function pgConstraint(error: unknown): string | undefined {
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   return pgErrorCode(error) === PG_UNIQUE_VIOLATION && (constraint === undefined || pgConstraint(error) === constraint);
 }
+
+/** The database rule that an employee's face reference needs their consent (see the migration). */
+export const EMPLOYEE_REFERENCE_NEEDS_CONSENT = 'employee_reference_needs_consent';
+
+export function isCheckViolation(error: unknown, constraint?: string): boolean {
+  return pgErrorCode(error) === PG_CHECK_VIOLATION && (constraint === undefined || pgConstraint(error) === constraint);
+}

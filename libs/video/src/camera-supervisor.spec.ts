@@ -32,7 +32,8 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 
 describe('CameraSupervisor with a fake ffmpeg', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const opts = { url: 'rtsp://admin:Hunter2Secret@cam/s', width: 2, height: 2, backoff: { baseMs: 20, capMs: 40 } };
+  // An address, not a name: the supervisor resolves names before ffmpeg starts (the fake ignores its argv).
+  const opts = { url: 'rtsp://admin:Hunter2Secret@127.0.0.1/s', width: 2, height: 2, backoff: { baseMs: 20, capMs: 40 } };
 
   it('exit 0 after two and a half frames: online, frames exact, partial counted, offline with the redacted stderr', async () => {
     const ffmpeg = fakeFfmpeg('half', 'head -c 30 /dev/zero; echo "rtsp://admin:Hunter2Secret@cam/s: End of file" >&2; exit 0');

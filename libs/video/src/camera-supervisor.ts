@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { Backoff, type BackoffOptions } from './backoff';
-import { redactCredentials } from './camera-url';
+import { redactCredentials } from './redact-credentials';
+import { resolveCameraTarget } from './camera-target';
 import { terminateChild } from './child-exit';
+import type { EgressOptions } from './egress-check';
+import { EgressProxy } from './egress-proxy';
 import { buildFfmpegArgs, DEFAULT_DECIMATION, type Decimation, type IngestPreset } from './ffmpeg-args';
 import { resolveFfmpeg, type FfmpegBinary } from './ffmpeg-binary';
 import { FrameReader } from './frame-reader';
@@ -64,6 +67,8 @@ export interface CameraSupervisorOptions {
   stableResetMs?: number;
   /** Which ffmpeg to run (default: resolveFfmpeg(), probed once per process). */
   ffmpeg?: FfmpegBinary;
+  /** Name resolution for the connect-time address check (default: the system resolver). */
+  egress?: EgressOptions;
   clock?: () => number;
 }
 
@@ -108,6 +113,8 @@ interface Run {
   connectedAt: number | null;
   killedForStall: boolean;
   spawnError?: string;
+  /** The checking proxy refused a request of this run (shown as the reason rather than ffmpeg's 403). */
+  refusal?: string;
   closed: boolean;
 }
 
@@ -141,6 +148,8 @@ export class CameraSupervisor extends EventEmitter<SupervisorEvents> {
   private nextRetryAt: number | null = null;
   private seq = 0;
   private launches = 0;
+  /** http(s) cameras only: the loopback proxy every request of ffmpeg goes through, checked. */
+  private proxy: EgressProxy | null = null;
 
   constructor(options: CameraSupervisorOptions) {
     super();
@@ -172,6 +181,8 @@ export class CameraSupervisor extends EventEmitter<SupervisorEvents> {
     this.clearWatchdog();
     const run = this.run;
     if (run) await terminateChild(run.child, this.opts.stopGraceMs ?? 3000);
+    await this.proxy?.close();
+    this.proxy = null;
     this.setStatus('offline', 'stopped');
   }
 
@@ -193,10 +204,15 @@ export class CameraSupervisor extends EventEmitter<SupervisorEvents> {
   private async launch(): Promise<void> {
     let binary: FfmpegBinary;
     let args: string[];
+    let proxyUrl: string | null = null;
     try {
       binary = this.opts.ffmpeg ?? (await resolveFfmpeg());
+      // Checked now, at every start: the name is resolved here and ffmpeg gets the checked
+      // address (rtsp) or reaches the camera through the checking proxy (http, https).
+      const target = await resolveCameraTarget(this.opts.url, this.opts.egress);
+      if (target.viaProxy && this.running) proxyUrl = await this.egressProxy().url();
       args = buildFfmpegArgs({
-        url: this.opts.url,
+        url: target.url,
         preset: this.opts.preset,
         width: this.width,
         height: this.height,
@@ -219,7 +235,7 @@ export class CameraSupervisor extends EventEmitter<SupervisorEvents> {
     // live stream it would probe `ffmpeg -formats` before each new binary, buffer stdout unless
     // handed a stream, report a dead server (exit 0) as a normal 'end', and keep the child behind
     // its own kill logic — while the supervisor needs the exact tested argv and the raw child.
-    const child = spawn(binary.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary.path, args, { stdio: ['ignore', 'pipe', 'pipe'], env: ffmpegEnv(proxyUrl) });
     const run: Run = {
       child,
       reader: new FrameReader(this.width, this.height, (data, at) => this.onFrame(run, data, at), this.clock),
@@ -241,6 +257,16 @@ export class CameraSupervisor extends EventEmitter<SupervisorEvents> {
     });
     child.on('close', (code, signal) => this.onClosed(run, code, signal));
     this.armWatchdog();
+  }
+
+  private egressProxy(): EgressProxy {
+    this.proxy ??= new EgressProxy({
+      ...this.opts.egress,
+      onRefused: (reason) => {
+        if (this.run) this.run.refusal ??= reason;
+      },
+    });
+    return this.proxy;
   }
 
   private onFrame(run: Run, data: Buffer, at: number): void {
@@ -284,7 +310,7 @@ export class CameraSupervisor extends EventEmitter<SupervisorEvents> {
     if (!this.running) return;
     if (!run.killedForStall) {
       const exit = signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`;
-      const why = this.stderr.last() ?? run.spawnError ?? (code === 0 ? `stream ended (${exit})` : exit);
+      const why = run.refusal ?? this.stderr.last() ?? run.spawnError ?? (code === 0 ? `stream ended (${exit})` : exit);
       this.setStatus('offline', why);
     }
     this.scheduleRestart();
@@ -332,4 +358,17 @@ export class CameraSupervisor extends EventEmitter<SupervisorEvents> {
     const fps = status === 'online' || status === 'frozen' ? this.rate.fps() : null;
     this.emit('status', { cameraId: this.cameraId, status, at: this.since, fps, ...(this.reason ? { reason: this.reason } : {}) });
   }
+}
+
+/**
+ * ffmpeg's environment: the operator's, without proxy settings (ffmpeg must not bypass the
+ * checking proxy for names in `no_proxy`), plus `http_proxy` for http(s) cameras.
+ */
+function ffmpegEnv(proxyUrl: string | null): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (/^(no|http|https|all)_proxy$/i.test(name)) delete env[name];
+  }
+  if (proxyUrl) env.http_proxy = proxyUrl;
+  return env;
 }

@@ -1,16 +1,26 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidInputError } from '@vigil/domain';
-import { redactCredentials, validateCameraUrl } from './camera-url';
+import { validateCameraUrl } from './camera-url';
 
-describe('validateCameraUrl accepts stream URLs', () => {
+describe('validateCameraUrl accepts stream URLs (the policy: loopback and private LAN cameras stay allowed)', () => {
   const ok = [
     'rtsp://10.0.0.5:554/stream1',
     'rtsp://admin:p%40ss@192.168.1.20/h264',
+    // An unencoded '@' in a password: ffmpeg and the URL parser both split at the last '@'.
+    'rtsp://admin:p@ss@192.168.1.20/h264',
     'rtsps://cam.example.com/live',
     'http://127.0.0.1:8080/video.mjpg',
     'https://cam.local/stream.m3u8',
     'rtsp://[fd00::5]:554/s',
+    'rtsp://[::1]:8554/cam',
+    'rtsp://localhost:8554/cam',
+    'rtsp://CAM.Local/x',
+    'http://cam_1.lan/x',
+    'rtsp://[2001:db8::5]/s',
+    'rtsp://[::ffff:192.168.1.20]/s',
+    'rtsp://10.0.0.5/onvif?channel=1&subtype=0',
+    'rtsp://172.16.0.9/Streaming/Channels/101#frag',
   ];
   for (const url of ok) it(url, () => assert.equal(validateCameraUrl(url), url));
   it('file: when allowed', () => assert.equal(validateCameraUrl('file:///tmp/clip.mp4', { allowFile: true }), 'file:///tmp/clip.mp4'));
@@ -44,22 +54,51 @@ describe('validateCameraUrl rejects with a reason', () => {
   });
 });
 
-describe('redactCredentials', () => {
-  const cases: Array<[string, string, string[]]> = [
-    ['rtsp://admin:hunter2@10.0.0.5/s', 'rtsp://***@10.0.0.5/s', ['hunter2', 'admin']],
-    ['rtsp://admin:p@ss:w0rd@cam/s', 'rtsp://***@cam/s', ['p@ss', 'w0rd']],
-    ['rtsp://u:p%40ss%21@cam:554/x', 'rtsp://***@cam:554/x', ['p%40ss']],
-    ['[tcp @ 0x55] Connection to rtsp://a:b#c!d@1.2.3.4:554 failed', '[tcp @ 0x55] Connection to rtsp://***@1.2.3.4:554 failed', ['b#c!d']],
-    ['http://cam/video.cgi?user=admin&password=s3cret&x=1', 'http://cam/video.cgi?user=***&password=***&x=1', ['s3cret']],
-    ['http://cam/?PWD=abc', 'http://cam/?PWD=***', ['abc']],
-    ['http://cam/?user=u;password=ab#cd&x=1', 'http://cam/?user=***&x=1', ['ab#cd', '#cd']],
-    ['no urls here', 'no urls here', []],
+/**
+ * Security review #13, hole 3: URLs that passed the link-local check although ffmpeg would
+ * connect to a blocked address, or that two parsers (WHATWG URL here, av_url_split in ffmpeg)
+ * read with different hosts. Each must be refused with a reason a person can act on.
+ */
+describe('validateCameraUrl closes the bypasses (#13)', () => {
+  const bypasses: Array<[string, string, RegExp]> = [
+    ['IPv4-mapped, dotted', 'http://[::ffff:169.254.169.254]/latest', /link-local/],
+    ['IPv4-mapped, hex (what the parser normalises to)', 'http://[::ffff:a9fe:a9fe]/latest', /link-local/],
+    ['IPv4-mapped, rtsp', 'rtsp://[::FFFF:169.254.169.254]:80/x', /link-local/],
+    ['IPv4-compatible', 'rtsp://[::169.254.169.254]/x', /link-local/],
+    ['IPv4-translated (SIIT)', 'rtsp://[::ffff:0:169.254.169.254]/x', /link-local/],
+    ['NAT64 well-known prefix', 'rtsp://[64:ff9b::169.254.169.254]/x', /link-local/],
+    ['NAT64 local-use prefix', 'rtsp://[64:ff9b:1::a9fe:a9fe]/x', /NAT64/],
+    ['6to4', 'rtsp://[2002:a9fe:a9fe::1]/x', /link-local/],
+    ['Teredo (client address 169.254.169.254 obfuscated)', 'rtsp://[2001:0:4136:e378:8000:63bf:5601:5601]/x', /Teredo/],
+    ['backslash: host x to the URL parser, 169.254.169.254 to ffmpeg', 'http://x\\@169.254.169.254/', /backslash/],
+    ['backslash in rtsp', 'rtsp://x\\@169.254.169.254/', /backslash/],
+    ['backslash after the host', 'http://169.254.169.254\\@cam.local/', /backslash/],
+    ['decimal IPv4 (rtsp host is opaque to the URL parser)', 'rtsp://2852039166/x', /four decimal numbers/],
+    ['decimal IPv4 over http (the URL parser rewrites it, ffmpeg gets the original)', 'http://2852039166/x', /four decimal numbers/],
+    ['hex IPv4', 'rtsp://0xa9fea9fe/x', /four decimal numbers/],
+    ['dotted hex IPv4', 'rtsp://0xa9.0xfe.0xa9.0xfe/x', /four decimal numbers/],
+    ['octal IPv4', 'rtsp://0251.0376.0251.0376/x', /four decimal numbers/],
+    ['three-part IPv4', 'rtsp://169.254.43518/x', /four decimal numbers/],
+    ['short loopback', 'rtsp://127.1/x', /four decimal numbers/],
+    ['leading zero (octal to inet_aton)', 'rtsp://010.0.0.5/x', /four decimal numbers/],
+    ['trailing dot on an address', 'rtsp://169.254.169.254./x', /four decimal numbers/],
+    ['percent-encoded host', 'http://169.254.169%2e254/x', /host/],
+    ['percent-encoded rtsp host', 'rtsp://ca%6d/x', /host/],
+    ['non-ASCII host', 'rtsp://cam\u3002local/x', /ASCII|xn--/],
+    ['IPv6 zone id', 'rtsp://[fe80::1%25eth0]/x', /valid URL|host|link-local/],
+    ['triple slash (the URL parser skips it, ffmpeg sees no host)', 'http:///169.254.169.254/', /scheme:\/\/host/],
+    ['no slashes', 'http:169.254.169.254/', /scheme:\/\/host/],
+    ['unspecified address (reaches this host)', 'rtsp://0.0.0.0:554/x', /unspecified/],
+    ['unspecified IPv6', 'rtsp://[::]:554/x', /unspecified/],
+    ['multicast', 'rtsp://239.1.2.3/x', /multicast/],
+    ['IPv6 multicast', 'rtsp://[ff02::1]/x', /multicast/],
+    ['broadcast', 'rtsp://255.255.255.255/x', /reserved|broadcast/],
+    ['AWS metadata over IPv6', 'http://[fd00:ec2::254]/latest/meta-data', /metadata/],
+    ['Alibaba Cloud metadata', 'http://100.100.100.200/latest/meta-data', /metadata/],
   ];
-  for (const [input, expected, secrets] of cases) {
-    it(input, () => {
-      const out = redactCredentials(input);
-      assert.equal(out, expected);
-      for (const s of secrets) assert.ok(!out.includes(s), `leaked ${s}`);
+  for (const [name, url, reason] of bypasses) {
+    it(`${name}: ${url}`, () => {
+      assert.throws(() => validateCameraUrl(url), (e: unknown) => e instanceof InvalidInputError && reason.test(e.message), url);
     });
   }
 });

@@ -1,10 +1,15 @@
-import { isIP } from 'node:net';
 import { InvalidInputError } from '@vigil/domain';
+import { blockedAddressReason } from './address-policy';
+import { ffmpegHost, hostSpellingProblem, sameHost, type UrlHost } from './camera-url-host';
 
 /**
  * Camera URLs are user input that ends up in an ffmpeg argv, so they are an injection and SSRF
  * vector (ffmpeg understands `file:`, `concat:`, `lavfi`, `subfile,` …). Only plain network
  * stream schemes are admitted; `file:` only where the operator enabled it (demo, tests).
+ * A URL is refused when ffmpeg and the URL parser could read different hosts in it (the check
+ * would judge one host and ffmpeg connect to another), and when its host is an address the
+ * policy blocks (address-policy.ts). Names are resolved and checked at connect time
+ * (camera-target.ts), not here: a camera's name may not resolve yet when it is registered.
  */
 export const NETWORK_SCHEMES = ['rtsp:', 'rtsps:', 'http:', 'https:'] as const;
 
@@ -42,32 +47,37 @@ export function validateCameraUrl(raw: unknown, policy: CameraUrlPolicy = {}): s
       `url scheme "${scheme.replace(/:$/, '')}" is not allowed; use rtsp://, rtsps://, http:// or https://`,
     );
   }
-  if (!url.hostname) throw new InvalidInputError('url must name a host');
-  if (isLinkLocal(url.hostname)) {
-    throw new InvalidInputError('url points at a link-local address (169.254.0.0/16, fe80::/10), which is never a camera');
+  const host = unambiguousHost(raw, url);
+  if (host.family !== 0) {
+    const blocked = blockedAddressReason(host.host);
+    if (blocked) throw new InvalidInputError(`url points at ${host.host}, ${blocked}, which is never a camera`);
   }
   return raw;
 }
 
-function isLinkLocal(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (isIP(host) === 4) return host.startsWith('169.254.');
-  if (isIP(host) === 6) return /^fe[89ab][0-9a-f]:/.test(host) || host.startsWith('::ffff:169.254.');
-  return false;
-}
-
-// The value runs to the next `&` or whitespace: an unencoded `#` or `;` inside a password is
-// common and must not end the match (found by the property test; over-redacting is safe).
-const SECRET_QUERY_KEYS = /([?&;](?:user(?:name)?|pass(?:word)?|pwd|token|auth|key|secret)=)[^&\s]*/gi;
-
 /**
- * Replaces credentials in any text that may contain URLs (a URL, an ffmpeg stderr line, an
- * error message): the whole userinfo and secret-looking query parameters become `***`.
- * The authority ends at the LAST `@` before the path, because passwords often contain `@`,
- * `#` or `?` unencoded; over-redacting a query is the safe error.
+ * The host ffmpeg will connect to, provided every reader agrees on it: no backslash (a separator
+ * to the URL parser for http, not to ffmpeg), no non-ASCII, `scheme://host` written out, the
+ * host spelt in one unambiguous way, and the same host for ffmpeg and the URL parser.
  */
-export function redactCredentials(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/]*@/gi, (_m, scheme: string) => `${scheme}***@`)
-    .replace(SECRET_QUERY_KEYS, '$1***');
+export function unambiguousHost(raw: string, url: URL = new URL(raw)): UrlHost {
+  if (raw.includes('\\')) {
+    throw new InvalidInputError('url must not contain a backslash (\\): URL readers disagree on where its host ends; percent-encode it as %5C');
+  }
+  if (/[^\u0020-\u007e]/.test(raw)) {
+    throw new InvalidInputError('url must be plain ASCII: percent-encode other characters and write international host names in their xn-- form');
+  }
+  const host = ffmpegHost(raw);
+  if (!host) {
+    throw new InvalidInputError('url must be written as scheme://host/path, e.g. rtsp://10.0.0.5:554/stream1');
+  }
+  const spelling = hostSpellingProblem(host);
+  if (spelling) throw new InvalidInputError(spelling);
+  if (!sameHost(host, url.hostname)) {
+    throw new InvalidInputError(
+      `url is ambiguous: ffmpeg would connect to "${host.host}" but it reads as host "${url.hostname}"; ` +
+        'percent-encode "@", ":" and "/" in the user name and password',
+    );
+  }
+  return host;
 }

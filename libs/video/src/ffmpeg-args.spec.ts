@@ -42,7 +42,7 @@ describe('buildFfmpegArgs builds the whole argv per preset and ffmpeg version', 
       'http: rw_timeout on every version, web protocols only',
       { url: 'https://cam/video.mjpg', ffmpegVersion: 4 },
       [...HEAD, '-fflags', '+genpts+discardcorrupt+nobuffer', '-flags', 'low_delay', '-use_wallclock_as_timestamps', '1',
-        '-rw_timeout', '5000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto,hls', '-i', 'https://cam/video.mjpg', ...OUTPUT4],
+        '-rw_timeout', '5000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto,hls,httpproxy', '-i', 'https://cam/video.mjpg', ...OUTPUT4],
     ],
     [
       'file URL: looping in real time, file protocol only, path made explicit',

@@ -59,12 +59,13 @@ export const PRESETS: Readonly<Record<IngestPreset, PresetSpec>> = {
     timeout: 'rtsp',
   },
   // MJPEG (the usual HTTP camera) has no timestamps of its own, hence wall clock. HLS works too,
-  // but its segments arrive in bursts, so wall-clock decimation keeps fewer frames.
+  // but its segments arrive in bursts, so wall-clock decimation keeps fewer frames. Every request
+  // goes through the supervisor's checking proxy (http_proxy; httpproxy is its CONNECT for https).
   http: {
     schemes: ['http:', 'https:'],
     auto: true,
     input: ['-fflags', '+genpts+discardcorrupt+nobuffer', '-flags', 'low_delay', ...WALLCLOCK],
-    protocols: 'http,https,tcp,tls,crypto,hls',
+    protocols: 'http,https,tcp,tls,crypto,hls,httpproxy',
     timeout: 'rw',
   },
   // Demo and tests: loop the file forever at its own pace, like a camera.

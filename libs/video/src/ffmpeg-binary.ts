@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { redactCredentials } from './camera-url';
+import { redactCredentials } from './redact-credentials';
 
 /** The ffmpeg executable to run and its major version (argv differ between 4.x and 5+). */
 export interface FfmpegBinary {

@@ -1,4 +1,4 @@
-import { redactCredentials } from './camera-url';
+import { redactCredentials } from './redact-credentials';
 
 /**
  * The last lines ffmpeg wrote to stderr, redacted BEFORE storage (they echo the URL, password

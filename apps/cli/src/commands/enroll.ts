@@ -128,7 +128,8 @@ export async function enrollCommand(args: string[], config: VigilConfig, out: Ou
         }
         try {
           const image = await readFile(file.absolute);
-          const enrolled = await gallery.enrol({ by, personId: person!.id, image, source: 'import', augment: options.augment, audit: { file: file.relative, osUser: osUser() } });
+          // The audit names the reference by id, never the file: its folder is the person's name.
+          const enrolled = await gallery.enrol({ by, personId: person!.id, image, source: 'import', augment: options.augment, audit: { osUser: osUser() } });
           outcome.accepted++;
           fileOf.set(enrolled.id, file.relative);
           emit({ person: folder.name, personId: person!.id, file: file.relative, status: 'accepted', referenceId: enrolled.id, outlier: enrolled.outlier, variants: enrolled.variants.map((v) => v.id) });

@@ -15,5 +15,6 @@ export function toAlertEvent(a: AlertRow): AlertEvent {
     status: a.status,
     cropUrl: a.cropMediaId ? `/api/media/${a.cropMediaId}` : null,
     frameUrl: a.frameMediaId ? `/api/media/${a.frameMediaId}` : null,
+    evidenceExpired: a.evidenceExpiredAt !== null,
   };
 }

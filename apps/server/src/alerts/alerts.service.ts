@@ -59,7 +59,7 @@ export class AlertsService {
 
   async act(by: Principal, id: string, action: AlertAction): Promise<AlertRow> {
     const row = await this.db.transaction(async (repos) => {
-      const result = await repos.alerts.apply(id, action, by.tokenId);
+      const result = await repos.alerts.apply(id, action, { tokenId: by.tokenId, userId: by.userId });
       if (result === null) throw new NotFoundError(`No alert with id ${id}.`);
       if (result === 'conflict') {
         const current = await repos.alerts.findById(id);

@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard';
+import { AuthController } from './auth.controller';
 import { TokensController } from './tokens.controller';
+import { UsersController } from './users.controller';
 
 @Module({})
 export class AuthModule {
@@ -9,7 +11,7 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [core],
-      controllers: [TokensController],
+      controllers: [AuthController, UsersController, TokensController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -10,5 +10,6 @@ export function toTokenView(t: ApiTokenEntity): TokenView {
     expiresAt: t.expiresAt?.toISOString() ?? null,
     revokedAt: t.revokedAt?.toISOString() ?? null,
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    ownerUserId: t.ownerUserId,
   };
 }

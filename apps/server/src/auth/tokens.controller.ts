@@ -19,7 +19,7 @@ export class TokensController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Mint a token for a security, reviewer or kiosk client. The secret is shown only in this response.' })
+  @ApiOperation({ summary: 'Mint a device/integration token (security, reviewer or kiosk), held by a user (default: you). The secret is shown only in this response.' })
   async mint(@CurrentPrincipal() by: Principal, @Body() body: MintTokenDto): Promise<MintedTokenView> {
     const { token, secret } = await this.issuer.mint(by, body);
     return { ...toTokenView(token), token: secret };

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { MINTABLE_ROLES, Role } from '@vigil/domain';
 import { trim } from '../platform/dto-transforms';
 
@@ -20,6 +20,11 @@ export class MintTokenDto {
   @Type(() => Date)
   @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
   expiresAt?: Date;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The user who holds the token (default: you)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'ownerUserId must be a user id' })
+  ownerUserId?: string;
 }
 
 export class ListTokensQuery {

@@ -28,7 +28,8 @@ export class CamerasService {
         action: 'camera.create',
         objectType: 'camera',
         objectId: camera.id,
-        details: { name: camera.name, url: redactCredentials(camera.url), enabled: camera.enabled },
+        // No URL, not even redacted: a secret under a query key the redaction does not know would outlive the camera.
+        details: { name: camera.name, enabled: camera.enabled },
       });
       return camera;
     });
@@ -60,7 +61,7 @@ export class CamerasService {
         action: 'camera.update',
         objectType: 'camera',
         objectId: id,
-        details: { fields: Object.keys(changed), ...(changed.url ? { url: redactCredentials(changed.url) } : {}) },
+        details: { fields: Object.keys(changed) },
       });
       return updated!;
     });

@@ -24,6 +24,11 @@ export interface AppEventMap {
   'kpi.breach': [breach: KpiBreachEvent];
   /** A token was revoked: live sockets using it are cut. */
   'token.revoked': [tokenId: string];
+  /**
+   * Console sessions ended (sign-out, password change) or a whole account stopped working
+   * (disabled): live sockets riding on them, and on the account's tokens when `wholeUser`, are cut.
+   */
+  'access.ended': [ended: { userId: string; sessionIds: string[]; wholeUser: boolean }];
 }
 
 /** The events that carry no arguments (wake-ups). */

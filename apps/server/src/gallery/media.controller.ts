@@ -52,7 +52,7 @@ export class MediaController {
     const actor = actorOf(by);
     const entry = { action: 'media.view', objectType: 'media', objectId: id };
     await this.db.transaction(async (repos) => {
-      await repos.lock(`audit:media.view:${actor.tokenId ?? `${actor.role}:${actor.name}`}:${id}`);
+      await repos.lock(`audit:media.view:${actor.tokenId ?? '-'}:${actor.userId ?? '-'}:${actor.role}:${id}`);
       if (await repos.audit.recordedWithin(actor, entry, MEDIA_VIEW_AUDIT_WINDOW_SECONDS)) return;
       await repos.audit.append(actor, { ...entry, details: { kind, coalescesRepeatsWithinSeconds: MEDIA_VIEW_AUDIT_WINDOW_SECONDS } });
     });

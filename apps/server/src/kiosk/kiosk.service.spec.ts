@@ -11,7 +11,7 @@ import type { GalleryMatcher } from '../recognition/gallery-matcher.service';
 import { KioskService } from './kiosk.service';
 
 const POLICY: MatchPolicy = { thresholds: { watchlist: 0.44, employee: 0.53 }, margin: 0.05 };
-const KIOSK: Principal = { tokenId: '00000000-0000-4000-8000-00000000000k', role: 'kiosk', name: 'Lobby' };
+const KIOSK: Principal = { tokenId: '00000000-0000-4000-8000-00000000000k', sessionId: null, userId: null, role: 'kiosk', name: 'Lobby' };
 const PEOPLE: Record<string, string> = { ana: 'Ana Silva', bea: 'Bea Costa', walt: 'Walt Banned' };
 
 /** One clear face, as the engine reports it (passes the recognition quality gate). */

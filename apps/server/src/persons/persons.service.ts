@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { actorOf, Principal } from '@vigil/auth';
-import { consentApplies, InvalidInputError, NotFoundError, PersonList } from '@vigil/domain';
+import { ConflictError, consentApplies, InvalidInputError, NotFoundError, PersonList } from '@vigil/domain';
 import { Database, PersonRow } from '@vigil/persistence';
-import { MediaStore } from '@vigil/gallery';
+import { MediaStore, personGalleryLockKey } from '@vigil/gallery';
 import { ConsentDto, CreatePersonDto, ListPersonsQuery, UpdatePersonDto } from './persons.dto';
 
 export interface ErasureReport {
@@ -47,6 +47,8 @@ export class PersonsService {
 
   async update(by: Principal, id: string, dto: UpdatePersonDto): Promise<PersonRow> {
     return this.db.transaction(async (repos) => {
+      // An enrolment of this person waits for this change, then checks consent again.
+      await repos.lock(personGalleryLockKey(id));
       const current = await repos.persons.findById(id);
       if (!current) throw new NotFoundError(`No person with id ${id}.`);
       const list = dto.list ?? current.list;
@@ -59,10 +61,21 @@ export class PersonsService {
           `A ${list} entry cannot hold an employee consent record; send "consent": null in the same request to clear it.`,
         );
       }
-      const updated = await repos.persons.update(id, { name: dto.name, list: dto.list, notes: dto.notes, consent }, current);
-      // Consent withdrawn: the templates it allowed go with it (GDPR Art. 7(3), BIPA).
+      const consentActive = consent === undefined ? current.consentGivenAt !== null && current.consentWithdrawnAt === null : consent !== null;
+      if (consentApplies(list) && !consentApplies(current.list) && !consentActive) {
+        // Their watchlist photos would otherwise be matched for attendance without consent.
+        throw new ConflictError(
+          `Moving a person to the ${list} list needs their consent record in the same request: add ` +
+            '"consent": {"method": "signed-form"} (how consent was given; "reference" says where the proof is kept). ' +
+            'Without consent, leave them where they are, or erase them and enrol them again as an employee once consent is given.',
+          { reasons: ['no_consent'] },
+        );
+      }
+      // Consent withdrawn: the templates it allowed go with it (GDPR Art. 7(3), BIPA), before the
+      // person row changes (the database refuses an employee without consent who holds references).
       const withdrawn = current.consentGivenAt !== null && consent === null && consentApplies(current.list);
       const removedPhotos = withdrawn ? await repos.persons.eraseTemplates(id) : [];
+      const updated = await repos.persons.update(id, { name: dto.name, list: dto.list, notes: dto.notes, consent }, current);
       await repos.audit.append(actorOf(by), {
         action: 'person.update',
         objectType: 'person',

@@ -48,7 +48,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception, req);
     if (res.headersSent) return;
     // A refusal that says when to come back (429 rate limit, 503 busy) says it in the standard header too.
-    const retryAfter = body.details?.retryAfterSeconds;
+    const retryAfter = exception instanceof DomainError ? exception.details?.retryAfterSeconds : undefined;
     if ((body.statusCode === 429 || body.statusCode === 503) && typeof retryAfter === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     res.status(body.statusCode).json(body);
   }

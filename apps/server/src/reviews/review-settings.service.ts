@@ -21,7 +21,7 @@ export class ReviewSettingsService {
     const values = validateReviewSettingsPatch(patch);
     if (Object.keys(values).length === 0) throw new InvalidInputError('Send at least one setting to change.');
     const updated = await this.db.transaction(async (repos) => {
-      await repos.settings.setMany(values, by.tokenId);
+      await repos.settings.setMany(values, by.tokenId, by.userId);
       await repos.audit.append(actorOf(by), { action: 'settings.update', objectType: 'setting', objectId: 'review', details: { changes: values } });
       return loadReviewSettings(repos);
     });

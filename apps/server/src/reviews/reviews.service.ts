@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { actorOf, Principal } from '@vigil/auth';
+import { actorOf, personKeyOf, Principal } from '@vigil/auth';
 import type { ReviewItemView, ReviewQueueView } from '@vigil/contracts';
 import { ConflictError, type LabelInput, NotFoundError, requiredLabels, reviewOutcome, validateLabel } from '@vigil/domain';
 import { alreadyLabelled, Database, Repositories, ReviewItemRow, ReviewQueueQuery } from '@vigil/persistence';
 import { KpiMonitor } from '../kpi/kpi-monitor.service';
-import { recorded } from './label-records';
+import { recorded, reviewerKeyOf } from './label-records';
 import { toReviewItemView } from './review.view';
 
 export interface NewLabel extends LabelInput {
@@ -25,8 +25,8 @@ export class ReviewsService {
   }
 
   /**
-   * Records one reviewer's label. One label per reviewer and item (403 for a second); a watchlist
-   * alert is confirmed only when two different reviewers agree. The label and a confirmation are
+   * Records one reviewer's label. One label per person and item (403 for a second, also from
+   * another token of the same user); a watchlist alert is confirmed only when two different people agree. The label and a confirmation are
    * audit events. The KPIs are re-checked afterwards.
    */
   async label(by: Principal, input: NewLabel): Promise<ReviewItemView> {
@@ -37,7 +37,7 @@ export class ReviewsService {
         throw new ConflictError('This review item has expired (its retention period ended); it can no longer be labelled.');
       }
       const before = await repos.reviewLabels.ofItems([item.id]);
-      if (before.some((l) => l.reviewerTokenId === by.tokenId)) throw alreadyLabelled();
+      if (before.some((l) => reviewerKeyOf(l) === personKeyOf(by))) throw alreadyLabelled();
       validateLabel(item, input);
       if (input.actualPersonId && !(await repos.persons.findById(input.actualPersonId))) {
         throw new NotFoundError(`No person with id ${input.actualPersonId} (actualPersonId).`);
@@ -45,6 +45,7 @@ export class ReviewsService {
       const labelId = await repos.reviewLabels.insert({
         itemId: item.id,
         reviewerTokenId: by.tokenId,
+        reviewerUserId: by.userId,
         reviewerName: by.name,
         label: input.label,
         actualPersonId: input.actualPersonId ?? null,
@@ -77,7 +78,7 @@ export class ReviewsService {
           objectType: 'review_item',
           objectId: item.id,
           galleryVersion,
-          details: { label: outcome.effective, alertId: item.alertId, reviewers: agreeing.map((l) => ({ tokenId: l.reviewerTokenId, name: l.reviewerName })) },
+          details: { label: outcome.effective, alertId: item.alertId, reviewers: agreeing.map((l) => ({ userId: l.reviewerUserId, tokenId: l.reviewerTokenId })) },
         });
       }
       return (await this.views(repos, [(await repos.reviewItems.findById(item.id))!]))[0]!;

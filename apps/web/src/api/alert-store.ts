@@ -1,4 +1,4 @@
-import type { AlertEvent } from '@vigil/contracts';
+import type { AlertEvent, AlertsMoreEvent } from '@vigil/contracts';
 import { Observable } from './store';
 
 export type AlertStatus = AlertEvent['status'];
@@ -24,6 +24,15 @@ export interface AlertItem extends AlertEvent {
   fresh: boolean;
 }
 
+/** Alerts a replay left out (older than its window), added up until the person dismisses the notice. */
+export interface SkippedAlerts {
+  count: number;
+  /** The server stopped counting: at least `count`. */
+  atLeast: boolean;
+  afterSeq: string;
+  throughSeq: string;
+}
+
 /**
  * The dashboard's alerts, de-duplicated by id. The highest seq held is the socket's replay offset:
  * after a reconnect the server sends everything after it, and whatever arrives twice around the
@@ -31,6 +40,7 @@ export interface AlertItem extends AlertEvent {
  */
 export class AlertStore {
   readonly items = new Observable<AlertItem[]>([]);
+  readonly skipped = new Observable<SkippedAlerts | null>(null);
   private readonly byId = new Map<string, AlertItem>();
   private highest = 0n;
   private readonly newsListeners = new Set<(alert: AlertItem) => void>();
@@ -67,6 +77,30 @@ export class AlertStore {
     if (!current || current.status === change.status) return;
     this.byId.set(change.id, { ...current, status: change.status, fresh: false });
     this.publish();
+  }
+
+  /**
+   * A replay left older alerts out (`alerts.more`). They count as held for the offset, so the next
+   * reconnect neither replays nor reports them again; the notice adds them up until dismissed.
+   */
+  noteSkipped(event: AlertsMoreEvent): void {
+    const through = BigInt(event.throughSeq);
+    if (through > this.highest) this.highest = through;
+    const current = this.skipped.get();
+    this.skipped.set(
+      current
+        ? {
+            count: current.count + event.count,
+            atLeast: current.atLeast || event.atLeast,
+            afterSeq: BigInt(event.afterSeq) < BigInt(current.afterSeq) ? event.afterSeq : current.afterSeq,
+            throughSeq: through > BigInt(current.throughSeq) ? event.throughSeq : current.throughSeq,
+          }
+        : { count: event.count, atLeast: event.atLeast, afterSeq: event.afterSeq, throughSeq: event.throughSeq },
+    );
+  }
+
+  dismissSkipped(): void {
+    this.skipped.set(null);
   }
 
   onNews(listener: (alert: AlertItem) => void): () => void {

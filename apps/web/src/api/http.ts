@@ -18,21 +18,33 @@ export interface Api {
   del(path: string): Promise<void>;
   /** multipart/form-data with one file in `field` (enrolment, kiosk frames). */
   upload<T>(path: string, field: string, file: Blob, filename: string): Promise<T>;
-  /** An image from /api/media as a Blob (needs the bearer token, so no plain <img src>). */
+  /** An image from /api/media as a Blob (kiosk tokens need the header, so no plain <img src>). */
   blob(path: string): Promise<Blob>;
 }
 
 /**
- * fetch with the session's bearer token. A 401 means the token stopped working (revoked or
- * expired): the session ends and the sign-in screen says why.
+ * How the page authenticates: a person's cookie session (the browser sends the HttpOnly cookie;
+ * the page adds the CSRF token to state-changing requests) or a device token (kiosks).
  */
-export function createApi(token: string, onUnauthorized: (message: string) => void): Api {
+export type Credentials = { kind: 'session'; csrfToken: string } | { kind: 'token'; token: string };
+
+/** The headers that authenticate a request made with these credentials. */
+export function authHeaders(credentials: Credentials, method: string): Record<string, string> {
+  if (credentials.kind === 'token') return { authorization: `Bearer ${credentials.token}` };
+  return method === 'GET' || method === 'HEAD' ? {} : { 'x-csrf-token': credentials.csrfToken };
+}
+
+/**
+ * fetch with the session's credentials. A 401 means they stopped working (signed out elsewhere,
+ * expired, account disabled, token revoked): the session ends and the sign-in screen says why.
+ */
+export function createApi(credentials: Credentials, onUnauthorized: (message: string) => void): Api {
   async function send(method: string, path: string, body?: BodyInit, contentType?: string): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    const headers: Record<string, string> = { ...authHeaders(credentials, method), accept: 'application/json' };
     if (contentType) headers['content-type'] = contentType;
     let res: Response;
     try {
-      res = await fetch(path, { method, headers, body, cache: 'no-store' });
+      res = await fetch(path, { method, headers, body, cache: 'no-store', credentials: 'same-origin' });
     } catch {
       throw new ApiError(0, 'Cannot reach the Vigil server. Check the network; the page keeps trying.', null);
     }
@@ -77,4 +89,22 @@ export function isMissingRoute(error: unknown): boolean {
 /** The message to show for any failure. */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Plain JSON requests before a session exists (sign-in, setup, "am I signed in?"). */
+export async function requestJson<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'Cannot reach the Vigil server. Check the network and try again.', null);
+  }
+  if (!res.ok) throw await readError(res);
+  return (res.status === 204 ? undefined : await res.json()) as T;
 }

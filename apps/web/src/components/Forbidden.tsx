@@ -2,16 +2,16 @@ import { ROLE_LABEL, Screen, SCREENS } from '../roles';
 import { Link } from './Link';
 import { useSession } from '../session-context';
 
-/** Shown instead of a console the token's role may not open; nothing of that console is loaded. */
+/** Shown instead of a console the signed-in role may not open; nothing of that console is loaded. */
 export function Forbidden({ screen }: { screen: Screen }) {
   const session = useSession();
   const mine = SCREENS.filter((s) => s.roles.includes(session.role));
   const needs = screen.roles.map((r) => ROLE_LABEL[r]).join(' or ');
   return (
     <section className="panel notice notice--refused" aria-labelledby="forbidden-title">
-      <h1 id="forbidden-title">Not available with this token</h1>
+      <h1 id="forbidden-title">Not available to your role</h1>
       <p>
-        The {screen.label.toLowerCase()} console needs a{/^[aeiou]/.test(needs) ? 'n' : ''} {needs} token. You are signed in as “{session.tokenName}” ({ROLE_LABEL[session.role]}).
+        The {screen.label.toLowerCase()} console needs the {needs} role. You are signed in as “{session.tokenName}” ({ROLE_LABEL[session.role]}).
       </p>
       <p>
         {mine.map((s) => (

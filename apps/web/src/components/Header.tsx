@@ -8,7 +8,7 @@ const CONNECTION_TEXT = { connecting: 'Connecting…', live: 'Live', reconnectin
 export function Header({ onSignOut, current }: { onSignOut: () => void; current: string | null }) {
   const session = useSession();
   const connection = useObservable(session.connection);
-  const screens = SCREENS.filter((s) => s.roles.includes(session.role) && s.path !== '/kiosk');
+  const screens = SCREENS.filter((s) => s.roles.includes(session.role) && s.path !== '/kiosk' && s.path !== '/account');
   return (
     <header className="topbar">
       <a className="skip" href="#main">
@@ -37,7 +37,14 @@ export function Header({ onSignOut, current }: { onSignOut: () => void; current:
         {CONNECTION_TEXT[connection]}
       </span>
       <span className="who">
-        {session.tokenName} <span className="muted">({ROLE_LABEL[session.role]})</span>
+        {session.credentials.kind === 'session' ? (
+          <Link href="/account" aria-current={current === '/account' ? 'page' : undefined} title="Your account: password, sessions">
+            {session.tokenName}
+          </Link>
+        ) : (
+          session.tokenName
+        )}{' '}
+        <span className="muted">({ROLE_LABEL[session.role]})</span>
       </span>
       <button type="button" className="button button--quiet" onClick={onSignOut}>
         Sign out

@@ -1,10 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  currentBootId, formatIdentity, holderIsRunning, ownIdentity, parseIdentity, pidExists, readProcessStat, type ProcessIdentity,
+} from './process-identity';
 
 /**
  * Two processes on one PGlite folder silently lose writes, so the embedded database is guarded by
- * a pid lock file. A pid file (rather than an mtime-refreshed lock) lets a restart after kill -9
- * or a crash proceed at once: the old pid is gone, so the lock is stale and taken over.
+ * a lock file naming its holder: pid, the process's start time and the boot id (see
+ * process-identity.ts). A restart after kill -9 or a crash proceeds at once: the holder is gone,
+ * a zombie not yet reaped, or its pid now belongs to another process (another start time, or
+ * another boot), so the lock is stale and taken over. A live holder is never taken over.
  */
 export class DataDirLockedError extends Error {
   constructor(readonly lockPath: string, readonly holderPid: number) {
@@ -25,19 +30,20 @@ export interface DataDirLock {
 export function acquireDataDirLock(dir: string, lockName = 'vigil.lock'): DataDirLock {
   fs.mkdirSync(dir, { recursive: true });
   const lockPath = path.join(dir, lockName);
+  const self = ownIdentity();
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(lockPath, 'wx', 0o600);
-      fs.writeSync(fd, `${process.pid}\n`);
+      fs.writeSync(fd, formatIdentity(self));
       fs.closeSync(fd);
-      return lockHandle(lockPath);
+      return lockHandle(lockPath, self);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = readPid(lockPath);
+    const holder = readHolder(lockPath);
     // Our own pid means a previous incarnation with the same pid (pid 1 in a container) died.
-    if (holder !== null && holder !== process.pid && isAlive(holder)) {
-      throw new DataDirLockedError(lockPath, holder);
+    if (holder !== null && holder.pid !== process.pid && isRunning(holder)) {
+      throw new DataDirLockedError(lockPath, holder.pid);
     }
     // Stale: the holder is gone. Remove and retry; a racing process may win, hence the loop.
     try {
@@ -46,11 +52,15 @@ export function acquireDataDirLock(dir: string, lockName = 'vigil.lock'): DataDi
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  const holder = readPid(lockPath) ?? -1;
+  const holder = readHolder(lockPath)?.pid ?? -1;
   throw new DataDirLockedError(lockPath, holder);
 }
 
-function lockHandle(lockPath: string): DataDirLock {
+function isRunning(holder: ProcessIdentity): boolean {
+  return holderIsRunning(holder, { bootId: currentBootId(), stat: (pid) => readProcessStat(pid), pidExists });
+}
+
+function lockHandle(lockPath: string, self: ProcessIdentity): DataDirLock {
   let released = false;
   return {
     path: lockPath,
@@ -58,7 +68,8 @@ function lockHandle(lockPath: string): DataDirLock {
       if (released) return;
       released = true;
       // Only remove the file if it is still ours.
-      if (readPid(lockPath) === process.pid) {
+      const holder = readHolder(lockPath);
+      if (holder?.pid === self.pid && holder.startTime === self.startTime) {
         try {
           fs.unlinkSync(lockPath);
         } catch {
@@ -69,21 +80,10 @@ function lockHandle(lockPath: string): DataDirLock {
   };
 }
 
-function readPid(lockPath: string): number | null {
+function readHolder(lockPath: string): ProcessIdentity | null {
   try {
-    const pid = Number.parseInt(fs.readFileSync(lockPath, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    return parseIdentity(fs.readFileSync(lockPath, 'utf8'));
   } catch {
     return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else — still alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

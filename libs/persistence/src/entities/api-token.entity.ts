@@ -23,6 +23,10 @@ export class ApiTokenEntity {
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy!: string | null;
 
+  /** The person who holds this device/integration token (null: VIGIL_ADMIN_TOKEN, bootstrap, legacy). */
+  @Column('uuid', { name: 'owner_user_id', nullable: true })
+  ownerUserId!: string | null;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;
 

@@ -12,6 +12,9 @@ export class AuditEventEntity {
   @Column('uuid', { name: 'actor_token_id', nullable: true })
   actorTokenId!: string | null;
 
+  @Column('uuid', { name: 'actor_user_id', nullable: true })
+  actorUserId!: string | null;
+
   @Column('text', { name: 'actor_name' })
   actorName!: string;
 

@@ -35,13 +35,15 @@ export interface AlertRow {
   acknowledgedAt: Date | null;
   resolvedAt: Date | null;
   escalatedAt: Date | null;
+  /** When retention removed its crop and frame (the row stays); null while they are kept. */
+  evidenceExpiredAt: Date | null;
 }
 
 const SELECT = `
   SELECT a.id, a.seq::text AS seq, a.camera_id AS "cameraId", a.person_id AS "personId", p.name AS "personName",
          a.list, a.score, a.distance, a.track_id AS "trackId", a.status, a.crop_media_id AS "cropMediaId",
          a.frame_media_id AS "frameMediaId", a.raised_at AS "raisedAt", a.acknowledged_at AS "acknowledgedAt",
-         a.resolved_at AS "resolvedAt", a.escalated_at AS "escalatedAt"
+         a.resolved_at AS "resolvedAt", a.escalated_at AS "escalatedAt", a.evidence_expired_at AS "evidenceExpiredAt"
     FROM alert a LEFT JOIN person p ON p.id = a.person_id`;
 
 /** Which status an action leads to, and from which statuses it is allowed. */
@@ -83,6 +85,20 @@ export class AlertRepository {
     return this.manager.query(`${SELECT} WHERE a.seq > $1 ORDER BY a.seq ASC LIMIT $2`, [afterSeq, limit]) as Promise<AlertRow[]>;
   }
 
+  /** The newest `limit` alerts with seq > after, newest first: a bounded replay window. */
+  newestAfter(afterSeq: string, limit: number): Promise<AlertRow[]> {
+    return this.manager.query(`${SELECT} WHERE a.seq > $1 ORDER BY a.seq DESC LIMIT $2`, [afterSeq, limit]) as Promise<AlertRow[]>;
+  }
+
+  /** How many alerts have after < seq <= through, counted up to `cap` (so the work stays bounded). */
+  async countBetween(afterSeq: string, throughSeq: string, cap: number): Promise<number> {
+    const [row] = (await this.manager.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM alert WHERE seq > $1 AND seq <= $2 LIMIT $3) s`,
+      [afterSeq, throughSeq, cap],
+    )) as Array<{ n: number }>;
+    return row!.n;
+  }
+
   /**
    * What a console shows when it opens: every open alert (new or escalated, newest `openLimit`)
    * and the newest `recent` of all, in seq order. The console then follows live pushes and, after
@@ -116,11 +132,11 @@ export class AlertRepository {
   }
 
   /** Applies a staff action; null when the alert does not exist, 'conflict' when not allowed now. */
-  async apply(id: string, action: AlertAction, byTokenId: string | null, at = new Date()): Promise<AlertRow | null | 'conflict'> {
+  async apply(id: string, action: AlertAction, by: { tokenId: string | null; userId?: string | null }, at = new Date()): Promise<AlertRow | null | 'conflict'> {
     const t = TRANSITIONS[action];
     const result = (await this.manager.query(
-      `UPDATE alert SET status = $2, ${t.column} = $3, ${t.by} = $4 WHERE id = $1 AND status = ANY($5::text[]) RETURNING id`,
-      [id, t.to, at, byTokenId, t.from],
+      `UPDATE alert SET status = $2, ${t.column} = $3, ${t.by} = $4, ${t.by}_user = $6 WHERE id = $1 AND status = ANY($5::text[]) RETURNING id`,
+      [id, t.to, at, by.tokenId, t.from, by.userId ?? null],
     )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
     const rows = Array.isArray(result[0]) ? (result[0] as Array<{ id: string }>) : (result as Array<{ id: string }>);
     if (rows.length === 1) return this.findById(id);

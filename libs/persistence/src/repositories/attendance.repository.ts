@@ -79,4 +79,19 @@ export class AttendanceRepository {
   ofDate(localDate: string): Promise<AttendanceRow[]> {
     return this.manager.query(`${SELECT} WHERE e.local_date = $1 ORDER BY p.name, e.at, e.seq`, [localDate]) as Promise<AttendanceRow[]>;
   }
+
+  /** Up to `limit` bookings made at or before `cutoff`, oldest first, locked until the transaction ends. */
+  async dueForDeletion(cutoff: Date, limit: number): Promise<Array<{ id: string; trackId: string | null }>> {
+    return (await this.manager.query(
+      `SELECT id, track_id AS "trackId" FROM attendance_event WHERE at <= $1 ORDER BY at, id LIMIT $2 FOR UPDATE`,
+      [cutoff, limit],
+    )) as Array<{ id: string; trackId: string | null }>;
+  }
+
+  /** Deletes these bookings (their unlabelled review items go with them: ON DELETE CASCADE). */
+  async deleteByIds(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = (await this.manager.query(`DELETE FROM attendance_event WHERE id = ANY($1::uuid[]) RETURNING id`, [ids])) as unknown[];
+    return (Array.isArray(result[0]) ? (result[0] as unknown[]) : result).length;
+  }
 }

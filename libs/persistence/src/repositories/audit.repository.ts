@@ -4,6 +4,8 @@ import { AuditEventEntity } from '../entities';
 
 export interface Actor {
   tokenId: string | null;
+  /** The person: a signed-in user, or the owner of the token used. */
+  userId?: string | null;
   name: string;
   role: string;
 }
@@ -13,7 +15,10 @@ export interface AuditEntry {
   objectType: string;
   objectId?: string | null;
   galleryVersion?: string | null;
-  /** Never put secrets, images or embeddings here. */
+  /**
+   * Never put secrets, images or embeddings here, nor a person's personal data (name, folder or
+   * file names, camera URLs): audit rows outlive erasure, so they name people and things by id.
+   */
   details?: Record<string, unknown>;
 }
 
@@ -24,6 +29,7 @@ export class AuditRepository {
   async append(actor: Actor, entry: AuditEntry): Promise<void> {
     await this.manager.getRepository(AuditEventEntity).insert({
       actorTokenId: actor.tokenId,
+      actorUserId: actor.userId ?? null,
       actorName: actor.name,
       actorRole: actor.role,
       action: entry.action,
@@ -35,16 +41,17 @@ export class AuditRepository {
   }
 
   /**
-   * Whether this actor already has an `action` row for the object within the last `withinSeconds`
-   * (database clock). Callers that coalesce repeated events (media views) check this under a lock.
+   * Whether this actor (same token, same user, same role) already has an `action` row for the object
+   * within the last `withinSeconds` (database clock). Callers that coalesce repeated events (media
+   * views) check this under a lock.
    */
   async recordedWithin(actor: Actor, entry: { action: string; objectType: string; objectId: string }, withinSeconds: number): Promise<boolean> {
     const rows = (await this.manager.query(
       `SELECT 1 FROM audit_event
         WHERE object_type = $1 AND object_id = $2 AND at > now() - $3 * interval '1 second'
-          AND action = $4 AND actor_token_id IS NOT DISTINCT FROM $5 AND actor_name = $6 AND actor_role = $7
+          AND action = $4 AND actor_token_id IS NOT DISTINCT FROM $5 AND actor_user_id IS NOT DISTINCT FROM $6 AND actor_role = $7
         LIMIT 1`,
-      [entry.objectType, entry.objectId, withinSeconds, entry.action, actor.tokenId, actor.name, actor.role],
+      [entry.objectType, entry.objectId, withinSeconds, entry.action, actor.tokenId, actor.userId ?? null, actor.role],
     )) as unknown[];
     return rows.length > 0;
   }

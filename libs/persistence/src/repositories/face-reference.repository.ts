@@ -2,6 +2,7 @@ import { EntityManager, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { FaceReferenceEntity, ReferenceSource } from '../entities';
 import { decodeEmbedding, encodeEmbedding } from '../embedding-codec';
+import { referencesAllowed, translateConsentViolation } from './consent-rule';
 
 /** A reference without its embedding: what the API may show. */
 export interface FaceReferenceInfo {
@@ -59,6 +60,7 @@ export class FaceReferenceRepository {
     return row!.v;
   }
 
+  /** Refused (409) for an employee without consent on file, by the database itself. */
   async insert(ref: NewFaceReference): Promise<string> {
     const result = await this.manager.getRepository(FaceReferenceEntity).insert({
       personId: ref.personId,
@@ -72,6 +74,8 @@ export class FaceReferenceRepository {
       augmentation: ref.augmentation ?? null,
       derivedFromId: ref.derivedFromId ?? null,
       addedGalleryVersion: ref.galleryVersion,
+    }).catch((error: unknown) => {
+      throw translateConsentViolation(error);
     });
     return (result.identifiers[0] as { id: string }).id;
   }
@@ -118,12 +122,15 @@ export class FaceReferenceRepository {
     await this.manager.query(`UPDATE face_reference SET outlier = $2, weight = $3 WHERE id = ANY($1::uuid[])`, [ids, outlier, weight]);
   }
 
-  /** Current references of a model with their person's list, for the matcher's index. */
+  /**
+   * Current references of a model with their person's list, for the matcher's index. Only people
+   * whose references may be used: never an employee without consent, even if such a row exists.
+   */
   async currentWithList(modelId: string): Promise<Array<StoredFaceReference & { list: 'watchlist' | 'employee' }>> {
     const rows = (await this.manager.query(
       `SELECT r.id, r.person_id AS "personId", r.embedding, r.model_id AS "modelId", r.weight, p.list
          FROM face_reference r JOIN person p ON p.id = r.person_id
-        WHERE r.model_id = $1 AND r.removed_gallery_version IS NULL ORDER BY r.created_at, r.id`,
+        WHERE r.model_id = $1 AND r.removed_gallery_version IS NULL AND ${referencesAllowed('p')} ORDER BY r.created_at, r.id`,
       [modelId],
     )) as Array<{ id: string; personId: string; embedding: Buffer; modelId: string; weight: number; list: 'watchlist' | 'employee' }>;
     return rows.map((r) => ({ ...r, embedding: decodeEmbedding(r.embedding) }));
@@ -160,12 +167,14 @@ export class FaceReferenceRepository {
     await this.manager.query(`UPDATE face_reference SET removed_gallery_version = $2 WHERE id = ANY($1::uuid[]) AND removed_gallery_version IS NULL`, [ids, galleryVersion]);
   }
 
-  /** Current references of a model, for the matcher's in-memory index. */
+  /** Current references of a model that may be used (consent as in currentWithList). */
   async current(modelId: string): Promise<StoredFaceReference[]> {
     const rows = await this.manager.getRepository(FaceReferenceEntity).createQueryBuilder('r')
+      .innerJoin('person', 'p', 'p.id = r.person_id')
       .select(['r.id', 'r.personId', 'r.embedding', 'r.modelId', 'r.weight'])
       .where('r.model_id = :modelId', { modelId })
       .andWhere('r.removed_gallery_version IS NULL')
+      .andWhere(referencesAllowed('p'))
       .orderBy('r.created_at', 'ASC')
       .getMany();
     return rows.map((r) => ({ id: r.id, personId: r.personId, modelId: r.modelId, weight: r.weight, embedding: decodeEmbedding(r.embedding) }));

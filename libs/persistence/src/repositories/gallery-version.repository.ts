@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { PersonList } from '@vigil/domain';
 import { decodeEmbedding, encodeEmbedding } from '../embedding-codec';
+import { referencesAllowed, translateConsentViolation } from './consent-rule';
 
 /** A live reference with what the model lifecycle needs (never leaves the server). */
 export interface LiveReference {
@@ -35,7 +36,6 @@ export interface VersionedReference {
 export class GalleryVersionRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  /** The live gallery of an embedding model (removed_gallery_version IS NULL), oldest first. */
   /** The newest gallery version drawn (every change to the references takes one); null before any. */
   async current(): Promise<string | null> {
     const [row] = (await this.manager.query(
@@ -44,17 +44,21 @@ export class GalleryVersionRepository {
     return row?.v ?? null;
   }
 
+  /**
+   * The live gallery of an embedding model (removed_gallery_version IS NULL), oldest first: what a
+   * candidate version is built and evaluated on, so like the matcher's, consented references only.
+   */
   async liveReferences(modelId: string): Promise<LiveReference[]> {
     const rows = (await this.manager.query(
       `SELECT r.id, r.person_id AS "personId", p.list, r.embedding, r.weight, r.source_media_id AS "sourceMediaId"
          FROM face_reference r JOIN person p ON p.id = r.person_id
-        WHERE r.model_id = $1 AND r.removed_gallery_version IS NULL ORDER BY r.created_at, r.id`,
+        WHERE r.model_id = $1 AND r.removed_gallery_version IS NULL AND ${referencesAllowed('p')} ORDER BY r.created_at, r.id`,
       [modelId],
     )) as Array<Omit<LiveReference, 'embedding'> & { embedding: Buffer }>;
     return rows.map((r) => ({ ...r, weight: Number(r.weight), embedding: decodeEmbedding(r.embedding) }));
   }
 
-  /** Adds a reference as part of gallery version `galleryVersion`. */
+  /** Adds a reference as part of gallery version `galleryVersion` (409 for an employee without consent). */
   async add(ref: VersionedReference, galleryVersion: string): Promise<string> {
     const [row] = (await this.manager.query(
       `INSERT INTO face_reference (person_id, embedding, model_id, quality, source, source_image_path, source_media_id, derived_from_id, weight, added_gallery_version)
@@ -63,7 +67,9 @@ export class GalleryVersionRepository {
         ref.personId, encodeEmbedding(ref.embedding), ref.modelId, JSON.stringify(ref.quality ?? {}), ref.source ?? 'review',
         ref.sourceImagePath ?? null, ref.sourceMediaId ?? null, ref.derivedFromId ?? null, ref.weight ?? 1, galleryVersion,
       ],
-    )) as Array<{ id: string }>;
+    ).catch((error: unknown) => {
+      throw translateConsentViolation(error);
+    })) as Array<{ id: string }>;
     return row!.id;
   }
 

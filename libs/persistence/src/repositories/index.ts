@@ -14,6 +14,9 @@ import { ReviewedDataRepository } from './reviewed-data.repository';
 import { SettingRepository } from './setting.repository';
 import { TokenRepository } from './token.repository';
 import { TrackRepository } from './track.repository';
+import { SetupCodeRepository } from './setup-code.repository';
+import { UserRepository } from './user.repository';
+import { UserSessionRepository } from './user-session.repository';
 
 /**
  * Repositories bound to one EntityManager: the global one, or a transaction's. Handing the
@@ -31,6 +34,15 @@ export class Repositories {
   }
   get tokens() {
     return new TokenRepository(this.manager);
+  }
+  get users() {
+    return new UserRepository(this.manager);
+  }
+  get userSessions() {
+    return new UserSessionRepository(this.manager);
+  }
+  get setupCodes() {
+    return new SetupCodeRepository(this.manager);
   }
   get audit() {
     return new AuditRepository(this.manager);
@@ -93,3 +105,6 @@ export type { NewCamera, CameraPatch, CameraEventRow, StatusChange } from './cam
 export type { FaceReferenceInfo, LegacyReferenceRow, NewFaceReference, PersonReferenceRow, StoredFaceReference } from './face-reference.repository';
 export type { NewPerson, PersonPatch, PersonQuery, PersonRow } from './person.repository';
 export type { NewToken } from './token.repository';
+export { SetupCodeRepository, UserRepository, UserSessionRepository };
+export type { NewUser, UserPatch, UserRole, UserRow } from './user.repository';
+export type { ActiveSessionRow, NewUserSession, SessionListRow } from './user-session.repository';

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { RetentionCutoffs } from '@vigil/domain';
 
 export type MediaKind = 'reference' | 'crop' | 'frame' | 'upload';
 
@@ -60,18 +61,47 @@ export class MediaRepository {
     return new Set(rows.map((r) => r.path));
   }
 
-  /** Media whose retention ended at `now`, oldest expiry first. */
-  expired(now: Date, limit: number): Promise<Array<{ id: string; path: string }>> {
+  /**
+   * Up to `limit` media whose retention has ended by the cutoffs (retentionEnd in @vigil/domain),
+   * oldest first: those past their own expiry, and frames and crops without one past their kind's
+   * days. Reference photos and uploads never; nor an image a face reference was made from.
+   */
+  due(cutoffs: RetentionCutoffs, limit: number): Promise<Array<{ id: string; path: string; kind: MediaKind }>> {
+    // One branch per rule, each able to walk its own index (media_expires_idx, media_age_idx).
+    const byAge = (kind: 'frame' | 'crop', param: string) => `(SELECT m.id, m.path, m.kind, m.created_at FROM media m
+        WHERE m.expires_at IS NULL AND m.kind = '${kind}' AND m.created_at <= ${param}
+          AND NOT EXISTS (SELECT 1 FROM face_reference r WHERE r.source_media_id = m.id)
+        ORDER BY m.created_at LIMIT $4)`;
     return this.manager.query(
-      `SELECT id, path FROM media WHERE expires_at <= $1 ORDER BY expires_at, id LIMIT $2`,
-      [now, limit],
-    ) as Promise<Array<{ id: string; path: string }>>;
+      `SELECT id, path, kind FROM (
+          (SELECT m.id, m.path, m.kind, m.created_at FROM media m WHERE m.expires_at <= $1 ORDER BY m.expires_at LIMIT $4)
+          UNION ALL ${byAge('frame', '$2')}
+          UNION ALL ${byAge('crop', '$3')}
+        ) d ORDER BY created_at, id LIMIT $4`,
+      [...dueParams(cutoffs), limit],
+    ) as Promise<Array<{ id: string; path: string; kind: MediaKind }>>;
   }
 
-  /** Deletes the row if it is still expired at `now` (true when deleted). */
-  async deleteExpired(id: string, now: Date): Promise<boolean> {
-    const result = (await this.manager.query(`DELETE FROM media WHERE id = $1 AND expires_at <= $2 RETURNING id`, [id, now])) as unknown[];
-    const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
-    return rows.length === 1;
+  /**
+   * Deletes the row if it is still due at the cutoffs (true when deleted). Alerts that showed it
+   * keep their row and are marked evidence-expired. Run inside a transaction (both or neither).
+   */
+  async deleteDue(id: string, cutoffs: RetentionCutoffs): Promise<boolean> {
+    const due = (await this.manager.query(`SELECT m.id FROM media m WHERE ${DUE} AND m.id = $4 FOR UPDATE`, [...dueParams(cutoffs), id])) as unknown[];
+    if (due.length === 0) return false;
+    await this.manager.query(
+      `UPDATE alert SET evidence_expired_at = coalesce(evidence_expired_at, $2) WHERE crop_media_id = $1 OR frame_media_id = $1`,
+      [id, cutoffs.now],
+    );
+    await this.manager.query(`DELETE FROM media WHERE id = $1`, [id]);
+    return true;
   }
 }
+
+/** retentionEnd(m) <= now as SQL over media m; $1 now, $2 frames created by, $3 crops created by. */
+const DUE = `(m.expires_at <= $1
+  OR (m.expires_at IS NULL
+      AND ((m.kind = 'frame' AND m.created_at <= $2) OR (m.kind = 'crop' AND m.created_at <= $3))
+      AND NOT EXISTS (SELECT 1 FROM face_reference r WHERE r.source_media_id = m.id)))`;
+
+const dueParams = (c: RetentionCutoffs): [Date, Date, Date] => [c.now, c.framesCreatedBy, c.cropsCreatedBy];

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { ConflictError, PersonList } from '@vigil/domain';
 import { PersonEntity } from '../entities';
-import { isUniqueViolation } from '../pg-errors';
+import { EMPLOYEE_REFERENCE_NEEDS_CONSENT, isCheckViolation, isUniqueViolation } from '../pg-errors';
 
 export interface PersonRow extends PersonEntity {
   referenceCount: number;
@@ -75,6 +75,7 @@ export class PersonRepository {
     return { items: this.withCounts(rows), total };
   }
 
+  /** Refused (409) by the database when it would leave an employee's references without consent. */
   async update(id: string, patch: PersonPatch, current: PersonEntity): Promise<PersonRow> {
     const repo = this.manager.getRepository(PersonEntity);
     const changes: Partial<PersonEntity> = { updatedAt: new Date() };
@@ -160,6 +161,13 @@ export class PersonRepository {
       return new ConflictError(
         `A person named "${person.name}" is already on the ${person.list} list. ` +
           'Add a distinguishing detail to the name, or enrol more photos on the existing person.',
+      );
+    }
+    if (isCheckViolation(error, EMPLOYEE_REFERENCE_NEEDS_CONSENT)) {
+      return new ConflictError(
+        'This person has reference photos, so they can be on the employee list only with a consent record that is not withdrawn: ' +
+          'send "consent": {"method": "signed-form"} (how consent was given) with the change, or remove their photos first.',
+        { reasons: ['no_consent'] },
       );
     }
     return error;

@@ -203,6 +203,22 @@ export class ReviewItemRepository {
     return { deleted: deleted.length, expired: expired.length };
   }
 
+  /**
+   * Before these attendance bookings are deleted by retention: their labelled review items are
+   * detached and kept (their labels still count in metrics); unlabelled ones go with the booking.
+   */
+  async keepLabelledOfAttendance(attendanceIds: readonly string[]): Promise<number> {
+    if (attendanceIds.length === 0) return 0;
+    return rowsOf<{ id: string }>(
+      await this.manager.query(
+        `UPDATE review_item i SET attendance_id = NULL
+          WHERE i.attendance_id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM review_label l WHERE l.item_id = i.id)
+          RETURNING i.id`,
+        [attendanceIds],
+      ),
+    ).length;
+  }
+
   /** Up to `perPerson` current, non-augmented reference photos (media ids) of each person. */
   async referenceMedia(personIds: readonly string[], perPerson = 4): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();

@@ -4,7 +4,8 @@ import { isUniqueViolation } from '../pg-errors';
 
 export interface NewReviewLabel {
   itemId: string;
-  reviewerTokenId: string;
+  reviewerTokenId: string | null;
+  reviewerUserId: string | null;
   reviewerName: string;
   label: ReviewLabel;
   actualPersonId?: string | null;
@@ -16,6 +17,7 @@ export interface ReviewLabelRow {
   id: string;
   itemId: string;
   reviewerTokenId: string | null;
+  reviewerUserId: string | null;
   reviewerName: string;
   label: ReviewLabel;
   actualPersonId: string | null;
@@ -26,20 +28,20 @@ export interface ReviewLabelRow {
   createdAt: Date;
 }
 
-/** Reviewers' labels: one per reviewer (token) and item, enforced by a unique index. */
+/** Reviewers' labels: one per reviewer (user, or token without an owner) and item, enforced by a unique index. */
 export class ReviewLabelRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async insert(label: NewReviewLabel): Promise<string> {
     try {
       const [row] = (await this.manager.query(
-        `INSERT INTO review_label (item_id, reviewer_token_id, reviewer_name, label, actual_person_id, not_enrolled, notes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [label.itemId, label.reviewerTokenId, label.reviewerName, label.label, label.actualPersonId ?? null, label.notEnrolled ?? false, label.notes ?? null],
+        `INSERT INTO review_label (item_id, reviewer_token_id, reviewer_user_id, reviewer_name, label, actual_person_id, not_enrolled, notes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [label.itemId, label.reviewerTokenId, label.reviewerUserId, label.reviewerName, label.label, label.actualPersonId ?? null, label.notEnrolled ?? false, label.notes ?? null],
       )) as Array<{ id: string }>;
       return row!.id;
     } catch (error) {
-      if (isUniqueViolation(error, 'review_label_one_per_reviewer_uq')) throw alreadyLabelled();
+      if (isUniqueViolation(error, 'review_label_one_per_reviewer_uq') || isUniqueViolation(error, 'review_label_one_per_person_uq')) throw alreadyLabelled();
       throw error;
     }
   }
@@ -48,7 +50,7 @@ export class ReviewLabelRepository {
   async ofItems(itemIds: readonly string[]): Promise<ReviewLabelRow[]> {
     if (itemIds.length === 0) return [];
     return (await this.manager.query(
-      `SELECT l.id, l.item_id AS "itemId", l.reviewer_token_id AS "reviewerTokenId", l.reviewer_name AS "reviewerName", l.label,
+      `SELECT l.id, l.item_id AS "itemId", l.reviewer_token_id AS "reviewerTokenId", l.reviewer_user_id AS "reviewerUserId", l.reviewer_name AS "reviewerName", l.label,
               l.actual_person_id AS "actualPersonId", p.name AS "actualPersonName", p.list AS "actualPersonList",
               l.not_enrolled AS "notEnrolled", l.notes, l.created_at AS "createdAt"
          FROM review_label l LEFT JOIN person p ON p.id = l.actual_person_id
@@ -60,5 +62,5 @@ export class ReviewLabelRepository {
 }
 
 export function alreadyLabelled(): ForbiddenError {
-  return new ForbiddenError('You have already labelled this item; a second label must come from a different reviewer.');
+  return new ForbiddenError('You have already labelled this item (with this or another of your tokens); a second label must come from a different person.');
 }

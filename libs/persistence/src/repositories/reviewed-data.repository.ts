@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import type { PersonList, ReviewLabelInput } from '@vigil/domain';
+import { referencesAllowed } from './consent-rule';
 
 /** A review item reviewers have labelled, with what the model lifecycle and the dataset export need. */
 export interface ReviewedCaseRow {
@@ -64,8 +65,8 @@ export class ReviewedDataRepository {
   async personFacts(ids: readonly string[]): Promise<PersonFactsRow[]> {
     if (ids.length === 0) return [];
     return this.manager.query(
-      `SELECT id, list, (list = 'watchlist' OR (consent_given_at IS NOT NULL AND consent_withdrawn_at IS NULL)) AS "consentActive"
-         FROM person WHERE id = ANY($1::uuid[])`,
+      `SELECT p.id, p.list, ${referencesAllowed('p')} AS "consentActive"
+         FROM person p WHERE p.id = ANY($1::uuid[])`,
       [ids],
     ) as Promise<PersonFactsRow[]>;
   }

@@ -16,17 +16,24 @@ export class SettingRepository {
     return (await this.getMany([key]))[key];
   }
 
-  async setMany(values: Readonly<Record<string, unknown>>, byTokenId: string | null): Promise<void> {
+  async setMany(values: Readonly<Record<string, unknown>>, byTokenId: string | null, byUserId: string | null = null): Promise<void> {
     for (const [key, value] of Object.entries(values)) {
       await this.manager.query(
-        `INSERT INTO setting (key, value, updated_at, updated_by) VALUES ($1, $2::jsonb, now(), $3)
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-        [key, JSON.stringify(value), byTokenId],
+        `INSERT INTO setting (key, value, updated_at, updated_by, updated_by_user) VALUES ($1, $2::jsonb, now(), $3, $4)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by,
+           updated_by_user = EXCLUDED.updated_by_user`,
+        [key, JSON.stringify(value), byTokenId, byUserId],
       );
     }
   }
 
   set(key: string, value: unknown, byTokenId: string | null = null): Promise<void> {
     return this.setMany({ [key]: value }, byTokenId);
+  }
+
+  /** Removes stored values, so their defaults apply again. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.manager.query(`DELETE FROM setting WHERE key = ANY($1::text[])`, [keys]);
   }
 }

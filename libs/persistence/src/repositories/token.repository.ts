@@ -9,8 +9,12 @@ export interface NewToken {
   tokenHash: Buffer;
   source: TokenSource;
   createdBy?: string | null;
+  ownerUserId?: string | null;
   expiresAt?: Date | null;
 }
+
+/** A token whose owner is disabled stops working with its owner. */
+const OWNER_ENABLED = '(t.owner_user_id IS NULL OR NOT EXISTS (SELECT 1 FROM app_user u WHERE u.id = t.owner_user_id AND u.disabled_at IS NOT NULL))';
 
 export class TokenRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -21,7 +25,7 @@ export class TokenRepository {
 
   async insert(token: NewToken): Promise<ApiTokenEntity> {
     try {
-      const saved = await this.repo.save(this.repo.create({ ...token, createdBy: token.createdBy ?? null, expiresAt: token.expiresAt ?? null }));
+      const saved = await this.repo.save(this.repo.create({ ...token, createdBy: token.createdBy ?? null, ownerUserId: token.ownerUserId ?? null, expiresAt: token.expiresAt ?? null }));
       return this.repo.findOneByOrFail({ id: saved.id });
     } catch (error) {
       if (isUniqueViolation(error, 'api_token_active_name_uq')) {
@@ -38,6 +42,7 @@ export class TokenRepository {
       .where('t.token_hash = :tokenHash', { tokenHash })
       .andWhere('t.revoked_at IS NULL')
       .andWhere('(t.expires_at IS NULL OR t.expires_at > :now)', { now })
+      .andWhere(OWNER_ENABLED)
       .getOne();
   }
 
@@ -61,6 +66,7 @@ export class TokenRepository {
       .where('t.id IN (:...ids)', { ids })
       .andWhere('t.revoked_at IS NULL')
       .andWhere('(t.expires_at IS NULL OR t.expires_at > :now)', { now })
+      .andWhere(OWNER_ENABLED)
       .getRawMany<{ id: string }>();
     const alive = new Set(usable.map((r) => r.id));
     return ids.filter((id) => !alive.has(id));

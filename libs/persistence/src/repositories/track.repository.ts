@@ -46,4 +46,20 @@ export class TrackRepository {
   async end(trackId: string, endedAt: Date): Promise<void> {
     await this.manager.query(`UPDATE track SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL`, [trackId, endedAt]);
   }
+
+  /**
+   * Deletes these tracks, with their sightings, unless an alert or a booking still points at one.
+   * Returns how many went.
+   */
+  async deleteUnreferenced(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = (await this.manager.query(
+      `DELETE FROM track t WHERE t.id = ANY($1::uuid[])
+          AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.track_id = t.id)
+          AND NOT EXISTS (SELECT 1 FROM attendance_event e WHERE e.track_id = t.id)
+        RETURNING t.id`,
+      [ids],
+    )) as unknown[];
+    return (Array.isArray(result[0]) ? (result[0] as unknown[]) : result).length;
+  }
 }

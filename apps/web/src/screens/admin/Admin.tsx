@@ -1,12 +1,16 @@
 import { Link } from '../../components/Link';
 import { CamerasAdmin } from './CamerasAdmin';
 import { PeopleAdmin } from './PeopleAdmin';
+import { RetentionAdmin } from './RetentionAdmin';
 import { TokensAdmin } from './TokensAdmin';
+import { UsersAdmin } from './UsersAdmin';
 
 const TABS = [
   { path: '/admin', label: 'People' },
   { path: '/admin/cameras', label: 'Cameras' },
+  { path: '/admin/users', label: 'Users' },
   { path: '/admin/tokens', label: 'Tokens' },
+  { path: '/admin/retention', label: 'Retention' },
 ] as const;
 
 export function Admin({ path }: { path: string }) {
@@ -20,7 +24,7 @@ export function Admin({ path }: { path: string }) {
           </Link>
         ))}
       </nav>
-      {tab.path === '/admin' ? <PeopleAdmin /> : tab.path === '/admin/cameras' ? <CamerasAdmin /> : <TokensAdmin />}
+      {tab.path === '/admin' ? <PeopleAdmin /> : tab.path === '/admin/cameras' ? <CamerasAdmin /> : tab.path === '/admin/users' ? <UsersAdmin /> : tab.path === '/admin/retention' ? <RetentionAdmin /> : <TokensAdmin />}
     </div>
   );
 }

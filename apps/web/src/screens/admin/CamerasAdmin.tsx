@@ -138,7 +138,7 @@ export function CamerasAdmin() {
       <section className="panel" aria-labelledby="cam-add-title">
         <h2 id="cam-add-title">Add a camera</h2>
         <CameraForm idPrefix="add" draft={draft} onChange={setDraft} onSubmit={(e) => void add(e)} submit="Add camera" />
-        <p className="muted small">rtsp, rtsps, http or https. A password in the URL is stored but never shown again (it reads ***).</p>
+        <p className="muted small">rtsp, rtsps, http or https. A password in the URL, and any query value other than channel, subtype, stream, profile and the like, is stored but never shown again (it reads ***).</p>
       </section>
       {inspected && <AttemptsPanel key={inspected.id} camera={inspected} onClose={() => setAttemptsOf(null)} />}
     </div>

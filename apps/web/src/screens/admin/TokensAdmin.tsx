@@ -1,5 +1,5 @@
 import { FormEvent, useCallback, useState } from 'react';
-import type { MintedTokenView, RoleName, TokenView } from '@vigil/contracts';
+import type { MintedTokenView, RoleName, TokenView, UserView } from '@vigil/contracts';
 import { errorText } from '../../api/http';
 import { useResource } from '../../api/useResource';
 import { dateTime } from '../../components/format';
@@ -17,6 +17,9 @@ export function TokensAdmin() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<RoleName>('security');
   const [expires, setExpires] = useState('');
+  const [owner, setOwner] = useState('');
+  const { data: users } = useResource(useCallback(() => session.api.get<UserView[]>('/api/users'), [session.api]));
+  const ownerName = (id: string | null) => (id ? (users?.find((u) => u.id === id)?.username ?? '—') : 'nobody (automation)');
 
   const { data: tokens, error, reload } = useResource(useCallback(() => session.api.get<TokenView[]>(`/api/tokens?includeRevoked=${includeRevoked}`), [session.api, includeRevoked]));
 
@@ -24,7 +27,7 @@ export function TokensAdmin() {
     event.preventDefault();
     setMessage(null);
     try {
-      const body = { name, role, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}) };
+      const body = { name, role, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}), ...(owner ? { ownerUserId: owner } : {}) };
       setMinted(await session.api.post<MintedTokenView>('/api/tokens', body));
       setName('');
       setExpires('');
@@ -49,7 +52,7 @@ export function TokensAdmin() {
     <div className="admin-grid">
       <section className="panel" aria-labelledby="tokens-title">
         <div className="section-head">
-          <h1 id="tokens-title">Access tokens</h1>
+          <h1 id="tokens-title">Device and integration tokens</h1>
           <label className="check">
             <input type="checkbox" checked={includeRevoked} onChange={(e) => setIncludeRevoked(e.target.checked)} /> Show revoked
           </label>
@@ -60,6 +63,7 @@ export function TokensAdmin() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Role</th>
+              <th scope="col">Held by</th>
               <th scope="col">Created</th>
               <th scope="col">Expires</th>
               <th scope="col">Last used</th>
@@ -71,6 +75,7 @@ export function TokensAdmin() {
               <tr key={t.id}>
                 <th scope="row">{t.name}</th>
                 <td>{ROLE_LABEL[t.role]}</td>
+                <td>{ownerName(t.ownerUserId)}</td>
                 <td>{dateTime(t.createdAt)}</td>
                 <td>{t.expiresAt ? dateTime(t.expiresAt) : 'never'}</td>
                 <td>{dateTime(t.lastUsedAt)}</td>
@@ -102,6 +107,17 @@ export function TokensAdmin() {
                 {ROLE_LABEL[r]}
               </option>
             ))}
+          </select>
+          <label htmlFor="t-owner">Held by (the person answerable for the device)</label>
+          <select id="t-owner" value={owner} onChange={(e) => setOwner(e.target.value)}>
+            <option value="">me</option>
+            {users
+              ?.filter((u) => !u.disabled)
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.displayName} ({u.username})
+                </option>
+              ))}
           </select>
           <label htmlFor="t-expires">Expires (optional)</label>
           <input id="t-expires" type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} />

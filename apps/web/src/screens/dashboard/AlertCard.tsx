@@ -49,7 +49,7 @@ export function AlertCard({ alert }: { alert: AlertItem }) {
     >
       <div className="alert__faces">
         <figure>
-          <Img image={crop} alt={`Face seen by ${camera}`} className="face" missing="No crop" />
+          <Img image={crop} alt={`Face seen by ${camera}`} className="face" missing={alert.evidenceExpired ? 'Evidence expired' : 'No crop'} />
           <figcaption>Seen</figcaption>
         </figure>
         <figure>

@@ -9,6 +9,7 @@ import { CameraGrid } from './CameraGrid';
 export function Dashboard() {
   const session = useSession();
   const alerts = useObservable(session.alerts.items);
+  const skipped = useObservable(session.alerts.skipped);
   const [news, setNews] = useState<string | null>(null);
   // After a reload the browser keeps audio locked until a click: the button then says "off".
   const [soundOn, setSoundOn] = useState(!isMuted() && soundReady());
@@ -62,6 +63,18 @@ export function Dashboard() {
             </>
           )}
         </div>
+        {skipped && (
+          <div className="skipped" role="status" data-testid="alerts-skipped">
+            <span>
+              {skipped.count}
+              {skipped.atLeast ? '+' : ''} older {skipped.count === 1 && !skipped.atLeast ? 'alert' : 'alerts'} from while this screen was
+              offline {skipped.count === 1 && !skipped.atLeast ? 'is' : 'are'} not shown; any still open are listed below.
+            </span>
+            <button type="button" className="button button--quiet" onClick={() => session.alerts.dismissSkipped()}>
+              Dismiss
+            </button>
+          </div>
+        )}
         {alerts.length === 0 ? (
           <p className="empty">No alerts. New ones appear here as soon as a camera sees someone on the watchlist.</p>
         ) : (

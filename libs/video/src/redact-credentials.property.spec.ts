@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactCredentials } from './camera-url';
+import { CAMERA_SAFE_QUERY_KEYS, redactCredentials } from './redact-credentials';
 // Test support, deliberately not part of @vigil/domain's public API.
 import { mulberry32 } from '../../domain/src/testing/mulberry32';
 
@@ -93,5 +93,58 @@ describe('redactCredentials never leaks (seeded property test)', () => {
   it('the generator really produces secrets the output must not contain', () => {
     const { text, secrets } = makeCase(prng(42));
     assert.ok(secrets.every((s) => text.includes(s)));
+  });
+});
+
+const SAFE_NAMES = [...CAMERA_SAFE_QUERY_KEYS];
+const SECRET_NAMES = [
+  'access_token', 'apikey', 'api_key', 'passwd', 'token', 'auth', 'key', 'secret', 'signature', 'sig', 'session',
+  'sessionid', 'sid', 'code', 'credential', 'x-amz-signature', 'authorization', 'pw', 'login', 'hash', 'ticket',
+];
+
+/** Percent-encodes some characters of a name and changes the case of others (both decode to the same key). */
+function disguise(r: () => number, name: string): string {
+  return [...name]
+    .map((c) => {
+      const roll = r();
+      if (roll < 0.2) return `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+      if (roll < 0.4) return c.toUpperCase();
+      return c;
+    })
+    .join('');
+}
+
+describe('redactCredentials hides every query value not known to be safe (seeded property test, #13)', () => {
+  it('5 000 random queries mixing secret, random and safe parameter names: every secret hidden, safe values kept', () => {
+    const failures: string[] = [];
+    for (let seed = 1; seed <= 5_000; seed++) {
+      const r = prng(seed);
+      const params: Array<{ name: string; value: string; safe: boolean; sep: string }> = [];
+      const n = 1 + Math.floor(r() * 5);
+      for (let i = 0; i < n; i++) {
+        const sep = i === 0 ? '' : pick(r, ['&', '&', ';']);
+        const roll = r();
+        if (roll < 0.35) params.push({ name: disguise(r, pick(r, SAFE_NAMES)), value: String(Math.floor(r() * 100)), safe: true, sep });
+        else if (roll < 0.7) params.push({ name: disguise(r, pick(r, SECRET_NAMES)), value: 'Q' + word(r, SECRET_CHARS.replace('%', ''), 6, 14), safe: false, sep });
+        else params.push({ name: word(r, PLAIN + '_-', 1, 10), value: 'Q' + maybeEncode(r, word(r, SECRET_CHARS.replace('%', ''), 6, 14)), safe: false, sep });
+      }
+      const query = params.map((p) => `${p.sep}${p.name}=${p.value}`).join('');
+      const url = `${pick(r, ['rtsp', 'http', 'https'])}://cam.local/${word(r, PLAIN, 1, 8)}?${query}`;
+      const text = pick(r, [(u: string) => u, (u: string) => `Input #0, mpjpeg, from '${u}':`, (u: string) => `${u}: Server returned 403 Forbidden`])(url);
+      const out = redactCredentials(text);
+      params.forEach((p, i) => {
+        if (!p.safe) {
+          const part = leakedPart(out, p.value);
+          if (part) failures.push(`seed ${seed}: ${text} → ${out} (leaked ${part})`);
+          return;
+        }
+        // A hidden value runs to the next '&' (passwords contain ';'), so a safe parameter
+        // joined to a hidden one by ';' is hidden with it: over-hiding is the safe error.
+        let swallowed = false;
+        for (let j = i - 1; j >= 0 && params[j + 1]!.sep === ';'; j--) if (!params[j]!.safe) swallowed = true;
+        if (!swallowed && !out.includes(`${p.name}=${p.value}`)) failures.push(`seed ${seed}: ${text} → ${out} (safe ${p.name}=${p.value} hidden)`);
+      });
+    }
+    assert.deepEqual(failures.slice(0, 5), [], `${failures.length} failures`);
   });
 });
