@@ -119,6 +119,11 @@ describe(`alerts: durable, ordered, replayed after a disconnect (${process.env.D
     assert.deepEqual(page.map((a) => a.id), all.slice(10, 15).map((a) => a.id));
     assert.equal((await t.api('GET', '/api/alerts?after=-1')).status, 400);
     assert.equal((await t.api('GET', '/api/alerts?after=abc')).status, 400);
+    // Past a bigint: refused with a message (it used to reach SQL and answer 500); the largest bigint is a valid, empty page.
+    const huge = await t.api('GET', '/api/alerts?after=9999999999999999999');
+    assert.equal(huge.status, 400, JSON.stringify(huge.body));
+    assert.match(huge.body.message, /after: must be a non-negative integer up to 9223372036854775807/);
+    assert.deepEqual((await t.api('GET', '/api/alerts?after=9223372036854775807')).body, []);
     const kiosk = (await t.api('POST', '/api/tokens', { body: { name: 'Kiosk', role: 'kiosk' } })).body.token;
     assert.equal((await t.api('GET', '/api/alerts', { token: kiosk })).status, 403);
   });

@@ -28,6 +28,20 @@ function singleFacePhoto(): Promise<Buffer> {
   return sharp(samplePhotoPath(1)).extract({ left: 250, top: 180, width: 500, height: 560 }).jpeg({ quality: 95 }).toBuffer();
 }
 
+/** The same photo as a phone would send it: GPS position, device serial and owner in EXIF. */
+function phonePhoto(): Promise<Buffer> {
+  return sharp(samplePhotoPath(1))
+    .extract({ left: 250, top: 180, width: 500, height: 560 })
+    .withExif({
+      IFD0: { Make: 'PhoneCo', Model: 'Serial-12345', Copyright: 'Watch Walter' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '38/1 42/1 0/1', GPSLongitudeRef: 'W', GPSLongitude: '9/1 8/1 0/1' },
+    })
+    .jpeg({ quality: 95 })
+    .toBuffer();
+}
+
+const media = (id: string, token: string = TEST_ADMIN_TOKEN) => fetch(`${t.server.url}/api/media/${id}`, { headers: { authorization: `Bearer ${token}` } });
+
 describe('enrolling reference photos (POST /api/persons/:id/faces)', { timeout: 240_000 }, () => {
   before(async () => {
     t = await startTestServer({ VIGIL_INFERENCE_WORKERS: '1' });
@@ -36,7 +50,7 @@ describe('enrolling reference photos (POST /api/persons/:id/faces)', { timeout: 
 
   it('stores one reference for a photo with exactly one good face, and never returns the embedding', async () => {
     const id = await person('Watch Walter', 'watchlist');
-    const res = await upload(id, await singleFacePhoto());
+    const res = await upload(id, await phonePhoto());
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.match(res.body.id, /^[0-9a-f-]{36}$/);
     assert.deepEqual(res.body.quality.reasons, []);
@@ -51,14 +65,26 @@ describe('enrolling reference photos (POST /api/persons/:id/faces)', { timeout: 
     const audit = await t.server.database.repos.audit.forObject('person', id);
     assert.ok(audit.some((a) => a.action === 'face.enrol'));
 
-    // The stored photo is served through /api/media with auth, and the view is audited.
-    const [media] = (await t.server.database.dataSource.query('SELECT source_media_id AS m FROM face_reference WHERE id = $1', [res.body.id])) as Array<{ m: string }>;
-    const photo = await fetch(`${t.server.url}/api/media/${media!.m}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    // The stored photo is served through /api/media with auth, without the phone's EXIF, and the view is audited.
+    const [stored] = (await t.server.database.dataSource.query('SELECT source_media_id AS m FROM face_reference WHERE id = $1', [res.body.id])) as Array<{ m: string }>;
+    const mediaId = stored!.m;
+    const photo = await media(mediaId);
     assert.equal(photo.status, 200);
     assert.equal(photo.headers.get('content-type'), 'image/jpeg');
-    assert.deepEqual(Buffer.from(await photo.arrayBuffer()), await singleFacePhoto());
-    assert.equal((await fetch(`${t.server.url}/api/media/${media!.m}`)).status, 401);
-    assert.equal((await t.server.database.repos.audit.forObject('media', media!.m)).length, 1);
+    const served = Buffer.from(await photo.arrayBuffer());
+    const meta = await sharp(served).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 500, 560]);
+    assert.equal(meta.exif, undefined, 'no EXIF kept');
+    for (const secret of ['Serial-12345', 'PhoneCo', 'Watch Walter']) assert.ok(!served.includes(Buffer.from(secret)), `${secret} is not stored`);
+    assert.equal((await fetch(`${t.server.url}/api/media/${mediaId}`)).status, 401);
+    assert.equal((await t.server.database.repos.audit.forObject('media', mediaId)).length, 1);
+    // A reviewer reloading the same image again and again makes one audit row (per 10 minutes), not one per view.
+    const reviewer = (await t.api('POST', '/api/tokens', { body: { name: 'Rita', role: 'reviewer' } })).body.token as string;
+    const views = await Promise.all(Array.from({ length: 5 }, () => media(mediaId, reviewer)));
+    assert.deepEqual(views.map((v) => v.status), [200, 200, 200, 200, 200]);
+    for (let i = 0; i < 5; i++) assert.equal((await media(mediaId, reviewer)).status, 200);
+    const viewers = (await t.server.database.repos.audit.forObject('media', mediaId)).filter((a) => a.action === 'media.view').map((a) => a.actorRole);
+    assert.deepEqual(viewers.sort(), ['admin', 'reviewer'], 'one row per viewer');
     for (const probe of ['..%2F..%2Fetc%2Fpasswd', '%2e%2e%2fdb', '00000000-0000-4000-8000-000000000000']) {
       const r = await fetch(`${t.server.url}/api/media/${probe}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
       assert.ok(r.status === 400 || r.status === 404, `${probe} → ${r.status}`);
@@ -66,6 +92,11 @@ describe('enrolling reference photos (POST /api/persons/:id/faces)', { timeout: 
 
     assert.equal((await t.api('DELETE', `/api/persons/${id}/faces/${res.body.id}`)).status, 204);
     assert.equal((await t.api('GET', `/api/persons/${id}`)).body.referenceCount, 0);
+    // The removed face's photo stays on disk for a rollback, but is no longer served.
+    assert.ok(existsSync(path.join(t.config.dataDir, 'media', row!.p)), 'kept for rollback');
+    const gone = await media(mediaId);
+    assert.equal(gone.status, 404);
+    assert.match(((await gone.json()) as { message: string }).message, /No image with id/);
   });
 
   it('refuses a group photo (422 multiple_faces) and a photo without a face (422 no_face), storing nothing', async () => {

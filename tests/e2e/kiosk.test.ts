@@ -26,6 +26,17 @@ async function post(path: string, bytes: Buffer | null, token: string) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
+/** A sample of the server's Prometheus metrics, e.g. metric('vigil_inference_pool', 'stat="dropped"'). */
+async function metric(name: string, labels: string): Promise<number> {
+  const text = await (await fetch(`${t.server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+async function newKioskToken(name: string): Promise<string> {
+  return (await t.api('POST', '/api/tokens', { body: { name, role: 'kiosk' } })).body.token as string;
+}
+
 async function enrol(name: string, list: 'employee' | 'watchlist', photo: Buffer): Promise<string> {
   const id = (await t.api('POST', '/api/persons', { body: { name, list, ...(list === 'employee' ? { consent: { method: 'signed-form' } } : {}) } })).body.id as string;
   const res = await post(`/api/persons/${id}/faces`, photo, TEST_ADMIN_TOKEN);
@@ -37,7 +48,8 @@ describe('attendance kiosk (POST /api/kiosk/check) and the attendance report', {
   let anaId: string;
 
   before(async () => {
-    t = await startTestServer({ VIGIL_INFERENCE_WORKERS: '1', VIGIL_TIMEZONE: 'Europe/Lisbon' });
+    // Kiosk limits small enough to reach: 20 checks at once per token, then 1 a minute; one kiosk image waiting.
+    t = await startTestServer({ VIGIL_INFERENCE_WORKERS: '1', VIGIL_TIMEZONE: 'Europe/Lisbon', VIGIL_KIOSK_BURST: '20', VIGIL_KIOSK_CHECKS_PER_MINUTE: '1', VIGIL_KIOSK_QUEUE_SIZE: '1' });
     kioskToken = (await t.api('POST', '/api/tokens', { body: { name: 'Lobby kiosk', role: 'kiosk' } })).body.token;
     anaId = await enrol('Ana Silva', 'employee', await ana());
     await enrol('Walt Banned', 'watchlist', await walt());
@@ -76,9 +88,11 @@ describe('attendance kiosk (POST /api/kiosk/check) and the attendance report', {
     assert.equal((await post('/api/kiosk/check', null, kioskToken)).status, 400);
   });
 
-  it('a watchlist person at the kiosk is not told so, but raises an alert', async () => {
-    const res = await post('/api/kiosk/check', await walt(), kioskToken);
-    assert.equal(res.body.decision, 'not_recognised');
+  it('a watchlist person at the kiosk is not told so, but raises one alert however many frames they send (the cameras\' cooldown)', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await post('/api/kiosk/check', await walt(), kioskToken);
+      assert.deepEqual(res.body, { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' }, 'the same answer as a stranger');
+    }
     const alerts = (await t.api('GET', '/api/alerts?after=0')).body as Array<{ personName: string; cameraId: string | null }>;
     assert.equal(alerts.length, 1);
     assert.equal(alerts[0]!.personName, 'Walt Banned');
@@ -100,6 +114,52 @@ describe('attendance kiosk (POST /api/kiosk/check) and the attendance report', {
     assert.equal((await t.api('GET', '/api/attendance', { token: kioskToken })).status, 403);
     assert.equal((await t.api('GET', '/api/attendance?date=27-11-2026')).status, 400);
     assert.equal((await t.api('GET', `/api/attendance?date=${today}`, { token: kioskToken })).status, 403);
+  });
+
+  it('a flood of kiosk frames waits in its own bounded lane: refused with 503 + Retry-After, never pushing a camera job out', async () => {
+    const token = await newKioskToken('Flooding kiosk');
+    const frame = await stranger();
+    const dropped = await metric('vigil_inference_pool', 'stat="dropped"');
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const form = new FormData();
+        form.append('image', new Blob([new Uint8Array(frame)], { type: 'image/jpeg' }), 'frame.jpg');
+        const res = await fetch(`${t.server.url}/api/kiosk/check`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
+      }),
+    );
+    for (const a of answers) {
+      assert.ok(a.status === 200 || a.status === 503, JSON.stringify(a));
+      if (a.status === 200) assert.equal(a.body.decision, 'not_recognised');
+      else {
+        assert.equal(a.retryAfter, '1');
+        assert.match(a.body.message, /busy right now; try again in a moment/);
+      }
+    }
+    const busy = answers.filter((a) => a.status === 503).length;
+    // Kiosk images have their own lane: none was put in (or evicted from) the camera queue.
+    assert.equal(await metric('vigil_inference_pool', 'stat="dropped"'), dropped);
+    assert.equal(await metric('vigil_inference_pool', 'stat="refused"'), busy);
+    assert.equal(await metric('vigil_kiosk_refused_total', 'reason="busy"'), busy);
+  });
+
+  it('a kiosk token over its rate is refused with 429 and Retry-After before any analysis; other kiosks are not affected', async () => {
+    const fast = await newKioskToken('Fast kiosk');
+    // Frames without an image are cheap (400) but still count: the limit is on checks, not on faces.
+    for (let i = 0; i < 20; i++) assert.equal((await post('/api/kiosk/check', null, fast)).status, 400);
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array(await stranger())], { type: 'image/jpeg' }), 'frame.jpg');
+    const processed = await metric('vigil_inference_pool', 'stat="processed"');
+    const refused = await fetch(`${t.server.url}/api/kiosk/check`, { method: 'POST', headers: { authorization: `Bearer ${fast}` }, body: form });
+    assert.equal(refused.status, 429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After ${String(refused.headers.get('retry-after'))}`);
+    const body = (await refused.json()) as { message: string; details: { retryAfterSeconds: number } };
+    assert.match(body.message, /sending checks too fast; try again in \d+ s\./);
+    assert.equal(body.details.retryAfterSeconds, retryAfter);
+    assert.equal(await metric('vigil_kiosk_refused_total', 'reason="rate_limited"'), 1);
+    assert.equal(await metric('vigil_inference_pool', 'stat="processed"'), processed, 'nothing was analysed for it');
+    assert.equal((await post('/api/kiosk/check', null, await newKioskToken('Calm kiosk'))).status, 400, 'another kiosk token has its own bucket');
   });
 
   it('a kiosk token cannot enrol, label or manage cameras', async () => {

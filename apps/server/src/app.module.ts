@@ -48,7 +48,7 @@ export class AppModule {
     const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference, kpi), reviewsCore];
     if (api) {
       imports.push(PersonsModule.register(core), gallery, CamerasModule.register(core, { liveViews: worker }), AlertsModule.register(alertsCore, core), RealtimeModule.register(core, alertsCore));
-      imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, decisions }));
+      imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, decisions, metrics }));
       imports.push(ReviewsModule.register({ core, reviewsCore, kpi }), RetentionModule.register(core));
       imports.push(ModelVersionsModule.register({ core, inference, matcher }));
     }

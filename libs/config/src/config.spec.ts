@@ -47,6 +47,9 @@ describe('loadConfig accepts', () => {
     ['retention: the built-in defaults', {}, (c) => assert.deepEqual(c.retentionDefaults, {})],
     ['retention days set', { VIGIL_RETENTION_FRAMES_DAYS: '7', VIGIL_RETENTION_CROPS_DAYS: '30', VIGIL_RETENTION_ATTENDANCE_DAYS: '1825' }, (c) =>
       assert.deepEqual(c.retentionDefaults, { framesDays: 7, cropsDays: 30, attendanceDays: 1825 })],
+    ['kiosk limits default (lane: twice the workers)', { VIGIL_INFERENCE_WORKERS: '3' }, (c) => assert.deepEqual(c.kiosk, { checksPerMinute: 60, burst: 10, queueSize: 6 })],
+    ['kiosk limits set', { VIGIL_KIOSK_CHECKS_PER_MINUTE: '30', VIGIL_KIOSK_BURST: '2', VIGIL_KIOSK_QUEUE_SIZE: '1' }, (c) =>
+      assert.deepEqual(c.kiosk, { checksPerMinute: 30, burst: 2, queueSize: 1 })],
   ];
   for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
 });
@@ -80,6 +83,9 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_RETENTION_FRAMES_DAYS: '0' }, /VIGIL_RETENTION_FRAMES_DAYS: must be a whole number of days between 1 and 3650/],
     [{ VIGIL_RETENTION_CROPS_DAYS: '90d' }, /VIGIL_RETENTION_CROPS_DAYS: must be a whole number/],
     [{ VIGIL_RETENTION_ATTENDANCE_DAYS: '3' }, /VIGIL_RETENTION_ATTENDANCE_DAYS: must be a whole number of days between 7 and 3650/],
+    [{ VIGIL_KIOSK_CHECKS_PER_MINUTE: '0' }, /VIGIL_KIOSK_CHECKS_PER_MINUTE: must be an integer between 1 and 6000/],
+    [{ VIGIL_KIOSK_BURST: 'lots' }, /VIGIL_KIOSK_BURST: must be an integer between 1 and 1000/],
+    [{ VIGIL_KIOSK_QUEUE_SIZE: '0' }, /VIGIL_KIOSK_QUEUE_SIZE: must be an integer between 1 and 1000/],
     [{ VIGIL_TIMEZONE: 'Mars/Olympus' }, /VIGIL_TIMEZONE: must be an IANA time zone/],
     [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
   ];

@@ -61,7 +61,18 @@ export interface VigilConfig {
    * one is the built-in default (EVIDENCE_RETENTION in @vigil/domain).
    */
   retentionDefaults: { framesDays?: number; cropsDays?: number; attendanceDays?: number };
+  /** Abuse limits of POST /api/kiosk/check (see KioskLimits). */
+  kiosk: KioskLimits;
   version: string;
+}
+
+export interface KioskLimits {
+  /** Sustained checks per minute a kiosk token may make (token bucket refill). */
+  checksPerMinute: number;
+  /** Checks a kiosk token may make at once before the sustained rate applies (bucket size). */
+  burst: number;
+  /** Kiosk images waiting for inference (their own lane) before further ones are refused with 503. */
+  queueSize: number;
 }
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -80,6 +91,7 @@ const KNOWN = new Set([
   'VIGIL_SOCKET_REPLAY_MAX', 'VIGIL_SOCKET_UNACKED_MAX', 'VIGIL_SOCKETS_PER_PRINCIPAL',
   'VIGIL_RETENTION_FRAMES_DAYS', 'VIGIL_RETENTION_CROPS_DAYS', 'VIGIL_RETENTION_ATTENDANCE_DAYS',
   'VIGIL_DATABASE_OWNER_URL', 'VIGIL_METRICS_TOKEN',
+  'VIGIL_KIOSK_CHECKS_PER_MINUTE', 'VIGIL_KIOSK_BURST', 'VIGIL_KIOSK_QUEUE_SIZE',
 ]);
 
 /**
@@ -116,6 +128,7 @@ export function loadConfig(
 
   const cwd = opts.cwd ?? process.cwd();
   const dataDir = path.resolve(cwd, parsed.VIGIL_DATA_DIR ?? './data');
+  const inferenceWorkers = parsed.VIGIL_INFERENCE_WORKERS ?? availableParallelism();
   return {
     database: parsed.DATABASE_URL
       ? { kind: 'postgres', url: parsed.DATABASE_URL, ...(parsed.VIGIL_DATABASE_OWNER_URL ? { ownerUrl: parsed.VIGIL_DATABASE_OWNER_URL } : {}) }
@@ -128,7 +141,7 @@ export function loadConfig(
     metricsToken: parsed.VIGIL_METRICS_TOKEN,
     demo: parsed.VIGIL_DEMO === undefined ? 'auto' : parsed.VIGIL_DEMO === '1',
     allowFileUrls: parsed.VIGIL_ALLOW_FILE_URLS === '1',
-    inferenceWorkers: parsed.VIGIL_INFERENCE_WORKERS ?? availableParallelism(),
+    inferenceWorkers,
     tfBackend: parsed.VIGIL_TF_BACKEND ?? 'auto',
     logLevel: parsed.LOG_LEVEL ?? 'info',
     timeZone: parsed.VIGIL_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
@@ -148,6 +161,11 @@ export function loadConfig(
       cropsDays: parsed.VIGIL_RETENTION_CROPS_DAYS,
       attendanceDays: parsed.VIGIL_RETENTION_ATTENDANCE_DAYS,
     }),
+    kiosk: {
+      checksPerMinute: parsed.VIGIL_KIOSK_CHECKS_PER_MINUTE ?? 60,
+      burst: parsed.VIGIL_KIOSK_BURST ?? 10,
+      queueSize: parsed.VIGIL_KIOSK_QUEUE_SIZE ?? 2 * inferenceWorkers,
+    },
     version: opts.version ?? readVersion(),
   };
 }

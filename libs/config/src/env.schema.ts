@@ -199,6 +199,27 @@ export class EnvSchema {
   VIGIL_SOCKETS_PER_PRINCIPAL?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_KIOSK_CHECKS_PER_MINUTE must be an integer between 1 and 6000' })
+  @Min(1, { message: 'VIGIL_KIOSK_CHECKS_PER_MINUTE must be an integer between 1 and 6000' })
+  @Max(6000, { message: 'VIGIL_KIOSK_CHECKS_PER_MINUTE must be an integer between 1 and 6000' })
+  VIGIL_KIOSK_CHECKS_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_KIOSK_BURST must be an integer between 1 and 1000' })
+  @Min(1, { message: 'VIGIL_KIOSK_BURST must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'VIGIL_KIOSK_BURST must be an integer between 1 and 1000' })
+  VIGIL_KIOSK_BURST?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_KIOSK_QUEUE_SIZE must be an integer between 1 and 1000' })
+  @Min(1, { message: 'VIGIL_KIOSK_QUEUE_SIZE must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'VIGIL_KIOSK_QUEUE_SIZE must be an integer between 1 and 1000' })
+  VIGIL_KIOSK_QUEUE_SIZE?: number;
+
+  @IsOptional()
   @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];

@@ -19,6 +19,8 @@ export * from './follow-region';
 export * from './analysis-plan';
 export * from './track-vote';
 export * from './cooldown';
+export * from './rate-limit';
+export * from './kiosk-reveal';
 export * from './attendance-rules';
 export * from './review-settings';
 export * from './evidence-retention';

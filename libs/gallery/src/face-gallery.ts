@@ -10,13 +10,14 @@ import {
   type ReferenceAssessment,
 } from '@vigil/domain';
 import type { Actor, Database, PersonEntity, ReferenceSource, Repositories } from '@vigil/persistence';
-import { augmentPhoto, EMBEDDING_MODEL_ID, largestFace, type DetectedFace, type EnrolmentAugmentation, type ImageFaceDetector } from '@vigil/vision';
+import { augmentPhoto, EMBEDDING_MODEL_ID, largestFace, stripImageMetadata, type DetectedFace, type EnrolmentAugmentation, type ImageFaceDetector } from '@vigil/vision';
 import { MediaStore } from './media-store';
 
 /** Reference photos beyond this are refused (413) — by the HTTP upload while streaming, by the CLI before reading. */
 export const MAX_REFERENCE_PHOTO_BYTES = 10 * 1024 * 1024;
 
 const EXTENSION = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' } as const;
+const FORMAT = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp' } as const;
 
 export interface EnrolRequest {
   by: Actor;
@@ -69,7 +70,7 @@ export interface FaceGalleryOptions {
 /**
  * Enrolment and removal of reference photos, shared by the HTTP upload, `vigil enroll` and the
  * demo seed so every path applies the same checks: consent before any computation, decode limits,
- * exactly one face, the enrolment quality gate; then the photo, its reference (and variants),
+ * exactly one face, the enrolment quality gate; then the photo (without its metadata), its reference (and variants),
  * the person's outlier flags and an audit row, committed together.
  */
 export class FaceGallery {
@@ -105,7 +106,8 @@ export class FaceGallery {
     }
 
     const type = sniff(image);
-    const bytes = Buffer.from(image);
+    // Stored without EXIF/XMP/IPTC (GPS, device serial, owner): what the photo shows is all we keep.
+    const bytes = await stripImageMetadata(image, FORMAT[type]);
     const relative = await this.media.writePersonImage(personId, bytes, EXTENSION[type]);
     try {
       return await this.options.db.transaction(async (repos) => {

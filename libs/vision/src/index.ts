@@ -2,6 +2,7 @@ export * from './backend';
 export * from './rgb-frame';
 export * from './image-decoder';
 export * from './augmentation';
+export * from './strip-metadata';
 export * from './face-measures';
 export * from './face-engine';
 export * from './descriptor-method';

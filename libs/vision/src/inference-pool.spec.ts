@@ -22,13 +22,16 @@ const isPoolError = (reason: PoolJobError['reason']) => (err: unknown) =>
 describe('InferencePool (one worker with fault injection)', () => {
   let pool: InferencePool;
   let face: RgbFrame;
+  let photo: Buffer;
   const fresh = (): RgbFrame => ({ ...face, data: Buffer.from(face.data) });
 
   before(async () => {
     face = await toFrame(sharp(readSamplePhoto(1)).resize({ width: 400 }));
+    photo = await sharp(readSamplePhoto(1)).resize({ width: 400 }).jpeg().toBuffer();
     pool = await InferencePool.create({
       workers: 1,
       queueSize: 1,
+      kioskQueueSize: 2,
       jobTimeoutMs: 5_000,
       workerScript: FAULTY_WORKER,
       engine: { detector: 'tiny', tinyInputSize: 320 },
@@ -86,6 +89,36 @@ describe('InferencePool (one worker with fault injection)', () => {
     assert.ok((await running).length >= 2);
     assert.ok((await track).length >= 2);
     assert.equal(pool.stats().dropped, droppedBefore + 2);
+  });
+
+  it('a flood of kiosk images waits in its own lane: it never evicts a queued camera frame, and what does not fit is refused at once', async () => {
+    const before = pool.stats();
+    const running = pool.detect(fresh()); // dispatched at once
+    const camera = pool.detect(fresh()); // queued: the camera queue holds one
+    const kiosk = Array.from({ length: 6 }, () => pool.detectImage(Buffer.from(photo), {}, { lane: 'kiosk' }));
+    assert.equal(pool.stats().kioskQueued, 2);
+    const answers = await Promise.allSettled(kiosk);
+    assert.ok((await camera).length >= 2, 'the queued camera frame was analysed, not dropped');
+    assert.ok((await running).length >= 2);
+    assert.deepEqual(answers.map((a) => a.status), ['fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected', 'rejected']);
+    for (const a of answers.slice(2)) assert.ok(a.status === 'rejected' && isPoolError('busy')(a.reason) && /kiosk images are already waiting/.test((a.reason as Error).message));
+    const after = pool.stats();
+    assert.equal(after.dropped, before.dropped, 'no camera job was dropped');
+    assert.equal(after.refused, before.refused + 4);
+    assert.equal(after.kioskQueued, 0);
+  });
+
+  it('while both lanes wait, a free worker alternates between the camera queue and the kiosk lane', async () => {
+    const order: string[] = [];
+    const track = (name: string, job: Promise<unknown>) => job.then(() => order.push(name));
+    const jobs = [
+      track('camera 1', pool.detect(fresh())), // dispatched at once
+      track('camera 2', pool.detect(fresh())), // queued
+      track('kiosk 1', pool.detectImage(Buffer.from(photo), {}, { lane: 'kiosk' })),
+      track('kiosk 2', pool.detectImage(Buffer.from(photo), {}, { lane: 'kiosk' })),
+    ];
+    await Promise.all(jobs);
+    assert.deepEqual(order, ['camera 1', 'kiosk 1', 'camera 2', 'kiosk 2']);
   });
 
   it('times out a hung job, replaces the worker and keeps serving', async () => {

@@ -23,6 +23,12 @@ export interface InferencePoolOptions {
    * urgent one only to make room for another urgent one); see PriorityDropQueue. Default 2 × workers.
    */
   queueSize?: number;
+  /**
+   * Pending kiosk images (detectImage with lane 'kiosk') kept while all workers are busy, in their
+   * own FIFO: a kiosk job never takes a camera frame's place, and one arriving when this lane is
+   * full is refused at once (PoolJobError 'busy') rather than queued without bound. Default 2 × workers.
+   */
+  kioskQueueSize?: number;
   /** A job running longer than this fails and its worker is replaced. Default 30 000 ms. */
   jobTimeoutMs?: number;
   engine?: FaceEngineOptions;
@@ -37,10 +43,16 @@ export interface InferencePoolOptions {
 }
 
 export interface PoolStats {
+  /** Camera frames (and other non-kiosk jobs) waiting. */
   queued: number;
+  /** Kiosk images waiting in their own lane. */
+  kioskQueued: number;
   inFlight: number;
   processed: number;
+  /** Jobs evicted from (or refused by) the full camera queue. */
   dropped: number;
+  /** Kiosk images refused because the kiosk lane was full. */
+  refused: number;
   timeouts: number;
   crashes: number;
   workers: number;
@@ -49,7 +61,8 @@ export interface PoolStats {
 export class PoolJobError extends Error {
   constructor(
     message: string,
-    readonly reason: 'dropped' | 'timeout' | 'crashed' | 'closed',
+    /** dropped: evicted from the full camera queue; busy: refused by the full kiosk lane. */
+    readonly reason: 'dropped' | 'busy' | 'timeout' | 'crashed' | 'closed',
   ) {
     super(message);
     this.name = 'PoolJobError';
@@ -59,6 +72,14 @@ export class PoolJobError extends Error {
 /** Per-job scheduling: `urgent` jobs (a frame continuing an open face track) are served first. */
 export interface JobScheduling {
   lane?: QueueLane;
+}
+
+/**
+ * Lane of an encoded image: `kiosk` (a person waits at a kiosk) has its own bounded FIFO; `normal`
+ * (enrolment, re-embedding) shares the camera queue's normal lane.
+ */
+export interface ImageScheduling {
+  lane?: 'kiosk' | 'normal';
 }
 
 interface Job {
@@ -79,13 +100,22 @@ interface Slot {
 const MAX_CONSECUTIVE_START_FAILURES = 3;
 
 /**
- * Fixed-size pool of inference worker threads with a bounded two-lane drop-oldest queue (urgent
- * jobs first), per-job timeouts and automatic replacement of crashed or hung workers.
+ * Fixed-size pool of inference worker threads with a bounded two-lane drop-oldest queue for camera
+ * frames (urgent jobs first), a separate bounded refuse-when-full lane for kiosk images, per-job
+ * timeouts and automatic replacement of crashed or hung workers.
+ *
+ * Kiosk lane vs camera queue: the two never evict each other's jobs. While both have work waiting,
+ * a free worker alternates between them, so a kiosk flood gets at most every other turn and cannot
+ * starve the cameras, and a busy camera site still answers the person at the kiosk.
  */
 export class InferencePool {
   private readonly slots = new Set<Slot>();
   private readonly queue: PriorityDropQueue<Job>;
-  private readonly counters = { processed: 0, dropped: 0, timeouts: 0, crashes: 0 };
+  private readonly kioskQueue: Job[] = [];
+  private readonly kioskCapacity: number;
+  /** The previous dispatch served the kiosk lane (for alternating while both lanes wait). */
+  private lastWasKiosk = false;
+  private readonly counters = { processed: 0, dropped: 0, refused: 0, timeouts: 0, crashes: 0 };
   private readonly init: WorkerInit;
   private readonly script: string;
   private readonly size: number;
@@ -103,6 +133,8 @@ export class InferencePool {
     }
     const queueSize = options.queueSize ?? 2 * this.size;
     if (!Number.isInteger(queueSize) || queueSize < 1) throw new InvalidInputError('queueSize must be a positive integer');
+    this.kioskCapacity = options.kioskQueueSize ?? 2 * this.size;
+    if (!Number.isInteger(this.kioskCapacity) || this.kioskCapacity < 1) throw new InvalidInputError('kioskQueueSize must be a positive integer');
     this.timeoutMs = options.jobTimeoutMs ?? 30_000;
     if (!(this.timeoutMs > 0)) throw new InvalidInputError('jobTimeoutMs must be positive');
     this.queue = new PriorityDropQueue<Job>(queueSize);
@@ -138,9 +170,13 @@ export class InferencePool {
     return this.submit({ kind: 'frame', width: frame.width, height: frame.height, data: frame.data }, options, scheduling.lane ?? 'normal');
   }
 
-  /** Decodes an encoded JPEG/PNG/WebP on a worker and detects faces in it. */
-  detectImage(encoded: Uint8Array, options: DetectOptions = {}): Promise<DetectedFace[]> {
-    return this.submit({ kind: 'encoded', data: encoded }, options, 'normal');
+  /**
+   * Decodes an encoded JPEG/PNG/WebP on a worker and detects faces in it. With lane 'kiosk' the
+   * job waits in the kiosk lane, or is refused at once (PoolJobError 'busy') when that lane is full.
+   */
+  detectImage(encoded: Uint8Array, options: DetectOptions = {}, scheduling: ImageScheduling = {}): Promise<DetectedFace[]> {
+    const input: JobInput = { kind: 'encoded', data: encoded };
+    return scheduling.lane === 'kiosk' ? this.submitKiosk(input, options) : this.submit(input, options, 'normal');
   }
 
   stats(): PoolStats {
@@ -150,14 +186,14 @@ export class InferencePool {
       if (s.job) inFlight++;
       if (s.ready) workers++;
     }
-    return { queued: this.queue.length, inFlight, ...this.counters, workers };
+    return { queued: this.queue.length, kioskQueued: this.kioskQueue.length, inFlight, ...this.counters, workers };
   }
 
   /** Rejects queued and in-flight jobs and terminates every worker. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const job of this.queue.drain()) job.reject(new PoolJobError('inference pool closed', 'closed'));
+    for (const job of this.drainAll()) job.reject(new PoolJobError('inference pool closed', 'closed'));
     const exits: Promise<number>[] = [];
     for (const slot of this.slots) {
       this.clearSlot(slot)?.reject(new PoolJobError('inference pool closed', 'closed'));
@@ -181,10 +217,41 @@ export class InferencePool {
     });
   }
 
+  private submitKiosk(input: JobInput, options: DetectOptions): Promise<DetectedFace[]> {
+    if (this.closed) return Promise.reject(new PoolJobError('inference pool closed', 'closed'));
+    if (this.kioskQueue.length >= this.kioskCapacity) {
+      this.counters.refused++;
+      return Promise.reject(new PoolJobError(`inference busy: ${this.kioskCapacity} kiosk images are already waiting`, 'busy'));
+    }
+    return new Promise<DetectedFace[]>((resolve, reject) => {
+      this.kioskQueue.push({ id: this.nextId++, input, options, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private get pending(): number {
+    return this.queue.length + this.kioskQueue.length;
+  }
+
+  /** The next job for a free worker: the two lanes take turns while both wait. */
+  private next(): Job | undefined {
+    const kioskWaiting = this.kioskQueue.length > 0;
+    if (kioskWaiting && (this.queue.length === 0 || !this.lastWasKiosk)) {
+      this.lastWasKiosk = true;
+      return this.kioskQueue.shift();
+    }
+    this.lastWasKiosk = false;
+    return this.queue.shift();
+  }
+
+  private drainAll(): Job[] {
+    return [...this.queue.drain(), ...this.kioskQueue.splice(0)];
+  }
+
   private pump(): void {
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (slot.ready && !slot.job) this.dispatch(slot, this.queue.shift() as Job);
+      if (this.pending === 0) return;
+      if (slot.ready && !slot.job) this.dispatch(slot, this.next() as Job);
     }
   }
 
@@ -248,7 +315,7 @@ export class InferencePool {
   private spawn(): Promise<void> {
     if (this.startFailures >= MAX_CONSECUTIVE_START_FAILURES) {
       const err = new Error(`inference workers failed to start ${this.startFailures} times in a row; not retrying`);
-      for (const job of this.queue.drain()) job.reject(err);
+      for (const job of this.drainAll()) job.reject(err);
       return Promise.reject(err);
     }
     return new Promise<void>((resolve, reject) => {

@@ -1,19 +1,20 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Principal } from '@vigil/auth';
 import type { AlertEvent } from '@vigil/contracts';
 import type { AlertAction } from '@vigil/persistence';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { PaginationQuery } from '../platform/pagination.dto';
+import { IsSeq, MAX_SEQ } from '../platform/seq';
 import { toAlertEvent } from './alert.view';
 import { AlertsService } from './alerts.service';
 
 export class AlertsQuery extends PickType(PaginationQuery, ['limit'] as const) {
   @ApiPropertyOptional({ description: 'Only alerts with seq greater than this (the replay offset)', default: '0' })
   @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'after must be a non-negative integer (an alert seq)' })
+  @IsSeq({ message: `after must be a non-negative integer up to ${MAX_SEQ} (an alert seq)` })
   after: string = '0';
 }
 

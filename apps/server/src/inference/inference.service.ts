@@ -32,13 +32,15 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
     const stats = () => this.pool?.stats();
     new Gauge({
       name: 'vigil_inference_pool',
-      help: 'Inference pool state: queued, in_flight, processed, dropped, timeouts, crashes, workers',
+      help: 'Inference pool state: queued (camera queue), kiosk_queued (kiosk lane), in_flight, processed, dropped (evicted from the full camera queue), refused (kiosk images refused by the full kiosk lane), timeouts, crashes, workers',
       labelNames: ['stat'],
       registers: [metrics.registry],
       collect() {
         const s = stats();
         if (!s) return;
         this.set({ stat: 'queued' }, s.queued);
+        this.set({ stat: 'kiosk_queued' }, s.kioskQueued);
+        this.set({ stat: 'refused' }, s.refused);
         this.set({ stat: 'in_flight' }, s.inFlight);
         this.set({ stat: 'processed' }, s.processed);
         this.set({ stat: 'dropped' }, s.dropped);
@@ -65,7 +67,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
 
   private start(): void {
     const started = Date.now();
-    this.starting = InferencePool.create({ workers: this.config.inferenceWorkers, engine: { backend: this.config.tfBackend } }).then(
+    this.starting = InferencePool.create({ workers: this.config.inferenceWorkers, kioskQueueSize: this.config.kiosk.queueSize, engine: { backend: this.config.tfBackend } }).then(
       async (pool) => {
         if (this.stopped) return pool.close();
         this.pool = pool;

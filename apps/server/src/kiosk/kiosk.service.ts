@@ -1,15 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@vigil/auth';
 import type { KioskCheckView } from '@vigil/contracts';
-import { assessFaceQuality, InvalidInputError, resolveQualityThresholds } from '@vigil/domain';
+import { assessFaceQuality, InvalidInputError, kioskReveal, resolveQualityThresholds, UnavailableError } from '@vigil/domain';
 import { Database } from '@vigil/persistence';
-import { largestFace } from '@vigil/vision';
+import { largestFace, PoolJobError, type DetectedFace } from '@vigil/vision';
 import { InferenceService } from '../inference/inference.service';
+import { Metrics } from '../metrics/metrics';
 import { DecisionDispatcher } from '../recognition/decision-dispatcher';
 import { GalleryMatcher } from '../recognition/gallery-matcher.service';
 
 /** The shape lives in @vigil/contracts: the kiosk screen renders it. */
 export type KioskDecision = KioskCheckView;
+
+/** The one answer for a stranger, a watchlist person and an employee matched without confidence. */
+const notRecognised = (): KioskDecision => ({ decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' });
+/** A full kiosk lane frees up within about one analysis (~0.5 s on CPU). */
+const BUSY_RETRY_SECONDS = 1;
 
 const REASON_TEXT: Record<string, string> = {
   too_small: 'come closer',
@@ -24,7 +30,10 @@ const REASON_TEXT: Record<string, string> = {
 
 /**
  * One kiosk frame → a decision a person can act on. Same matcher and attendance rules as the
- * cameras. A watchlist person at a kiosk is told nothing different, but raises an alert.
+ * cameras. A name is said (and attendance booked) only on a confident employee match (kioskReveal);
+ * a stranger, a watchlist person and an unconfident match all get the same "not recognised". A
+ * watchlist person is told nothing different, but raises an alert (the cameras' cooldown applies).
+ * Frames are analysed in the inference pool's own kiosk lane, so kiosks never push camera frames out.
  */
 @Injectable()
 export class KioskService {
@@ -35,12 +44,12 @@ export class KioskService {
     private readonly inference: InferenceService,
     private readonly matcher: GalleryMatcher,
     private readonly decisions: DecisionDispatcher,
+    private readonly metrics: Metrics,
   ) {}
 
   async check(kiosk: Principal, image: { buffer: Buffer } | undefined): Promise<KioskDecision> {
     if (!image || image.buffer.length === 0) throw new InvalidInputError('Send the camera frame as multipart/form-data in the field "image".');
-    const pool = await this.inference.acquire();
-    const faces = await pool.detectImage(Buffer.from(image.buffer), { detector: 'ssd', descriptors: true });
+    const faces = await this.detect(image.buffer);
     if (faces.length === 0) return { decision: 'no_face', message: 'No face found — please look at the camera.' };
     if (faces.length > 1) return { decision: 'multiple_faces', message: 'One person at a time, please.' };
     const face = largestFace(faces)!;
@@ -50,15 +59,21 @@ export class KioskService {
     }
     await this.matcher.settled();
     const match = this.matcher.match(face.descriptor!);
-    if (match.kind !== 'match') return { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' };
+    if (match.kind !== 'match') return notRecognised();
     const dispatched = { personId: match.personId, list: match.list, score: match.score, distance: match.distance, at: new Date(), modelVersionId: this.matcher.modelVersionId, origin: { kind: 'kiosk' as const, tokenId: kiosk.tokenId } };
     if (match.list === 'watchlist') {
       // Same cooldown as the cameras: a person standing at the kiosk raises one alert, not one per frame.
       await this.decisions.match(dispatched);
-      return { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' };
+      return notRecognised();
+    }
+    const reveal = kioskReveal(match, this.matcher.policy);
+    if (!reveal.reveal) {
+      // Not sure enough to say a name to whoever stands here, so not sure enough to book either.
+      this.metrics.kioskWithheld.inc({ reason: reveal.reason });
+      return notRecognised();
     }
     const person = await this.db.repos.persons.findById(match.personId);
-    if (!person) return { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' };
+    if (!person) return notRecognised();
     const who = { id: person.id, name: person.name };
     const outcome = await this.decisions.match(dispatched);
     if (outcome.kind !== 'attendance') throw new Error(`an employee match was dispatched as ${outcome.kind}`);
@@ -70,5 +85,17 @@ export class KioskService {
     return decision.kind === 'in'
       ? { decision: 'checked_in', person: who, at: time, score: match.score, message: `Checked in, ${person.name}.` }
       : { decision: 'checked_out', person: who, at: time, score: match.score, message: `Checked out, ${person.name}.` };
+  }
+
+  /** Detection in the kiosk lane; a full lane is a 503 the kiosk retries after a second. */
+  private async detect(buffer: Buffer): Promise<DetectedFace[]> {
+    const pool = await this.inference.acquire();
+    try {
+      return await pool.detectImage(Buffer.from(buffer), { detector: 'ssd', descriptors: true }, { lane: 'kiosk' });
+    } catch (error) {
+      if (!(error instanceof PoolJobError) || error.reason !== 'busy') throw error;
+      this.metrics.kioskRefused.inc({ reason: 'busy' });
+      throw new UnavailableError('The kiosk service is busy right now; try again in a moment.', { retryAfterSeconds: BUSY_RETRY_SECONDS });
+    }
   }
 }

@@ -41,6 +41,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly kioskRefused = new Counter({
+    name: 'vigil_kiosk_refused_total',
+    help: 'Kiosk checks refused before analysis: rate_limited (the kiosk token over VIGIL_KIOSK_CHECKS_PER_MINUTE, 429), busy (the kiosk lane full, 503)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly kioskWithheld = new Counter({
+    name: 'vigil_kiosk_withheld_total',
+    help: 'Kiosk employee matches answered "not recognised" (no name, no booking) for want of confidence: near_threshold, close_runner_up',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
   }

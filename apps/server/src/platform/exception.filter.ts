@@ -47,8 +47,9 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const body = this.toBody(exception, req);
     if (res.headersSent) return;
+    // A refusal that says when to come back (429 rate limit, 503 busy) says it in the standard header too.
     const retryAfter = exception instanceof DomainError ? exception.details?.retryAfterSeconds : undefined;
-    if (body.statusCode === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    if ((body.statusCode === 429 || body.statusCode === 503) && typeof retryAfter === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     res.status(body.statusCode).json(body);
   }
 

@@ -14,6 +14,7 @@ import { SocketOwners, socketLimitMiddleware } from './socket-owners';
 import { toAlertEvent } from '../alerts/alert.view';
 import { AlertsService } from '../alerts/alerts.service';
 import { AppEvents } from '../core/app-events';
+import { isSeq } from '../platform/seq';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { SocketData, socketAuthMiddleware } from './socket-auth.middleware';
 
@@ -30,7 +31,7 @@ const SKIPPED_COUNT_CAP = 10_000;
 /** `auth.offset`: a non-negative integer (number or decimal string); anything else means none. */
 export function parseOffset(raw: unknown): string | null {
   if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) return String(raw);
-  if (typeof raw === 'string' && /^\d{1,19}$/.test(raw)) return raw.replace(/^0+(?=\d)/, '');
+  if (isSeq(raw)) return raw.replace(/^0+(?=\d)/, '');
   return null;
 }
 

@@ -40,6 +40,22 @@ export class AuditRepository {
     });
   }
 
+  /**
+   * Whether this actor (same token, same user, same role) already has an `action` row for the object
+   * within the last `withinSeconds` (database clock). Callers that coalesce repeated events (media
+   * views) check this under a lock.
+   */
+  async recordedWithin(actor: Actor, entry: { action: string; objectType: string; objectId: string }, withinSeconds: number): Promise<boolean> {
+    const rows = (await this.manager.query(
+      `SELECT 1 FROM audit_event
+        WHERE object_type = $1 AND object_id = $2 AND at > now() - $3 * interval '1 second'
+          AND action = $4 AND actor_token_id IS NOT DISTINCT FROM $5 AND actor_user_id IS NOT DISTINCT FROM $6 AND actor_role = $7
+        LIMIT 1`,
+      [entry.objectType, entry.objectId, withinSeconds, entry.action, actor.tokenId, actor.userId ?? null, actor.role],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   forObject(objectType: string, objectId: string): Promise<AuditEventEntity[]> {
     return this.manager.getRepository(AuditEventEntity).find({
       where: { objectType, objectId },

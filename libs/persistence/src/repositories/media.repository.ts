@@ -27,6 +27,24 @@ export class MediaRepository {
     return row ?? null;
   }
 
+  /**
+   * A stored image that may be shown (GET /api/media/:id): not expired, and a reference photo only
+   * while a current reference of its person uses it. A reference taken out of the gallery keeps its
+   * row and file (a rollback of the gallery version brings it back, and serving resumes with it) but
+   * is not served meanwhile. Found through the person's references (indexed by person).
+   */
+  async findViewable(id: string): Promise<{ id: string; kind: MediaKind; path: string; contentType: string; personId: string | null } | null> {
+    const [row] = (await this.manager.query(
+      `SELECT m.id, m.kind, m.path, m.content_type AS "contentType", m.person_id AS "personId" FROM media m
+        WHERE m.id = $1 AND (m.expires_at IS NULL OR m.expires_at > now())
+          AND (m.kind <> 'reference' OR EXISTS (
+                SELECT 1 FROM face_reference r
+                 WHERE r.person_id = m.person_id AND r.source_media_id = m.id AND r.removed_gallery_version IS NULL))`,
+      [id],
+    )) as Array<{ id: string; kind: MediaKind; path: string; contentType: string; personId: string | null }>;
+    return row ?? null;
+  }
+
   async insert(media: NewMedia): Promise<string> {
     const [row] = (await this.manager.query(
       `INSERT INTO media (kind, path, content_type, bytes, person_id, camera_id, expires_at)

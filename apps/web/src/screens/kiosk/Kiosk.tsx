@@ -80,9 +80,16 @@ export function Kiosk({ onSignOut }: { onSignOut: () => void }) {
         }
       } catch (error) {
         if (stopped) return;
-        const refused = error instanceof ApiError && (error.status === 401 || error.status === 403);
-        setShown({ tone: 'bad', decision: 'error', title: refused ? 'This kiosk is not allowed to check people in' : 'The kiosk is having trouble', detail: errorText(error) });
-        hold = HOLD_MS.error;
+        const wait = retryAfterMs(error);
+        if (wait !== null) {
+          // Rate limited (429) or busy (503): not a fault; look again when the server says.
+          setShown({ tone: 'warn', decision: 'error', title: 'One moment, please', detail: errorText(error) });
+          hold = Math.max(wait, CHECK_EVERY_MS);
+        } else {
+          const refused = error instanceof ApiError && (error.status === 401 || error.status === 403);
+          setShown({ tone: 'bad', decision: 'error', title: refused ? 'This kiosk is not allowed to check people in' : 'The kiosk is having trouble', detail: errorText(error) });
+          hold = HOLD_MS.error;
+        }
       }
       if (!stopped) timer = window.setTimeout(() => void loop(), hold);
     };
@@ -131,6 +138,13 @@ export function Kiosk({ onSignOut }: { onSignOut: () => void }) {
       </div>
     </main>
   );
+}
+
+/** For a 429 / 503 refusal: how long the server asked the kiosk to wait (details.retryAfterSeconds); else null. */
+function retryAfterMs(error: unknown): number | null {
+  if (!(error instanceof ApiError) || (error.status !== 429 && error.status !== 503)) return null;
+  const seconds = Number(error.body?.details?.retryAfterSeconds);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : HOLD_MS.error;
 }
 
 /** The current video frame as a JPEG, downscaled; null before the first frame arrives. */
