@@ -44,6 +44,8 @@ export async function startServer(config: VigilConfig): Promise<RunningServer> {
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new DomainExceptionFilter());
     app.getHttpAdapter().getInstance().disable('x-powered-by');
+    // Behind a reverse proxy: client address (sign-in throttle, audit) and HTTPS (Secure cookie) from X-Forwarded-*.
+    if (config.trustProxy !== undefined) app.getHttpAdapter().getInstance().set('trust proxy', config.trustProxy);
     setupOpenApi(app, config.version);
     // Longer than clients' and proxies' idle timeouts (undici: 4 s, most load balancers: 60 s), so
     // the server never closes a kept-alive connection a client is just about to reuse (ECONNRESET).

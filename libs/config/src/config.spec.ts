@@ -25,6 +25,9 @@ describe('loadConfig accepts', () => {
     ['owner and app roles', { DATABASE_URL: 'postgres://vigil_app:a@db/vigil', VIGIL_DATABASE_OWNER_URL: 'postgres://vigil:o@db/vigil' }, (c) =>
       assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://vigil_app:a@db/vigil', ownerUrl: 'postgres://vigil:o@db/vigil' })],
     ['metrics token', { VIGIL_METRICS_TOKEN: 'm'.repeat(24) }, (c) => assert.equal(c.metricsToken, 'm'.repeat(24))],
+    ['trust proxy unset', {}, (c) => assert.equal(c.trustProxy, undefined)],
+    ['trust proxy hops', { VIGIL_TRUST_PROXY: '1' }, (c) => assert.equal(c.trustProxy, 1)],
+    ['trust proxy addresses', { VIGIL_TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }, (c) => assert.equal(c.trustProxy, 'loopback, 10.0.0.0/8,fd00::1')],
     ['blank DATABASE_URL means embedded', { DATABASE_URL: '  ' }, (c) => assert.equal(c.database.kind, 'embedded')],
     ['port 0 (any free port)', { PORT: '0' }, (c) => assert.equal(c.port, 0)],
     ['worker only', { VIGIL_ROLES: 'worker' }, (c) => assert.deepEqual(c.roles, ['worker'])],
@@ -64,6 +67,8 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_ROLES: ',' }, /VIGIL_ROLES: must name at least one/],
     [{ VIGIL_ADMIN_TOKEN: 'short' }, /VIGIL_ADMIN_TOKEN: must be at least 24/],
     [{ VIGIL_METRICS_TOKEN: 'short' }, /VIGIL_METRICS_TOKEN: must be at least 24/],
+    [{ VIGIL_TRUST_PROXY: 'true' }, /VIGIL_TRUST_PROXY: must be a number of proxy hops/],
+    [{ VIGIL_TRUST_PROXY: '0' }, /VIGIL_TRUST_PROXY: must be a number of proxy hops/],
     [{ VIGIL_DATABASE_OWNER_URL: 'postgres://vigil@db/vigil' }, /VIGIL_DATABASE_OWNER_URL: needs DATABASE_URL/],
     [{ DATABASE_URL: 'postgres://a@db/v', VIGIL_DATABASE_OWNER_URL: 'mysql://x' }, /VIGIL_DATABASE_OWNER_URL: must be a postgres/],
     [{ VIGIL_DEMO: 'yes' }, /VIGIL_DEMO/],

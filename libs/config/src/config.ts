@@ -23,6 +23,12 @@ export interface VigilConfig {
   adminToken?: string;
   /** Bearer secret Prometheus sends to GET /metrics (an admin token works too). */
   metricsToken?: string;
+  /**
+   * Express `trust proxy` (VIGIL_TRUST_PROXY): behind a reverse proxy, the client address
+   * (sign-in throttle, audit) and HTTPS (the cookie's Secure flag) come from X-Forwarded-* only
+   * when the request came through a trusted proxy. Unset: the socket's address.
+   */
+  trustProxy?: number | string;
   demo: boolean | 'auto';
   /** Admit file: camera URLs over the API (tests, replaying recordings). The demo camera needs no API. */
   allowFileUrls: boolean;
@@ -90,7 +96,7 @@ const KNOWN = new Set([
   'VIGIL_GALLERY_ANN_MIN_REFERENCES', 'VIGIL_SESSION_IDLE_MINUTES', 'VIGIL_SESSION_MAX_HOURS',
   'VIGIL_SOCKET_REPLAY_MAX', 'VIGIL_SOCKET_UNACKED_MAX', 'VIGIL_SOCKETS_PER_PRINCIPAL',
   'VIGIL_RETENTION_FRAMES_DAYS', 'VIGIL_RETENTION_CROPS_DAYS', 'VIGIL_RETENTION_ATTENDANCE_DAYS',
-  'VIGIL_DATABASE_OWNER_URL', 'VIGIL_METRICS_TOKEN',
+  'VIGIL_DATABASE_OWNER_URL', 'VIGIL_METRICS_TOKEN', 'VIGIL_TRUST_PROXY',
   'VIGIL_KIOSK_CHECKS_PER_MINUTE', 'VIGIL_KIOSK_BURST', 'VIGIL_KIOSK_QUEUE_SIZE',
 ]);
 
@@ -139,6 +145,7 @@ export function loadConfig(
     roles: dedupe(parsed.VIGIL_ROLES ?? ['api', 'worker']),
     adminToken: parsed.VIGIL_ADMIN_TOKEN,
     metricsToken: parsed.VIGIL_METRICS_TOKEN,
+    trustProxy: parsed.VIGIL_TRUST_PROXY === undefined ? undefined : /^[1-9]$/.test(parsed.VIGIL_TRUST_PROXY) ? Number(parsed.VIGIL_TRUST_PROXY) : parsed.VIGIL_TRUST_PROXY,
     demo: parsed.VIGIL_DEMO === undefined ? 'auto' : parsed.VIGIL_DEMO === '1',
     allowFileUrls: parsed.VIGIL_ALLOW_FILE_URLS === '1',
     inferenceWorkers,

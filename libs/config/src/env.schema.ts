@@ -27,6 +27,10 @@ const toInt = ({ value }: { value: unknown }) => {
   return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 };
 
+const PROXY_ADDRESS = String.raw`(?:loopback|linklocal|uniquelocal|[0-9a-fA-F]*[.:][0-9a-fA-F.:]+(?:/\d{1,3})?)`;
+/** Express's `trust proxy`: a number of hops, or which addresses are our proxies. */
+const TRUST_PROXY = new RegExp(String.raw`^(?:[1-9]|${PROXY_ADDRESS}(?:\s*,\s*${PROXY_ADDRESS})*)$`);
+
 /**
  * The process environment as the service reads it. Every variable is optional here; defaults
  * are applied in loadConfig so that this class only says what a valid value looks like.
@@ -87,6 +91,13 @@ export class EnvSchema {
   @IsString()
   @MinLength(24, { message: 'VIGIL_METRICS_TOKEN must be at least 24 characters (use a random secret)' })
   VIGIL_METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(TRUST_PROXY, {
+    message: 'VIGIL_TRUST_PROXY must be a number of proxy hops (1-9) or a comma-separated list of loopback, linklocal, uniquelocal, IP addresses or CIDR subnets',
+  })
+  VIGIL_TRUST_PROXY?: string;
 
   @IsOptional()
   @Transform(blankToUndefined)

@@ -97,7 +97,10 @@ export class AuthController {
   }
 }
 
-/** HTTPS directly, or a TLS-terminating proxy in front that says so. */
+/**
+ * HTTPS directly, or through a TLS-terminating proxy (trusted with VIGIL_TRUST_PROXY, or any that
+ * says so: the flag only ever makes the cookie stricter).
+ */
 function isHttps(req: Request): boolean {
   return req.secure || req.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 }
