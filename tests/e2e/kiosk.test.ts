@@ -28,7 +28,7 @@ async function post(path: string, bytes: Buffer | null, token: string) {
 
 /** A sample of the server's Prometheus metrics, e.g. metric('vigil_inference_pool', 'stat="dropped"'). */
 async function metric(name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`${t.server.url}/metrics`)).text();
+  const text = await (await fetch(`${t.server.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }
