@@ -1,13 +1,19 @@
 // Runs every compiled unit spec (next to its code) and integration/e2e test (tests/) with
 // Node's own test runner. Refuses to "pass" when no test file is found.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
-const filter = process.argv.slice(2);
+const args = process.argv.slice(2);
+// --db-only: only the files that use a database (they import the test database or server
+// helpers, or the persistence library). CI runs everything on the embedded database and these
+// again on PostgreSQL; the rest (face models, ffmpeg, offline CLI tools) does not depend on the engine.
+const dbOnly = args.includes('--db-only');
+const filter = args.filter((a) => a !== '--db-only');
+const USES_DATABASE = /test-database|test-server|server-process|persistence\/src|DATABASE_URL/;
 
 function walk(dir, out = []) {
   for (const entry of readdirSync(dir)) {
@@ -26,13 +32,15 @@ let files = ['apps', 'libs', 'tests'].flatMap((d) => {
   }
 });
 if (filter.length > 0) files = files.filter((f) => filter.some((needle) => f.includes(needle)));
+const all = files.length;
+if (dbOnly) files = files.filter((f) => USES_DATABASE.test(readFileSync(f, 'utf8')));
 files.sort();
 if (files.length === 0) {
   process.stderr.write('No test files found under dist/ — refusing to report success.\n');
   process.exit(1);
 }
 const db = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite';
-process.stderr.write(`Running ${files.length} test files against ${db}\n`);
+process.stderr.write(`Running ${files.length} test files against ${db}${dbOnly ? ` (--db-only: ${all - files.length} files that use no database left to the other run)` : ''}\n`);
 const result = spawnSync(
   process.execPath,
   ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files.map((f) => relative(root, f))],
