@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const args = process.argv.slice(2);
-// --db-only: only the files that use a database (they import the test database or server
-// helpers, or the persistence library). CI runs everything on the embedded database and these
-// again on PostgreSQL; the rest (face models, ffmpeg, offline CLI tools) does not depend on the engine.
+// --db-only: only the files whose outcome can depend on the database engine: they import the test
+// database or server helpers or the persistence library, and are not marked `@engine-independent`
+// (embedded by design, or a browser / stream test whose SQL is covered by e2e files that run on
+// both). CI runs everything on the embedded database and these again on PostgreSQL.
 const dbOnly = args.includes('--db-only');
 const filter = args.filter((a) => a !== '--db-only');
 const USES_DATABASE = /test-database|test-server|server-process|persistence\/src|DATABASE_URL/;
@@ -33,7 +34,12 @@ let files = ['apps', 'libs', 'tests'].flatMap((d) => {
 });
 if (filter.length > 0) files = files.filter((f) => filter.some((needle) => f.includes(needle)));
 const all = files.length;
-if (dbOnly) files = files.filter((f) => USES_DATABASE.test(readFileSync(f, 'utf8')));
+if (dbOnly) {
+  files = files.filter((f) => {
+    const source = readFileSync(f, 'utf8');
+    return USES_DATABASE.test(source) && !source.includes('@engine-independent');
+  });
+}
 files.sort();
 if (files.length === 0) {
   process.stderr.write('No test files found under dist/ — refusing to report success.\n');

@@ -1,3 +1,4 @@
+// @engine-independent: the consoles in a browser; the API and SQL behind them run on both engines in tests/e2e.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';

@@ -1,3 +1,4 @@
+// @engine-independent: runs on the embedded database by design (npm start's default), whatever DATABASE_URL says.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,3 +1,4 @@
+// @engine-independent: recognition in a live stream; the decisions it stores are those of recognition.test, which runs on both engines.
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'socket.io-client';
