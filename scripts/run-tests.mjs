@@ -46,7 +46,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 const db = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite';
-process.stderr.write(`Running ${files.length} test files against ${db}${dbOnly ? ` (--db-only: ${all - files.length} files that use no database left to the other run)` : ''}\n`);
+process.stderr.write(`Running ${files.length} test files against ${db}${dbOnly ? ` (--db-only: ${all - files.length} files whose outcome does not depend on the engine run only on the embedded database)` : ''}\n`);
 const result = spawnSync(
   process.execPath,
   ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files.map((f) => relative(root, f))],
