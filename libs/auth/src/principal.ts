@@ -20,10 +20,25 @@ export interface Principal {
  * The identity that rules about "different people" count (the two-reviewer rule): the user when
  * there is one, otherwise the token (an unowned token stands for one unnamed actor).
  */
-export function personKeyOf(principal: Principal): string {
-  if (principal.userId) return `user:${principal.userId}`;
-  if (principal.tokenId) return `token:${principal.tokenId}`;
-  throw new Error('a principal has a user, a token or both');
+export function personKeyOf(principal: Pick<Principal, 'userId' | 'tokenId'>): string {
+  const key = personKeyOrNull(principal);
+  if (key === null) throw new Error('a principal has a user, a token or both');
+  return key;
+}
+
+/** As `personKeyOf`, for stored rows whose user and token may both be gone (null). */
+export function personKeyOrNull(who: { userId: string | null; tokenId: string | null }): string | null {
+  if (who.userId) return `user:${who.userId}`;
+  return who.tokenId ? `token:${who.tokenId}` : null;
+}
+
+/**
+ * Whose allowance a request or socket draws on (rate limits, sockets per principal): a signed-in
+ * person's console sessions share one (per user); each device/integration token has its own, so a
+ * kiosk held by an admin does not eat into the admin's consoles.
+ */
+export function allowanceKeyOf(principal: Principal): string {
+  return principal.tokenId ? `token:${principal.tokenId}` : personKeyOf(principal);
 }
 
 /** The audit trail's view of a principal (or of the system itself). */

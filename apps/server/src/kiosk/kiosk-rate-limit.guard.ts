@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import type { VigilConfig } from '@vigil/config';
 import { RateLimitedError, RateLimiter } from '@vigil/domain';
+import { allowanceKeyOf } from '@vigil/auth';
 import { VIGIL_CONFIG } from '../core/core.module';
 import type { AuthenticatedRequest } from '../auth/roles.decorator';
 import { Metrics } from '../metrics/metrics';
-import { kioskClientKey } from './kiosk-client-key';
 
 /**
  * Per-kiosk-token rate limit of POST /api/kiosk/check (VIGIL_KIOSK_CHECKS_PER_MINUTE, burst
@@ -24,7 +24,7 @@ export class KioskRateLimitGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
     if (!principal) throw new Error('KioskRateLimitGuard runs after authentication');
-    const decision = this.limiter.take(kioskClientKey(principal), Date.now());
+    const decision = this.limiter.take(allowanceKeyOf(principal), Date.now());
     if (decision.allowed) return true;
     this.metrics.kioskRefused.inc({ reason: 'rate_limited' });
     const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));

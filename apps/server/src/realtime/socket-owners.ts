@@ -1,14 +1,10 @@
 import type { Socket } from 'socket.io';
-import type { Principal } from '@vigil/auth';
+import { allowanceKeyOf, type Principal } from '@vigil/auth';
 import type { SocketData } from './socket-auth.middleware';
 
-/**
- * Whose sockets these are, for the per-principal limit: a signed-in person's console sessions
- * share one allowance (per user); each device/integration token has its own (a kiosk held by an
- * admin does not eat into the admin's consoles).
- */
+/** Whose sockets these are, for the per-principal limit: the principal's allowance (`allowanceKeyOf`). */
 export function socketOwnerKey(principal: Principal): string {
-  return principal.sessionId && principal.userId ? `user:${principal.userId}` : `token:${principal.tokenId}`;
+  return allowanceKeyOf(principal);
 }
 
 /** Live sockets per owner. Admission and release are synchronous, so concurrent handshakes cannot both take the last slot. */

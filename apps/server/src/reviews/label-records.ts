@@ -1,10 +1,10 @@
+import { personKeyOrNull } from '@vigil/auth';
 import type { RecordedLabel } from '@vigil/domain';
 import type { ReviewLabelRow } from '@vigil/persistence';
 
 /** The person behind a label: its user, or its token where the token has no owner (as `personKeyOf`). */
 export function reviewerKeyOf(l: Pick<ReviewLabelRow, 'reviewerUserId' | 'reviewerTokenId'>): string | null {
-  if (l.reviewerUserId) return `user:${l.reviewerUserId}`;
-  return l.reviewerTokenId ? `token:${l.reviewerTokenId}` : null;
+  return personKeyOrNull({ userId: l.reviewerUserId, tokenId: l.reviewerTokenId });
 }
 
 /** A stored label as the domain's outcome and metrics rules see it. */

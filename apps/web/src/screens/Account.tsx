@@ -2,6 +2,7 @@ import { FormEvent, useState } from 'react';
 import { errorText } from '../api/http';
 import { ROLE_LABEL } from '../roles';
 import { useSession } from '../session-context';
+import { Feedback } from '../components/Feedback';
 
 /** The signed-in person's own account: change the password, end every session. */
 export function Account({ onSignedOut }: { onSignedOut: () => void }) {
@@ -61,9 +62,7 @@ export function Account({ onSignedOut }: { onSignedOut: () => void }) {
             Change password
           </button>
         </form>
-        <p className="feedback" role="status">
-          {message}
-        </p>
+        <Feedback text={message} />
       </section>
       <section className="panel" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { rowsOf } from './returned-rows';
 import type { PersonList, ReviewKind, ReviewStatus } from '@vigil/domain';
 
 export interface NewReviewItem {
@@ -73,11 +74,6 @@ const SELECT = `
 
 /** An open item past its expiry is as good as gone (its crop no longer serves); retention removes it. */
 const NOT_LAPSED = `(i.status <> 'open' OR i.expires_at IS NULL OR i.expires_at > now())`;
-
-function rowsOf<T>(result: unknown): T[] {
-  // UPDATE/DELETE … RETURNING comes back as [rows, count] from the pg driver, plain rows otherwise.
-  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
-}
 
 /** The review queue: alerts and sampled decisions awaiting (or carrying) reviewers' labels. */
 export class ReviewItemRepository {

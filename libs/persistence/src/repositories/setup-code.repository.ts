@@ -1,8 +1,5 @@
 import { EntityManager } from 'typeorm';
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
-}
+import { rowsOf } from './returned-rows';
 
 /** One-time codes to set the first administrator's password. Only their SHA-256 is stored. */
 export class SetupCodeRepository {

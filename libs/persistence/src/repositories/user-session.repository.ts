@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { rowsOf } from './returned-rows';
 import type { UserRole } from './user.repository';
 
 export interface NewUserSession {
@@ -27,10 +28,6 @@ export interface SessionListRow {
   expiresAt: Date;
   address: string | null;
   userAgent: string | null;
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
 }
 
 /** Console sessions. Only the SHA-256 of the cookie's secret is stored. */

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { rowsOf } from './returned-rows';
 import { ConflictError } from '@vigil/domain';
 import { isUniqueViolation } from '../pg-errors';
 
@@ -34,11 +35,6 @@ export interface UserPatch {
 const COLUMNS = `id, username, display_name AS "displayName", role, (password_hash IS NOT NULL) AS "hasPassword",
   disabled_at AS "disabledAt", failed_sign_ins AS "failedSignIns", last_failed_sign_in_at AS "lastFailedSignInAt",
   last_sign_in_at AS "lastSignInAt", password_changed_at AS "passwordChangedAt", created_at AS "createdAt"`;
-
-function rowsOf<T>(result: unknown): T[] {
-  // UPDATE ... RETURNING answers [rows, count] through TypeORM's query(); SELECT answers rows.
-  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
-}
 
 /** Staff accounts. The password hash leaves this repository only through `passwordHashOf`. */
 export class UserRepository {

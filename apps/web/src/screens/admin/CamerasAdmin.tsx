@@ -8,6 +8,7 @@ import { useSession } from '../../session-context';
 import { FLAGGED, STATUS_LABEL } from '../dashboard/CameraGrid';
 import { ErrorLine } from '../../components/ErrorLine';
 import { AttemptsPanel } from './AttemptsPanel';
+import { Feedback } from '../../components/Feedback';
 
 interface Draft {
   name: string;
@@ -68,9 +69,7 @@ export function CamerasAdmin() {
       <section className="panel" aria-labelledby="cams-title">
         <h1 id="cams-title">Cameras</h1>
         <ErrorLine text={loadError} />
-        <p className="feedback" role="status">
-          {message}
-        </p>
+        <Feedback text={message} />
         <table className="table">
           <thead>
             <tr>

@@ -8,6 +8,7 @@ import { BulkImport } from './BulkImport';
 import { consentFrom } from './person-forms';
 import { ErrorLine } from '../../components/ErrorLine';
 import { ListSelect } from '../../components/ListSelect';
+import { Feedback } from '../../components/Feedback';
 
 export function PeopleAdmin() {
   const session = useSession();
@@ -140,9 +141,7 @@ function AddPerson({ onAdded }: { onAdded: (p: PersonView) => void }) {
           Add person
         </button>
       </form>
-      <p className="feedback" role="status">
-        {message}
-      </p>
+      <Feedback text={message} />
     </section>
   );
 }

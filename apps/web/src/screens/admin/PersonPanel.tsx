@@ -8,6 +8,7 @@ import { Img } from '../../components/Img';
 import { useSession } from '../../session-context';
 import { ErrorLine } from '../../components/ErrorLine';
 import { accepted, EnrolVerdict, refused, Verdict } from './EnrolVerdict';
+import { Feedback } from '../../components/Feedback';
 
 export function PersonPanel({ person, onChanged, onErased }: { person: PersonView; onChanged: () => void; onErased: () => void }) {
   const session = useSession();
@@ -104,9 +105,7 @@ export function PersonPanel({ person, onChanged, onErased }: { person: PersonVie
         </form>
       )}
       <EnrolVerdict verdict={verdict} />
-      <p className="feedback" role="status">
-        {message}
-      </p>
+      <Feedback text={message} />
       <div className="danger-zone">
         <button type="button" className="button button--danger" disabled={busy} onClick={() => void erase()}>
           Erase {person.name}
@@ -146,9 +145,7 @@ function ConsentForm({ person, onSaved }: { person: PersonView; onSaved: () => v
       <button type="submit" className="button button--primary">
         Record consent
       </button>
-      <p className="feedback" role="status">
-        {message}
-      </p>
+      <Feedback text={message} />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { errorText } from '../../api/http';
 import { useResource } from '../../api/useResource';
 import { ErrorLine } from '../../components/ErrorLine';
 import { useSession } from '../../session-context';
+import { Feedback } from '../../components/Feedback';
 
 const SOURCE_TEXT: Record<RetentionRuleView['source'], string> = {
   setting: 'set here',
@@ -102,9 +103,7 @@ export function RetentionAdmin() {
           Save retention
         </button>
       </form>
-      <p className="feedback" role="status">
-        {message}
-      </p>
+      <Feedback text={message} />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { dateTime } from '../../components/format';
 import { ROLE_LABEL } from '../../roles';
 import { useSession } from '../../session-context';
 import { ErrorLine } from '../../components/ErrorLine';
+import { Feedback } from '../../components/Feedback';
 
 const MINTABLE: RoleName[] = ['security', 'reviewer', 'kiosk'];
 
@@ -125,9 +126,7 @@ export function TokensAdmin() {
             Create token
           </button>
         </form>
-        <p className="feedback" role="status">
-          {message}
-        </p>
+        <Feedback text={message} />
         {minted && (
           <div className="secret" role="alert">
             <p>

@@ -6,6 +6,7 @@ import { ErrorLine } from '../../components/ErrorLine';
 import { dateTime } from '../../components/format';
 import { ROLE_LABEL } from '../../roles';
 import { useSession } from '../../session-context';
+import { Feedback } from '../../components/Feedback';
 
 const USER_ROLES = ['admin', 'security', 'reviewer'] as const;
 type UserRole = (typeof USER_ROLES)[number];
@@ -131,9 +132,7 @@ export function UsersAdmin() {
             Create account
           </button>
         </form>
-        <p className="feedback" role="status">
-          {message}
-        </p>
+        <Feedback text={message} />
       </section>
     </div>
   );

@@ -8,6 +8,7 @@ import { clock, ago, num } from '../../components/format';
 import { Img } from '../../components/Img';
 import { useNow } from '../../components/useNow';
 import { useSession } from '../../session-context';
+import { Feedback } from '../../components/Feedback';
 
 const STATUS_TEXT: Record<AlertEvent['status'], string> = { new: 'Unacknowledged', acknowledged: 'Acknowledged', escalated: 'Escalated', resolved: 'Resolved' };
 const ACTIONS = [
@@ -97,9 +98,7 @@ export function AlertCard({ alert }: { alert: AlertItem }) {
             </button>
           ))}
         </div>
-        <p className="feedback" role="status">
-          {feedback}
-        </p>
+        <Feedback text={feedback} />
       </div>
     </article>
   );
