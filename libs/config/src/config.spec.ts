@@ -53,6 +53,12 @@ describe('loadConfig accepts', () => {
     ['kiosk limits default (lane: twice the workers)', { VIGIL_INFERENCE_WORKERS: '3' }, (c) => assert.deepEqual(c.kiosk, { checksPerMinute: 60, burst: 10, queueSize: 6 })],
     ['kiosk limits set', { VIGIL_KIOSK_CHECKS_PER_MINUTE: '30', VIGIL_KIOSK_BURST: '2', VIGIL_KIOSK_QUEUE_SIZE: '1' }, (c) =>
       assert.deepEqual(c.kiosk, { checksPerMinute: 30, burst: 2, queueSize: 1 })],
+    ['no Redis: one api process', {}, (c) => assert.equal(c.redisUrl, undefined)],
+    ['Redis set', { VIGIL_REDIS_URL: 'redis://:pw@127.0.0.1:6379/0' }, (c) => assert.equal(c.redisUrl, 'redis://:pw@127.0.0.1:6379/0')],
+    ['worker defaults: host-pid, 64 cameras, 10 s lease, a move per 30 s', {}, (c) =>
+      assert.deepEqual([/-\d+$/.test(c.worker.name), c.worker.capacity, c.worker.leaseTtlSeconds, c.worker.rebalanceSeconds], [true, 64, 10, 30])],
+    ['worker set', { VIGIL_WORKER_NAME: 'gpu-1', VIGIL_WORKER_CAPACITY: '8', VIGIL_LEASE_TTL_SECONDS: '5', VIGIL_LEASE_REBALANCE_SECONDS: '0' }, (c) =>
+      assert.deepEqual(c.worker, { name: 'gpu-1', capacity: 8, leaseTtlSeconds: 5, rebalanceSeconds: 0 })],
   ];
   for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
 });
@@ -92,6 +98,11 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_KIOSK_BURST: 'lots' }, /VIGIL_KIOSK_BURST: must be an integer between 1 and 1000/],
     [{ VIGIL_KIOSK_QUEUE_SIZE: '0' }, /VIGIL_KIOSK_QUEUE_SIZE: must be an integer between 1 and 1000/],
     [{ VIGIL_TIMEZONE: 'Mars/Olympus' }, /VIGIL_TIMEZONE: must be an IANA time zone/],
+    [{ VIGIL_REDIS_URL: 'http://cache:6379' }, /VIGIL_REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ VIGIL_WORKER_NAME: 'gpu 1' }, /VIGIL_WORKER_NAME: must be 1-63 letters/],
+    [{ VIGIL_WORKER_CAPACITY: '0' }, /VIGIL_WORKER_CAPACITY: must be an integer between 1 and 1000/],
+    [{ VIGIL_LEASE_TTL_SECONDS: '1' }, /VIGIL_LEASE_TTL_SECONDS: must be an integer between 3 and 300/],
+    [{ VIGIL_LEASE_REBALANCE_SECONDS: '-1' }, /VIGIL_LEASE_REBALANCE_SECONDS: must be an integer between 0/],
     [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
   ];
   for (const [env, pattern] of cases) {

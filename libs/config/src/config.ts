@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -69,7 +69,25 @@ export interface VigilConfig {
   retentionDefaults: { framesDays?: number; cropsDays?: number; attendanceDays?: number };
   /** Abuse limits of POST /api/kiosk/check (see KioskLimits). */
   kiosk: KioskLimits;
+  /**
+   * Redis for socket.io across api processes (VIGIL_REDIS_URL). Unset: one api process, pushes
+   * stay in the process (as before issue #14). Never logged (it may hold a password).
+   */
+  redisUrl?: string;
+  /** This worker process in the camera lease table (see CameraLeases). */
+  worker: WorkerSettings;
   version: string;
+}
+
+export interface WorkerSettings {
+  /** Shown on camera status as the worker running it: VIGIL_WORKER_NAME, else `<host>-<pid>`. */
+  name: string;
+  /** Cameras this worker claims at most (VIGIL_WORKER_CAPACITY). */
+  capacity: number;
+  /** A lease not renewed for this long expires and another worker takes the camera. */
+  leaseTtlSeconds: number;
+  /** At most one running camera moves to a less loaded worker per this many seconds (0: never). */
+  rebalanceSeconds: number;
 }
 
 export interface KioskLimits {
@@ -98,6 +116,7 @@ const KNOWN = new Set([
   'VIGIL_RETENTION_FRAMES_DAYS', 'VIGIL_RETENTION_CROPS_DAYS', 'VIGIL_RETENTION_ATTENDANCE_DAYS',
   'VIGIL_DATABASE_OWNER_URL', 'VIGIL_METRICS_TOKEN', 'VIGIL_TRUST_PROXY',
   'VIGIL_KIOSK_CHECKS_PER_MINUTE', 'VIGIL_KIOSK_BURST', 'VIGIL_KIOSK_QUEUE_SIZE',
+  'VIGIL_REDIS_URL', 'VIGIL_WORKER_NAME', 'VIGIL_WORKER_CAPACITY', 'VIGIL_LEASE_TTL_SECONDS', 'VIGIL_LEASE_REBALANCE_SECONDS',
 ]);
 
 /**
@@ -172,6 +191,13 @@ export function loadConfig(
       checksPerMinute: parsed.VIGIL_KIOSK_CHECKS_PER_MINUTE ?? 60,
       burst: parsed.VIGIL_KIOSK_BURST ?? 10,
       queueSize: parsed.VIGIL_KIOSK_QUEUE_SIZE ?? 2 * inferenceWorkers,
+    },
+    ...(parsed.VIGIL_REDIS_URL ? { redisUrl: parsed.VIGIL_REDIS_URL } : {}),
+    worker: {
+      name: parsed.VIGIL_WORKER_NAME ?? `${hostname()}-${process.pid}`.slice(0, 63),
+      capacity: parsed.VIGIL_WORKER_CAPACITY ?? 64,
+      leaseTtlSeconds: parsed.VIGIL_LEASE_TTL_SECONDS ?? 10,
+      rebalanceSeconds: parsed.VIGIL_LEASE_REBALANCE_SECONDS ?? 30,
     },
     version: opts.version ?? readVersion(),
   };

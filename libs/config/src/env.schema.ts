@@ -232,6 +232,41 @@ export class EnvSchema {
 
   @IsOptional()
   @Transform(blankToUndefined)
+  @Matches(/^rediss?:\/\/\S+$/, {
+    message: 'VIGIL_REDIS_URL must be a redis:// or rediss:// URL (unset it to run a single api process without Redis)',
+  })
+  VIGIL_REDIS_URL?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+    message: 'VIGIL_WORKER_NAME must be 1-63 letters, digits, dots, dashes or underscores (unset: host name and process id)',
+  })
+  VIGIL_WORKER_NAME?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_WORKER_CAPACITY must be an integer between 1 and 1000 (cameras this worker may run)' })
+  @Min(1, { message: 'VIGIL_WORKER_CAPACITY must be an integer between 1 and 1000 (cameras this worker may run)' })
+  @Max(1000, { message: 'VIGIL_WORKER_CAPACITY must be an integer between 1 and 1000 (cameras this worker may run)' })
+  VIGIL_WORKER_CAPACITY?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_LEASE_TTL_SECONDS must be an integer between 3 and 300' })
+  @Min(3, { message: 'VIGIL_LEASE_TTL_SECONDS must be an integer between 3 and 300' })
+  @Max(300, { message: 'VIGIL_LEASE_TTL_SECONDS must be an integer between 3 and 300' })
+  VIGIL_LEASE_TTL_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'VIGIL_LEASE_REBALANCE_SECONDS must be an integer between 0 (never move running cameras) and 3600' })
+  @Min(0, { message: 'VIGIL_LEASE_REBALANCE_SECONDS must be an integer between 0 (never move running cameras) and 3600' })
+  @Max(3600, { message: 'VIGIL_LEASE_REBALANCE_SECONDS must be an integer between 0 (never move running cameras) and 3600' })
+  VIGIL_LEASE_REBALANCE_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 }
