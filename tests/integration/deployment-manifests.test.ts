@@ -17,7 +17,7 @@ import { checkManifests, imageProblem } from '../support/k8s-manifest-checks';
  * Without kubectl (or kustomize) the test skips locally and fails in CI.
  */
 const root = path.resolve(__dirname, '../../..');
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
 
 function kustomize(dir: string): string | null {
   const attempts: [string, string[]][] = [
