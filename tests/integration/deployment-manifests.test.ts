@@ -197,6 +197,8 @@ describe('each manifest invariant can fail', () => {
       ['registry.example.com:5000/vigil', false],
       ['vigil:', false],
       ['vigil:latest', false],
+      ['redis:7', false],
+      ['redis:alpine', false],
       [undefined, false],
     ];
     for (const [image, ok] of cases) assert.equal(imageProblem(image) === null, ok, String(image));

@@ -68,7 +68,7 @@ function workloads(docs: Obj[]): Workload[] {
   return result;
 }
 
-/** `repo/name:tag` or `…@sha256:…`: pinned unless the tag is missing or `latest`. */
+/** `repo/name:tag` or `…@sha256:…`: pinned when the tag names a version (`7.4.7-alpine`, `0.1.0-gpu`), not `latest`, `7` or none. */
 export function imageProblem(image: string | undefined): string | null {
   if (!image) return 'has no image';
   if (/@sha256:[0-9a-f]{64}$/.test(image)) return null;
@@ -77,6 +77,7 @@ export function imageProblem(image: string | undefined): string | null {
   if (colon < 0) return `image "${image}" has no tag (pin a version or a digest)`;
   const tag = lastSegment.slice(colon + 1);
   if (tag === '' || tag === 'latest') return `image "${image}" is not pinned (tag "${tag}")`;
+  if (!/\d+\.\d+/.test(tag)) return `image "${image}" has a floating tag "${tag}" (pin major.minor at least, or a digest)`;
   return null;
 }
 
