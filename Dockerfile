@@ -38,8 +38,12 @@ RUN groupadd --system --gid 10001 vigil \
 WORKDIR /app
 ENV NODE_ENV=production VIGIL_DATA_DIR=/data PORT=3000 HOME=/tmp VIGIL_TF_BACKEND=tensorflow-gpu
 COPY package.json package-lock.json ./
+# Node 20 brings npm 10, which runs tfjs-node-gpu's install script (libtensorflow for CUDA) during
+# `npm ci`; npm 11 runs it only once approved (`npm install-scripts` does not exist in npm 10).
 RUN npm ci --omit=dev --no-audit --no-fund \
- && npm install-scripts approve @tensorflow/tfjs-node-gpu && npm rebuild @tensorflow/tfjs-node-gpu
+ && if [ "$(npm --version | cut -d. -f1)" -ge 11 ]; then \
+      npm install-scripts approve @tensorflow/tfjs-node-gpu && npm rebuild @tensorflow/tfjs-node-gpu; \
+    fi
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 VOLUME /data

@@ -1,16 +1,43 @@
+// @engine-independent: reads the deployment files; no database
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError, loadConfig } from '@vigil/config';
+import { checkCompose, environmentOf } from '../support/compose-checks';
 
 /**
- * The deployment files' security invariants (issue #13, "Deployment defaults"), read as text:
- * no Docker engine runs where the tests do. The image runs unprivileged, compose ships no
- * password, no unused Redis, the two database roles, no .env in the build context, and the web
- * build ships no source maps (tests/e2e/web-static checks the server serves none either).
+ * The deployment files' invariants (issues #13 "Deployment defaults" and #14 scale-out), read as
+ * files: no Docker engine runs where the tests do. The image runs unprivileged; compose runs 2 api +
+ * 2 workers behind a sticky proxy with Redis, ships no password, keeps the two database roles and
+ * pins its images (tests/support/compose-checks, shown to fail on mutated copies); no .env in the
+ * build context; the web build ships no source maps (tests/e2e/web-static checks the server serves
+ * none either). The Kubernetes manifests: tests/integration/deployment-manifests.
  */
 const root = path.resolve(__dirname, '../../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+
+/** The compose files as compose reads them (YAML merge keys resolved), and the Caddyfile. */
+function composeFiles() {
+  return {
+    compose: parse(read('docker-compose.yml'), { merge: true }) as Record<string, unknown>,
+    gpu: parse(read('docker-compose.gpu.yml'), { merge: true }) as Record<string, unknown>,
+    caddyfile: read('deploy/caddy/Caddyfile'),
+    validateEnv,
+  };
+}
+
+/** What the server's own config loader says about an environment (the problems, or none). */
+function validateEnv(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, { cwd: root, version: '0.0.0' });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
 
 /** Dockerfile stages by name, each with its instructions (continuation lines joined). */
 function stages(dockerfile: string): Map<string, string[]> {
@@ -23,23 +50,6 @@ function stages(dockerfile: string): Map<string, string[]> {
     current.push(line);
   }
   return result;
-}
-
-/** Top-level services of a compose file, each with its indented block of text. */
-function services(compose: string): Map<string, string> {
-  const block = /^services:\n([\s\S]*?)(?=^\S|(?![\s\S]))/m.exec(compose)?.[1] ?? '';
-  const result = new Map<string, string>();
-  for (const part of block.split(/^(?= {2}[\w-]+:\s*$)/m)) {
-    const name = /^ {2}([\w-]+):/.exec(part)?.[1];
-    if (name) result.set(name, part);
-  }
-  return result;
-}
-
-/** `KEY: value` pairs under a service's `environment:` mapping. */
-function environment(service: string): Map<string, string> {
-  const block = /^ {4}environment:\n((?: {6}.*\n?|\s*#.*\n?)*)/m.exec(service)?.[1] ?? '';
-  return new Map([...block.matchAll(/^ {6}([A-Z_]+):\s*(.*)$/gm)].map((m) => [m[1]!, m[2]!.trim()]));
 }
 
 /** A .dockerignore pattern as a RegExp: `*` within a name, `**` across folders. */
@@ -75,37 +85,56 @@ describe('deployment files keep their security invariants', () => {
     }
   });
 
-  it('compose ships no password, no Redis, and runs the server as the application role, not the owner', () => {
-    for (const file of ['docker-compose.yml', 'docker-compose.gpu.yml']) {
-      const text = read(file);
-      assert.doesNotMatch(text, /redis/i, `${file}: no Redis until a feature uses it (and then with a password)`);
-      for (const [name, service] of services(text)) {
-        for (const [key, value] of environment(service)) {
-          if (/PASSWORD|SECRET|TOKEN/.test(key)) {
-            assert.match(value, /^\$\{\w+:(\?.+|-)\}$/, `${file} ${name}.${key}: must come from the environment (\${VAR:?message}), not "${value}"`);
-          }
-          const credentials = /:\/\/[^:/@\s]+:([^@\s]+)@/.exec(value);
-          if (credentials) {
-            assert.match(credentials[1]!, /^\$\{\w+:\?[^}]+\}$/, `${file} ${name}.${key}: the password in the URL must be \${VAR:?message}`);
-          }
-        }
-      }
-      assert.doesNotMatch(text, /\$\{\w*(PASSWORD|SECRET|TOKEN)\w*:-[^}]+\}/, `${file}: a secret with a default value`);
-    }
-    const compose = services(read('docker-compose.yml'));
-    const postgres = environment(compose.get('postgres')!);
-    const server = environment(compose.get('server')!);
-    const migrate = environment(compose.get('migrate')!);
-    const user = (url: string | undefined) => /:\/\/([^:@/]+)/.exec(url ?? '')?.[1];
-    assert.equal(user(migrate.get('VIGIL_DATABASE_OWNER_URL')), postgres.get('POSTGRES_USER'), 'migrate runs as the owner');
-    assert.equal(user(migrate.get('DATABASE_URL')), user(server.get('DATABASE_URL')), 'and grants the role the server uses');
-    assert.notEqual(user(server.get('DATABASE_URL')), postgres.get('POSTGRES_USER'), 'the server must not log in as the owner');
-    assert.equal(server.get('VIGIL_DATABASE_OWNER_URL'), undefined, 'the server never holds the owner password');
-    assert.match(compose.get('server')!, /migrate:\s*\n\s*condition: service_completed_successfully/);
-    assert.match(compose.get('postgres')!, /\.\/deploy\/postgres\/initdb:\/docker-entrypoint-initdb\.d/);
+  it('compose: 2 api + 2 workers behind a sticky proxy, Redis with a required password, pinned images, no secret defaults, two database roles', () => {
+    const problems = checkCompose(composeFiles());
+    assert.deepEqual(problems, []);
+    const compose = composeFiles().compose as { services: Record<string, { volumes?: string[] }> };
+    assert.ok(compose.services.postgres?.volumes?.includes('./deploy/postgres/initdb:/docker-entrypoint-initdb.d:ro'), 'postgres runs the init script');
     const init = read('deploy/postgres/initdb/10-vigil-app-role.sh');
-    assert.match(init, new RegExp(`CREATE ROLE ${user(server.get('DATABASE_URL'))} LOGIN NOSUPERUSER`), 'the init script creates the server role, unprivileged');
+    const appUser = /postgres:\/\/([^:]+):/.exec(environmentOf(compose.services['api-1'] as Record<string, unknown>).get('DATABASE_URL') ?? '')?.[1];
+    assert.match(init, new RegExp(`CREATE ROLE ${appUser} LOGIN NOSUPERUSER`), 'the init script creates the server role, unprivileged');
     assert.ok((statSync(path.join(root, 'deploy/postgres/initdb/10-vigil-app-role.sh')).mode & 0o111) !== 0, 'the init script is executable');
+  });
+
+  describe('each compose invariant can fail', () => {
+    type Files = ReturnType<typeof composeFiles> & { compose: any; gpu: any };
+    const MUTATIONS: { name: string; mutate: (f: Files) => void; expect: RegExp }[] = [
+      { name: 'a password with a default', mutate: (f) => (f.compose.services['api-1'].environment.VIGIL_ADMIN_TOKEN = '${VIGIL_ADMIN_TOKEN:-changeme}'), expect: /api-1\.VIGIL_ADMIN_TOKEN: must come from the environment/ },
+      { name: 'a password written into a URL', mutate: (f) => (f.compose.services['worker-1'].environment.DATABASE_URL = 'postgres://vigil_app:hunter2@postgres:5432/vigil'), expect: /worker-1\.DATABASE_URL: the password in the URL/ },
+      { name: 'Redis without a password', mutate: (f) => (f.compose.services.redis.command = ['redis-server']), expect: /redis: redis-server must run with --requirepass/ },
+      { name: 'the Redis password optional', mutate: (f) => (f.compose.services.redis.environment.REDIS_PASSWORD = '${REDIS_PASSWORD:-}'), expect: /redis: REDIS_PASSWORD must be/ },
+      { name: 'Redis published', mutate: (f) => (f.compose.services.redis.ports = ['6379:6379']), expect: /redis: publishes a port/ },
+      { name: 'an api published past the proxy', mutate: (f) => (f.compose.services['api-2'].ports = ['3000:3000']), expect: /api-2: publishes a port/ },
+      { name: 'an api without Redis', mutate: (f) => delete f.compose.services['api-2'].environment.VIGIL_REDIS_URL, expect: /api-2: VIGIL_REDIS_URL must be/ },
+      { name: 'a floating image tag', mutate: (f) => (f.compose.services.postgres.image = 'postgres:15'), expect: /postgres: image "postgres:15" has a floating tag/ },
+      { name: 'image latest', mutate: (f) => (f.compose.services.proxy.image = 'caddy:latest'), expect: /proxy: image "caddy:latest" is not pinned/ },
+      { name: 'one api', mutate: (f) => delete f.compose.services['api-2'], expect: /1 api service\(s\); at least 2/ },
+      { name: 'one worker', mutate: (f) => delete f.compose.services['worker-2'], expect: /1 worker service\(s\); at least 2/ },
+      { name: 'two workers with one name', mutate: (f) => (f.compose.services['worker-2'].environment.VIGIL_WORKER_NAME = 'worker-1'), expect: /every worker needs its own VIGIL_WORKER_NAME/ },
+      { name: 'a process with both roles', mutate: (f) => (f.compose.services['worker-2'].environment.VIGIL_ROLES = 'api,worker'), expect: /worker-2: VIGIL_ROLES must be api or worker/ },
+      { name: 'a typo in a VIGIL_ variable', mutate: (f) => (f.compose.services['worker-2'].environment.VIGIL_LEASE_TTL = '10'), expect: /worker-2: the server would refuse its environment: VIGIL_LEASE_TTL: unknown variable/ },
+      { name: 'the owner URL on a worker', mutate: (f) => (f.compose.services['worker-1'].environment.VIGIL_DATABASE_OWNER_URL = f.compose.services.migrate.environment.VIGIL_DATABASE_OWNER_URL), expect: /worker-1: only migrate may hold the owner's URL/ },
+      { name: 'an api as the owner', mutate: (f) => (f.compose.services['api-1'].environment.DATABASE_URL = 'postgres://vigil:${POSTGRES_PASSWORD:?x}@postgres:5432/vigil'), expect: /api-1: must not log in as the owner/ },
+      { name: 'a worker before the migration', mutate: (f) => delete f.compose.services['worker-1'].depends_on.migrate, expect: /worker-1: must start after migrate completed/ },
+      { name: 'admin tokens that differ', mutate: (f) => (f.compose.services['worker-2'].environment.VIGIL_ADMIN_TOKEN = '${WORKER_ADMIN_TOKEN:?x}'), expect: /the same VIGIL_ADMIN_TOKEN/ },
+      { name: 'an api not behind the proxy', mutate: (f) => (f.caddyfile = f.caddyfile.replace(' api-2:3000', '')), expect: /Caddyfile: reverse_proxy must list api-2:3000/ },
+      { name: 'no sticky cookie', mutate: (f) => (f.caddyfile = f.caddyfile.replace('lb_policy cookie vigil_lb', 'lb_policy round_robin')), expect: /Caddyfile: sticky sessions need lb_policy cookie/ },
+      { name: 'no health checks', mutate: (f) => (f.caddyfile = f.caddyfile.replace('health_uri /api/health', 'health_uri /')), expect: /Caddyfile: active health checks on \/api\/health/ },
+      { name: 'api without trust proxy', mutate: (f) => delete f.compose.services['api-1'].environment.VIGIL_TRUST_PROXY, expect: /api-1: VIGIL_TRUST_PROXY=1/ },
+      { name: 'a writable root filesystem', mutate: (f) => delete f.compose.services['worker-2'].read_only, expect: /worker-2: read_only/ },
+      { name: 'a worker without the shared media volume', mutate: (f) => (f.compose.services['worker-2'].volumes = []), expect: /worker-2: every api and worker shares the media volume/ },
+      { name: 'GPU override without a device', mutate: (f) => delete f.gpu.services['worker-2'].deploy, expect: /docker-compose\.gpu\.yml worker-2: reserves an NVIDIA device/ },
+      { name: 'GPU override on the CPU backend', mutate: (f) => (f.gpu.services['worker-1'].environment.VIGIL_TF_BACKEND = 'tensorflow'), expect: /docker-compose\.gpu\.yml worker-1: VIGIL_TF_BACKEND=tensorflow-gpu/ },
+      { name: 'GPU image for an api', mutate: (f) => (f.gpu.services['api-1'] = { build: { target: 'gpu' } }), expect: /docker-compose\.gpu\.yml api-1: only workers get the GPU image/ },
+    ];
+    for (const m of MUTATIONS) {
+      it(m.name, () => {
+        const files = composeFiles() as Files;
+        m.mutate(files);
+        const problems = checkCompose(files);
+        assert.ok(problems.some((p) => m.expect.test(p)), `expected a problem matching ${m.expect}, got:\n  ${problems.join('\n  ') || '(none)'}`);
+      });
+    }
   });
 
   it('.dockerignore keeps every .env file out of the build context', () => {
