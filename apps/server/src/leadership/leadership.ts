@@ -96,7 +96,7 @@ export class Leadership {
   private opening = false;
   private closed = false;
   private timer?: NodeJS.Timeout;
-  private ticking = false;
+  private ticking: Promise<void> | null = null;
   private reconnectMs = RECONNECT_MIN_MS;
   private reconnectAt = 0;
   private lastPing = 0;
@@ -122,7 +122,7 @@ export class Leadership {
     if (this.jobs.has(job)) throw new Error(`job ${job} is already campaigning in this process`);
     this.jobs.set(job, { handlers, leaderSince: null, lastRunAt: null, runs: 0 });
     if (!this.timer) {
-      this.timer = setInterval(() => void this.tick(), Math.min(this.o.campaignIntervalMs, this.o.pingIntervalMs));
+      this.timer = setInterval(() => void this.tick(), this.o.campaignIntervalMs); // pings ride on the same tick when due
       this.timer.unref();
     }
     void this.tick();
@@ -152,44 +152,44 @@ export class Leadership {
     }));
   }
 
-  /** Runs one campaign step now (tests; the timer calls it too). */
-  async tick(): Promise<void> {
-    if (this.ticking || this.closed || this.jobs.size === 0) return;
-    this.ticking = true;
-    try {
-      const session = this.session ?? (await this.connect());
-      if (!session) return;
-      const leading = [...this.jobs.values()].some((j) => j.leaderSince);
-      if (leading && Date.now() - this.lastPing >= this.o.pingIntervalMs) {
-        try {
-          await session.ping(this.o.pingTimeoutMs);
-          this.lastPing = Date.now();
-        } catch (error) {
-          await this.lose(session, error);
-          return;
-        }
-      }
-      for (const [job, j] of this.jobs) {
-        if (j.leaderSince || this.session !== session) continue;
-        let locked: boolean;
-        try {
-          locked = await session.tryLock(JOB_LOCK_KEYS[job]);
-        } catch (error) {
-          await this.lose(session, error);
-          return;
-        }
-        if (!locked || this.closed || this.jobs.get(job) !== j) continue;
-        j.leaderSince = new Date();
+  /** Runs one campaign step now, or waits for the one in progress (tests; the timer calls it too). */
+  tick(): Promise<void> {
+    if (this.closed || this.jobs.size === 0) return Promise.resolve();
+    this.ticking ??= this.campaign().finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+
+  private async campaign(): Promise<void> {
+    const session = this.session ?? (await this.connect());
+    if (!session) return;
+    const leading = [...this.jobs.values()].some((j) => j.leaderSince);
+    if (leading && Date.now() - this.lastPing >= this.o.pingIntervalMs) {
+      try {
+        await session.ping(this.o.pingTimeoutMs);
         this.lastPing = Date.now();
-        this.logger.log({ job }, 'this process now leads the job');
-        try {
-          await j.handlers.start();
-        } catch (error) {
-          this.logger.warn({ err: error, job }, 'job failed to start as leader');
-        }
+      } catch (error) {
+        await this.lose(session, error);
+        return;
       }
-    } finally {
-      this.ticking = false;
+    }
+    for (const [job, j] of this.jobs) {
+      if (j.leaderSince || this.session !== session) continue;
+      let locked: boolean;
+      try {
+        locked = await session.tryLock(JOB_LOCK_KEYS[job]);
+      } catch (error) {
+        await this.lose(session, error);
+        return;
+      }
+      if (!locked || this.closed || this.jobs.get(job) !== j) continue;
+      j.leaderSince = new Date();
+      this.lastPing = Date.now();
+      this.logger.log({ job }, 'this process now leads the job');
+      try {
+        await j.handlers.start();
+      } catch (error) {
+        this.logger.warn({ err: error, job }, 'job failed to start as leader');
+      }
     }
   }
 
