@@ -1,7 +1,7 @@
 // @engine-independent: always real PostgreSQL and Redis
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HealthView, JobLeadershipView } from '@vigil/contracts';
+import type { HealthView, JobLeadershipView, RefreshRunView } from '@vigil/contracts';
 import { Database } from '@vigil/persistence';
 import { ClusterNode, createClusterDatabase, metricValue, startNode, waitFor, type ClusterDatabase } from '../support/cluster';
 
@@ -96,6 +96,21 @@ describe('jobs that must run once, with two api processes', { timeout: 120_000 }
     assert.ok(metricValue(lm, 'vigil_job_runs_total', { job: 'escalator' }) > runsBefore[0]!, 'the leader keeps checking');
     assert.equal(metricValue(fm, 'vigil_job_runs_total', { job: 'escalator' }), 0);
     assert.equal(runsBefore[1], 0, 'the follower\'s run counter does not move');
+  });
+
+  it('a refresh run is stored: both processes show the running run, neither starts a second, a dead owner\'s run is interrupted', async () => {
+    const run = await db.repos.refreshRuns.start({ trigger: 'schedule', startedByUserId: null, startedByTokenId: null, startedByName: null, ownerNode: 'elsewhere', progress: { phase: 'embedding', done: 1, total: 4 } });
+    assert.ok(run);
+    for (const node of [a, b]) {
+      const seen = (await node.get<{ run: RefreshRunView }>('/api/model-versions/refresh')).run;
+      assert.deepEqual([seen.id, seen.status, seen.node, seen.progress], [run.id, 'running', 'elsewhere', { phase: 'embedding', done: 1, total: 4 }], node.name);
+      const res = await fetch(`${node.baseUrl}/api/model-versions/refresh`, { method: 'POST', headers: { authorization: `Bearer ${node.adminToken}` } });
+      assert.equal(res.status, 409, `${node.name}: ${await res.text()}`);
+    }
+    await db.dataSource.query(`UPDATE refresh_run SET heartbeat_at = now() - interval '2 minutes' WHERE id = $1`, [run.id]);
+    const seen = (await b.get<{ run: RefreshRunView }>('/api/model-versions/refresh')).run;
+    assert.deepEqual([seen.id, seen.status], [run.id, 'interrupted']);
+    assert.equal((await a.get<{ run: RefreshRunView }>('/api/model-versions/refresh')).run.status, 'interrupted');
   });
 
   it('kill -9 of the leader: the other process leads every job within a bounded wait, runs retention and escalates the next overdue alert', async () => {

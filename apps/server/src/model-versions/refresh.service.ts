@@ -35,6 +35,7 @@ interface Prepared {
 
 interface Run {
   stored: RunningRefresh;
+  result?: RefreshResultView;
   failed: boolean;
   error?: unknown;
   done: Promise<void>;
@@ -114,7 +115,10 @@ export class RefreshService {
     const run: Run = { stored, failed: false, done: Promise.resolve() };
     run.done = this.execute(by, prepared, (p) => stored.report(p))
       .then(
-        (result) => stored.succeed(result),
+        (result) => {
+          run.result = result;
+          return stored.succeed(result);
+        },
         (error: unknown) => {
           run.failed = true;
           run.error = error;
@@ -135,9 +139,7 @@ export class RefreshService {
     const run = this.latest!;
     await run.done;
     if (run.failed) throw run.error;
-    const view = run.stored.view;
-    if (!view.result) throw new ConflictError(view.error ?? 'The refresh ended without a result.');
-    return view.result;
+    return run.result!;
   }
 
   private async execute(by: Principal | null, prepared: Prepared, report: (p: RefreshProgressView) => void): Promise<RefreshResultView> {
