@@ -33,7 +33,7 @@ export interface LockSessionOptions {
 
 /** A dedicated `pg` connection (not from the pool) for advisory locks. */
 export async function openPostgresLockSession(url: string, opts: LockSessionOptions): Promise<LockSession> {
-  const client = new Client({ connectionString: url, application_name: opts.applicationName, keepAlive: true, keepAliveInitialDelayMillis: opts.keepAliveMs });
+  const client = new Client({ connectionString: url, application_name: opts.applicationName, keepAlive: true, keepAliveInitialDelayMillis: opts.keepAliveMs, connectionTimeoutMillis: 10_000 });
   let lost: ((error?: unknown) => void) | null = null;
   let closed = false;
   let fired = false;
