@@ -42,24 +42,38 @@ export interface RefreshResultView {
   after: HeldOutMetricsView;
 }
 
-export type RefreshRunStatusName = 'running' | 'finished' | 'failed';
+/** `interrupted`: the process running it stopped (its heartbeat went silent); nothing was changed unless a version shows it. */
+export type RefreshRunStatusName = 'running' | 'finished' | 'failed' | 'interrupted';
+
+/** Where a running refresh is: re-embedding reviewed crops (done of total), scoring, or writing the version. */
+export interface RefreshProgressView {
+  phase: 'preparing' | 'embedding' | 'evaluating' | 'committing';
+  done?: number;
+  total?: number;
+}
 
 /**
  * A refresh runs in the background (it re-embeds every reviewed crop: minutes on a CPU with a big
  * review history). `POST /api/model-versions/refresh` answers 202 with the run;
- * `GET /api/model-versions/refresh` shows the latest one until the next starts.
+ * `GET /api/model-versions/refresh` shows the latest one until the next starts — from any api
+ * process: runs are stored, and only one runs at a time across all of them. Progress is pushed to
+ * admins as `refresh.progress`.
  */
 export interface RefreshRunView {
-  /** Increases with every run this server process starts. */
-  id: number;
+  /** The stored run's id (a uuid). */
+  id: string;
   status: RefreshRunStatusName;
   trigger: 'admin' | 'schedule';
   /** The admin token's name, or null for the schedule. */
   requestedBy: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** While running: the phase it is in. */
+  progress: RefreshProgressView | null;
+  /** The server process running (that ran) it. */
+  node: string;
   /** Set when finished: the candidate and whether it was promoted, with why. */
   result: RefreshResultView | null;
-  /** Set when failed: what went wrong, in words a person can act on. */
+  /** Set when failed or interrupted: what went wrong, in words a person can act on. */
   error: string | null;
 }

@@ -1,4 +1,5 @@
 import type { CameraStatusName, KpiBreachView, PersonListName, ReviewItemKind } from './views';
+import type { RefreshRunView } from './model-versions';
 
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
 export interface SocketAuth {
@@ -121,6 +122,8 @@ export interface ServerToClientEvents {
   'camera.status': (event: CameraStatusEvent) => void;
   'review.item': (event: ReviewItemEvent) => void;
   'kpi.breach': (event: KpiBreachEvent) => void;
+  /** A model refresh started, moved on or ended (admins): the stored run, as GET /api/model-versions/refresh shows it. */
+  'refresh.progress': (event: RefreshRunView) => void;
   /** Sent once after the handshake: who the server thinks you are. */
   welcome: (info: { role: string; tokenName: string; serverVersion: string }) => void;
 }

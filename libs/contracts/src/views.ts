@@ -138,6 +138,20 @@ export interface HealthView {
   } | null;
   /** KPI targets missed by the reviewed decisions of the monitor's window; any breach → `degraded`. */
   kpi: { breaches: KpiBreachView[]; checkedAt: string | null } | null;
+  /**
+   * Jobs that run in one process at a time (escalator, retention, refresh-scheduler, kpi-monitor)
+   * this process campaigns for: whether it leads each, since when, its last run here. Empty in a
+   * process that runs none (worker role).
+   */
+  jobs: JobLeadershipView[];
+}
+
+export interface JobLeadershipView {
+  job: string;
+  leader: boolean;
+  since: string | null;
+  lastRunAt: string | null;
+  runs: number;
 }
 
 export interface ErrorBody {

@@ -5,6 +5,7 @@ import { MIGRATIONS } from '../../../migrations';
 import { assertAuditAppendOnlyFor, assertDistinctRoles, currentRole, DatabaseRoleError, grantAppRole } from './app-role';
 import { openEmbeddedPostgres, EmbeddedPostgres } from './embedded/open-pglite';
 import { ENTITIES } from './entities';
+import { embeddedLockSession, LockSession, LockSessionOptions, openPostgresLockSession } from './lock-session';
 import { ChangeChannel, ChangeListener, listenEmbedded, listenPostgres, OnChange } from './notifications';
 
 const COMMON = {
@@ -41,6 +42,7 @@ export interface OpenedDataSource {
   kind: DatabaseConfig['kind'];
   close(): Promise<void>;
   listen(channels: readonly ChangeChannel[], onChange: OnChange, onError: (error: unknown) => void): Promise<ChangeListener>;
+  lockSession(opts: LockSessionOptions): Promise<LockSession>;
 }
 
 export async function openDataSource(db: DatabaseConfig): Promise<OpenedDataSource> {
@@ -51,6 +53,7 @@ export async function openDataSource(db: DatabaseConfig): Promise<OpenedDataSour
       kind: 'postgres',
       close: () => dataSource.destroy(),
       listen: (channels, onChange, onError) => listenPostgres(db.url, channels, onChange, onError),
+      lockSession: (opts) => openPostgresLockSession(db.url, opts),
     };
   }
   const embedded = await openEmbeddedPostgres(db.dataDir);
@@ -60,6 +63,7 @@ export async function openDataSource(db: DatabaseConfig): Promise<OpenedDataSour
       dataSource,
       kind: 'embedded',
       listen: (channels, onChange) => listenEmbedded(embedded.pglite, channels, onChange),
+      lockSession: async () => embeddedLockSession(),
       async close() {
         try {
           if (dataSource.isInitialized) await dataSource.destroy();

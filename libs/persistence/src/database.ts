@@ -1,6 +1,7 @@
 import type { DatabaseConfig } from '@vigil/config';
 import { DataSource } from 'typeorm';
 import { migrate, migrateAsOwner, openDataSource, OpenedDataSource } from './data-source';
+import type { LockSession, LockSessionOptions } from './lock-session';
 import { ChangeChannel, ChangeListener, OnChange } from './notifications';
 import { Repositories } from './repositories';
 
@@ -49,6 +50,11 @@ export class Database {
   /** Wakes `onChange` when another transaction (any process) commits a change on these channels. */
   listen(channels: readonly ChangeChannel[], onChange: OnChange, onError: (error: unknown) => void): Promise<ChangeListener> {
     return this.opened.listen(channels, onChange, onError);
+  }
+
+  /** A dedicated session for advisory locks held beyond one transaction (job leadership); see LockSession. */
+  lockSession(opts: LockSessionOptions): Promise<LockSession> {
+    return this.opened.lockSession(opts);
   }
 
   async runMigrations(): Promise<string[]> {

@@ -10,3 +10,4 @@ export { openDataSource, migrate, postgresOptions } from './data-source';
 export type { OpenedDataSource } from './data-source';
 export { CHANGE_CHANNELS } from './notifications';
 export type { ChangeChannel, ChangeListener, OnChange } from './notifications';
+export type { LockSession, LockSessionOptions } from './lock-session';

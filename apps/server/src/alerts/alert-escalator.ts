@@ -4,6 +4,7 @@ import type { VigilConfig } from '@vigil/config';
 import { Database } from '@vigil/persistence';
 import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
+import { Leadership } from '../leadership/leadership';
 
 /** How often overdue alerts are looked for: the escalation lands within this of its deadline. */
 const CHECK_MS = 1_000;
@@ -11,24 +12,40 @@ const CHECK_MS = 1_000;
 /**
  * An alert that nobody acknowledged within VIGIL_ALERT_ESCALATE_SECONDS is escalated by the
  * system (audited as `system`, pushed as `alert.status`), so a missed alert cannot sit unseen.
- * Runs in every api process; the escalating UPDATE is atomic, so each alert escalates once.
+ * Every api process campaigns, only the leader checks (see Leadership); the escalating UPDATE is
+ * atomic besides, so an alert escalates once even while a fenced old leader finishes a check.
  */
 @Injectable()
 export class AlertEscalator implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AlertEscalator');
   private timer?: NodeJS.Timeout;
   private running = false;
+  private withdraw?: () => Promise<void>;
 
-  constructor(private readonly db: Database, private readonly events: AppEvents, @Inject(VIGIL_CONFIG) private readonly config: VigilConfig) {}
+  constructor(
+    private readonly db: Database,
+    private readonly events: AppEvents,
+    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
+    private readonly leadership: Leadership,
+  ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.alertEscalateSeconds <= 0) return;
-    this.timer = setInterval(() => void this.check(), CHECK_MS);
-    this.timer.unref();
+    this.withdraw = this.leadership.run('escalator', {
+      start: () => {
+        this.timer = setInterval(() => void this.check().then(() => this.leadership.recordRun('escalator')), CHECK_MS);
+        this.timer.unref();
+      },
+      stop: () => {
+        if (this.timer) clearInterval(this.timer);
+        this.timer = undefined;
+      },
+    });
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.withdraw?.();
   }
 
   /** Escalates what is overdue now; returns the escalated alert ids. */

@@ -5,6 +5,7 @@ import { ConsoleSessions, FirstAdminSetup, TokenIssuer, UserDirectory } from '@v
 import { MediaStore } from '@vigil/gallery';
 import { AppEvents } from './app-events';
 import { ChangeNotices } from './change-notices';
+import { Leadership } from '../leadership/leadership';
 
 export const VIGIL_CONFIG = Symbol('VIGIL_CONFIG');
 
@@ -21,6 +22,7 @@ export class CoreModule implements OnApplicationShutdown {
   constructor(
     @Inject(Database) private readonly database: Database,
     private readonly notices: ChangeNotices,
+    private readonly leadership: Leadership,
   ) {}
 
   static forRoot(config: VigilConfig, database: Database): DynamicModule {
@@ -40,13 +42,16 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: MediaStore, useFactory: () => new MediaStore(config.dataDir) },
         AppEvents,
         ChangeNotices,
+        // Jobs that must run in one process (escalator, retention, ...) campaign here; see Leadership.
+        { provide: Leadership, useFactory: () => new Leadership(database, { node: config.worker.name }) },
       ],
-      exports: [VIGIL_CONFIG, Database, TokenIssuer, ConsoleSessions, UserDirectory, FirstAdminSetup, AppEvents, MediaStore],
+      exports: [VIGIL_CONFIG, Database, TokenIssuer, ConsoleSessions, UserDirectory, FirstAdminSetup, AppEvents, MediaStore, Leadership],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.notices.close();
+    await this.leadership.close();
     await this.database.close();
   }
 }

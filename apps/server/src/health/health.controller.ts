@@ -10,6 +10,7 @@ import { VIGIL_CONFIG } from '../core/core.module';
 import { Public } from '../auth/roles.decorator';
 import { InferenceService } from '../inference/inference.service';
 import { KpiMonitor } from '../kpi/kpi-monitor.service';
+import { Leadership } from '../leadership/leadership';
 import { HEALTH_DETAIL_ROLES, mayReadHealthDetails } from './health-viewer';
 
 const started = Date.now();
@@ -24,6 +25,7 @@ export class HealthController {
     private readonly kpi: KpiMonitor,
     private readonly tokens: TokenIssuer,
     private readonly sessions: ConsoleSessions,
+    private readonly leadership: Leadership,
   ) {}
 
   /**
@@ -70,6 +72,7 @@ export class HealthController {
       database,
       inference,
       kpi,
+      jobs: this.leadership.status(),
     };
   }
 }

@@ -5,6 +5,7 @@ import { localDate } from '@vigil/domain';
 import { Database } from '@vigil/persistence';
 import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
+import { Leadership } from '../leadership/leadership';
 import { loadReviewSettings } from '../reviews/review-sampling';
 import { RecognitionMetricsService } from './recognition-metrics.service';
 
@@ -16,7 +17,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Judges the KPI targets on the reviewed decisions of the last `kpiWindowDays` local days: at boot,
  * after each label, after a settings change and every minute. A breach that was not there at the
  * previous check is pushed as `kpi.breach`; while any breach stands, GET /api/health is `degraded`
- * and lists them.
+ * and lists them. Every process checks (for its own health), but only the api process that leads
+ * the `kpi-monitor` job (see Leadership) emits the new breaches, so consoles get each one once. A
+ * new leader has been checking all along, so it does not re-announce a standing breach.
  */
 @Injectable()
 export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,15 +28,19 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
   private chain: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
+  private withdraw?: () => Promise<void>;
 
   constructor(
     private readonly db: Database,
     private readonly metrics: RecognitionMetricsService,
     private readonly events: AppEvents,
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
+    private readonly leadership: Leadership,
   ) {}
 
   onApplicationBootstrap(): void {
+    // Consoles are served by api processes: only they campaign to announce breaches.
+    if (this.config.roles.includes('api')) this.withdraw = this.leadership.run('kpi-monitor', { start: () => undefined, stop: () => undefined });
     const recheck = () => void this.check().catch((error: unknown) => this.logger.warn({ err: error }, 'KPI check failed; will retry'));
     recheck();
     this.timer = setInterval(recheck, RECHECK_MS);
@@ -41,9 +48,10 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
     this.unsubscribe = this.events.on('review.settings-changed', recheck);
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
+    await this.withdraw?.();
   }
 
   /** The last check's result; null before the first one finished. */
@@ -68,9 +76,11 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
     const before = new Set((this.state?.breaches ?? []).map(key));
     this.state = { breaches, checkedAt: new Date(now) };
     const at = new Date(now).toISOString();
+    const announce = this.leadership.isLeader('kpi-monitor');
+    if (announce) this.leadership.recordRun('kpi-monitor');
     for (const b of breaches.filter((b) => !before.has(key(b)))) {
       this.logger.warn({ ...b }, 'KPI target missed');
-      this.events.emit('kpi.breach', { ...b, at });
+      if (announce) this.events.emit('kpi.breach', { ...b, at });
     }
     if (before.size > 0 && breaches.length === 0) this.logger.log('KPI targets met again');
     return breaches;

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { Leadership } from '../leadership/leadership';
 
 /** Why the recognition scheduler did not analyse a frame the motion gate passed on. */
 export const FRAME_DROP_REASONS = ['busy', 'no_gallery', 'not_ready', 'queue_full', 'throttled', 'timeout', 'failed'] as const;
@@ -54,8 +55,33 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(@Optional() leadership?: Leadership) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
+    if (leadership) this.registerJobs(leadership);
+  }
+
+  /** vigil_job_leader / vigil_job_runs_total, read from Leadership at each scrape (jobs this process campaigns for). */
+  private registerJobs(leadership: Leadership): void {
+    new Gauge({
+      name: 'vigil_job_leader',
+      help: '1 while this process leads the job (escalator, retention, refresh-scheduler, kpi-monitor), 0 while another does',
+      labelNames: ['job'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of leadership.status()) this.set({ job: s.job }, s.leader ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'vigil_job_runs_total',
+      help: 'Runs of the job in this process (only while it leads)',
+      labelNames: ['job'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of leadership.status()) this.inc({ job: s.job }, s.runs);
+      },
+    });
   }
 
   setCameraStatus(cameraId: string, status: (typeof CAMERA_STATES)[number]): void {

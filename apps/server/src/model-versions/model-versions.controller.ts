@@ -30,9 +30,9 @@ export class ModelVersionsController {
 
   @Get('refresh')
   @Roles('admin', 'reviewer')
-  @ApiOperation({ summary: 'The latest refresh run of this server: running, finished (with its result) or failed (with why)' })
-  refreshStatus(): { run: RefreshRunView | null } {
-    return { run: this.refresher.latestRun() };
+  @ApiOperation({ summary: 'The latest refresh run of any api process: running (with its phase), finished (with its result), failed or interrupted (with why)' })
+  async refreshStatus(): Promise<{ run: RefreshRunView | null }> {
+    return { run: await this.refresher.latestRun() };
   }
 
   @Post(':id/rollback')

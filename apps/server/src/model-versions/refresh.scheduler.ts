@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Database } from '@vigil/persistence';
 import { readLifecycleSettings } from './lifecycle-settings';
 import { RefreshService } from './refresh.service';
+import { Leadership } from '../leadership/leadership';
 
 /** How often the schedule is checked; the interval itself is a setting, read each time. */
 const TICK_MS = 60_000;
@@ -9,25 +10,35 @@ const TICK_MS = 60_000;
 /**
  * The scheduled refresh (off by default): when `lifecycle.refresh.intervalHours` > 0, the newest
  * model version is older than that and reviewers labelled something since, run a refresh as the
- * system. Several api processes may tick at once; the refresh's commit re-checks the active version
- * under the versions lock, so at most one of them records a version per change of the active one
- * and a racing one fails harmlessly (logged).
+ * system. Only the api process that leads the `refresh-scheduler` job ticks (see Leadership); a
+ * refresh an admin started anywhere still keeps it from starting a second (one running run across
+ * all processes), and the refresh's commit re-checks the active version under the versions lock.
  */
 @Injectable()
 export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ModelRefresh');
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
+  private withdraw?: () => Promise<void>;
 
-  constructor(private readonly db: Database, private readonly refresher: RefreshService) {}
+  constructor(private readonly db: Database, private readonly refresher: RefreshService, private readonly leadership: Leadership) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
-    this.timer.unref();
+    this.withdraw = this.leadership.run('refresh-scheduler', {
+      start: () => {
+        this.timer = setInterval(() => void this.tick().finally(() => this.leadership.recordRun('refresh-scheduler')), TICK_MS);
+        this.timer.unref();
+      },
+      stop: () => {
+        if (this.timer) clearInterval(this.timer);
+        this.timer = undefined;
+      },
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.withdraw?.();
     await this.ticking;
   }
 

@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { actorOf, Principal } from '@vigil/auth';
-import type { RefreshResultView, RefreshRunView } from '@vigil/contracts';
+import type { VigilConfig } from '@vigil/config';
+import type { RefreshProgressView, RefreshResultView, RefreshRunView } from '@vigil/contracts';
 import {
   ConflictError,
   DomainError,
@@ -16,10 +17,13 @@ import {
 } from '@vigil/domain';
 import { Database, type ModelVersionRow, type Repositories } from '@vigil/persistence';
 import { EMBEDDING_MODEL_ID } from '@vigil/vision';
+import { AppEvents } from '../core/app-events';
+import { VIGIL_CONFIG } from '../core/core.module';
 import { ActiveModelVersion } from './active-model-version.service';
 import { CropEmbedder } from './crop-embedder';
 import { readLifecycleSettings, type LifecycleSettings } from './lifecycle-settings';
 import { toModelVersionView } from './model-version.view';
+import { RefreshRuns, type RunningRefresh } from './refresh-runs';
 import { loadCases, type LifecycleCase } from './reviewed-cases';
 import { policyOf, thresholdsOf } from './version-policy';
 
@@ -30,7 +34,9 @@ interface Prepared {
 }
 
 interface Run {
-  view: RefreshRunView;
+  stored: RunningRefresh;
+  result?: RefreshResultView;
+  failed: boolean;
   error?: unknown;
   done: Promise<void>;
 }
@@ -57,28 +63,36 @@ interface Evaluated {
  *   5. one transaction: a promoted candidate's reference changes are written under its own gallery
  *      version and it becomes active; a rejected one is recorded with its metrics and reason, and
  *      the live gallery is not touched. Either way an audit event.
+ * The run itself is stored (RefreshRuns): one running run across every api process (409 for a
+ * second anywhere), its phase and heartbeat while it runs, its result or error after; a run whose
+ * process died is shown as interrupted and blocks nothing.
  */
 @Injectable()
 export class RefreshService {
   private readonly logger = new Logger('ModelRefresh');
-  /** From the start of the checks to the end of the run: one refresh at a time per process. */
+  /** From the start of the checks to the end of the run: one refresh at a time per process (and the stored run: across processes). */
   private busy = false;
   private latest: Run | null = null;
-  private runs = 0;
+  private readonly runs: RefreshRuns;
 
   constructor(
     private readonly db: Database,
     private readonly embedder: CropEmbedder,
     private readonly active: ActiveModelVersion,
-  ) {}
+    events: AppEvents,
+    @Inject(VIGIL_CONFIG) config: VigilConfig,
+  ) {
+    this.runs = new RefreshRuns(db, events, config.worker.name);
+  }
 
+  /** Whether this process runs a refresh now. */
   get isRunning(): boolean {
     return this.busy;
   }
 
-  /** The latest run this process started (running, finished or failed), or null. */
-  latestRun(): RefreshRunView | null {
-    return this.latest ? structuredClone(this.latest.view) : null;
+  /** The latest run of any api process (running, finished, failed or interrupted), or null. */
+  latestRun(): Promise<RefreshRunView | null> {
+    return this.runs.latest();
   }
 
   /**
@@ -90,42 +104,33 @@ export class RefreshService {
     if (this.busy) throw new ConflictError('A model refresh is already running; wait for it to finish.');
     this.busy = true;
     let prepared: Prepared;
+    let stored: RunningRefresh;
     try {
       prepared = await this.prepare();
+      stored = await this.runs.claim(by);
     } catch (error) {
       this.busy = false;
       throw error;
     }
-    const view: RefreshRunView = {
-      id: ++this.runs,
-      status: 'running',
-      trigger: by ? 'admin' : 'schedule',
-      requestedBy: by?.name ?? null,
-      startedAt: new Date().toISOString(),
-      finishedAt: null,
-      result: null,
-      error: null,
-    };
-    const run: Run = { view, done: Promise.resolve() };
-    run.done = this.execute(by, prepared)
+    const run: Run = { stored, failed: false, done: Promise.resolve() };
+    run.done = this.execute(by, prepared, (p) => stored.report(p))
       .then(
         (result) => {
-          view.status = 'finished';
-          view.result = result;
+          run.result = result;
+          return stored.succeed(result);
         },
         (error: unknown) => {
-          view.status = 'failed';
-          view.error = error instanceof DomainError ? error.message : 'The refresh failed unexpectedly; the server log has the details. Nothing was changed.';
+          run.failed = true;
           run.error = error;
-          this.logger.warn({ err: error, run: view.id }, 'model refresh failed; nothing was changed');
+          this.logger.warn({ err: error, run: stored.view.id }, 'model refresh failed; nothing was changed');
+          return stored.fail(error instanceof DomainError ? error.message : 'The refresh failed unexpectedly; the server log has the details. Nothing was changed.');
         },
       )
       .finally(() => {
-        view.finishedAt = new Date().toISOString();
         this.busy = false;
       });
     this.latest = run;
-    return structuredClone(view);
+    return stored.view;
   }
 
   /** Runs a refresh to its end (the scheduled job); rejects with the run's error when it fails. */
@@ -133,12 +138,13 @@ export class RefreshService {
     await this.start(by);
     const run = this.latest!;
     await run.done;
-    if (run.view.status === 'failed') throw run.error;
-    return run.view.result!;
+    if (run.failed) throw run.error;
+    return run.result!;
   }
 
-  private async execute(by: Principal | null, prepared: Prepared): Promise<RefreshResultView> {
-    const evaluated = await this.evaluate(prepared);
+  private async execute(by: Principal | null, prepared: Prepared, report: (p: RefreshProgressView) => void): Promise<RefreshResultView> {
+    const evaluated = await this.evaluate(prepared, report);
+    report({ phase: 'committing' });
     const version = await this.commit(by, evaluated);
     // Serves the new thresholds and reloads the matcher's gallery (ActiveModelVersion emits gallery.changed).
     if (evaluated.decision.promote) await this.active.reload();
@@ -165,7 +171,7 @@ export class RefreshService {
     return { settings, parent };
   }
 
-  private async evaluate({ settings, parent }: Prepared): Promise<Evaluated> {
+  private async evaluate({ settings, parent }: Prepared, report: (p: RefreshProgressView) => void): Promise<Evaluated> {
     const repos = this.db.repos;
     const parentPolicy = policyOf(parent.thresholds);
     const live = await repos.galleryVersions.liveReferences(EMBEDDING_MODEL_ID);
@@ -174,7 +180,16 @@ export class RefreshService {
     const items = await repos.reviewedData.reviewedItems();
     const persons = await this.personFacts(repos, items.flatMap((i) => [i.candidatePersonId, ...i.labels.map((l) => l.actualPersonId)]));
     const lists = new Map([...persons].map(([id, f]) => [id, f.list as string]));
-    const { cases, skipped } = await loadCases(items, lists, this.embedder);
+    let done = 0;
+    const total = items.length;
+    report({ phase: 'embedding', done, total });
+    const counting = { embed: async (cropPath: string | null) => {
+      const embedded = await this.embedder.embed(cropPath);
+      report({ phase: 'embedding', done: ++done, total });
+      return embedded;
+    } };
+    const { cases, skipped } = await loadCases(items, lists, counting);
+    report({ phase: 'evaluating' });
 
     const heldOutPercent = settings.refresh.heldOutPercent;
     const [build, heldOutAll] = stratifiedSplit(cases, { key: (c) => c.id, stratum: (c) => c.stratum, ratios: [100 - heldOutPercent, heldOutPercent], seed: settings.refresh.seed }) as [LifecycleCase[], LifecycleCase[]];

@@ -18,7 +18,7 @@ export interface CaseLoad {
  * now. Only items whose labels agree and whose crop still shows a face take part. The stratum is
  * the label and the list it concerns, so both split parts hold every kind of decision.
  */
-export async function loadCases(items: readonly ReviewedCaseRow[], lists: ReadonlyMap<string, string>, embedder: CropEmbedder): Promise<CaseLoad> {
+export async function loadCases(items: readonly ReviewedCaseRow[], lists: ReadonlyMap<string, string>, embedder: Pick<CropEmbedder, 'embed'>): Promise<CaseLoad> {
   const cases: LifecycleCase[] = [];
   const skipped: Record<string, number> = {};
   const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);

@@ -8,6 +8,7 @@ import {
   AlertAckReply, AlertEvent, AlertStatusEvent, AttendanceEvent, CameraStatusEvent, ClientToServerEvents, KpiBreachEvent, ReviewItemEvent, roomForRole,
   ServerToClientEvents,
 } from '@vigil/contracts';
+import type { RefreshRunView } from '@vigil/contracts';
 import { AlertBacklog } from './alert-backlog';
 import { planReplay } from './replay-window';
 import { SocketOwners, socketLimitMiddleware } from './socket-owners';
@@ -196,6 +197,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   /** A newly missed KPI target goes to reviewers and admins. */
   emitKpiBreach(event: KpiBreachEvent): void {
     this.server.to([roomForRole('reviewer'), roomForRole('admin')]).emit('kpi.breach', event);
+  }
+
+  emitRefreshProgress(run: RefreshRunView): void {
+    this.server.to(roomForRole('admin')).emit('refresh.progress', run);
   }
 
   onModuleDestroy(): void {

@@ -4,6 +4,7 @@ import { AttendanceRelay } from './attendance.relay';
 import { CameraStatusRelay } from './camera-status.relay';
 import { RealtimeGateway } from './realtime.gateway';
 import { KpiBreachPublisher } from './kpi-breach.publisher';
+import { RefreshProgressPublisher } from './refresh-progress.publisher';
 import { ReviewItemRelay } from './review-item.relay';
 
 @Module({})
@@ -12,7 +13,7 @@ export class RealtimeModule {
     return {
       module: RealtimeModule,
       imports: [core, alertsCore],
-      providers: [RealtimeGateway, CameraStatusRelay, AlertRelay, AttendanceRelay, ReviewItemRelay, KpiBreachPublisher],
+      providers: [RealtimeGateway, CameraStatusRelay, AlertRelay, AttendanceRelay, ReviewItemRelay, KpiBreachPublisher, RefreshProgressPublisher],
       exports: [RealtimeGateway],
     };
   }

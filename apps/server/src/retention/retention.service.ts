@@ -5,6 +5,7 @@ import { Database } from '@vigil/persistence';
 import { MediaStore } from '@vigil/gallery';
 import { OrphanMediaSweep } from './orphan-media-sweep';
 import { RetentionSettingsService } from './retention-settings.service';
+import { Leadership } from '../leadership/leadership';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 const BATCH = 100;
@@ -42,7 +43,8 @@ export interface RetentionRunOptions {
  * next run finds. A run killed between the two leaves a row whose file is already gone; the re-run
  * removes the (missing) file again — a no-op — and deletes the row. The reverse order could leave a
  * file no row points to, which no run would ever find. Every step is idempotent, so a run may be
- * repeated or overlap another process's run. Runs hourly and at boot in the api role.
+ * repeated or overlap another process's run. Runs in the api process that leads the `retention`
+ * job (see Leadership): when it becomes the leader (at boot, or on taking over) and hourly after.
  *
  * Each pass ends with the orphan sweep: files older than its grace period that no row points to
  * (a crash between writing an image and committing its row, a removal that failed) are deleted.
@@ -53,20 +55,38 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   private chain: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
   private readonly orphans: OrphanMediaSweep;
+  private withdraw?: () => Promise<void>;
 
-  constructor(private readonly db: Database, private readonly files: MediaStore, private readonly settings: RetentionSettingsService) {
+  constructor(
+    private readonly db: Database,
+    private readonly files: MediaStore,
+    private readonly settings: RetentionSettingsService,
+    private readonly leadership: Leadership,
+  ) {
     this.orphans = new OrphanMediaSweep(db, files);
   }
 
   onApplicationBootstrap(): void {
-    const scheduled = () => void this.run().catch((error: unknown) => this.logger.warn({ err: error }, 'retention run failed; the next run continues where it stopped'));
-    scheduled();
-    this.timer = setInterval(scheduled, RETENTION_INTERVAL_MS);
-    this.timer.unref();
+    const scheduled = () => {
+      this.leadership.recordRun('retention');
+      void this.run().catch((error: unknown) => this.logger.warn({ err: error }, 'retention run failed; the next run continues where it stopped'));
+    };
+    this.withdraw = this.leadership.run('retention', {
+      start: () => {
+        scheduled();
+        this.timer = setInterval(scheduled, RETENTION_INTERVAL_MS);
+        this.timer.unref();
+      },
+      stop: () => {
+        if (this.timer) clearInterval(this.timer);
+        this.timer = undefined;
+      },
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.withdraw?.();
     await this.chain;
   }
 

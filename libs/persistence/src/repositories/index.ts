@@ -8,6 +8,7 @@ import { GalleryVersionRepository } from './gallery-version.repository';
 import { MediaRepository } from './media.repository';
 import { ModelVersionRepository } from './model-version.repository';
 import { PersonRepository } from './person.repository';
+import { RefreshRunRepository } from './refresh-run.repository';
 import { ReviewItemRepository } from './review-item.repository';
 import { ReviewLabelRepository } from './review-label.repository';
 import { ReviewedDataRepository } from './reviewed-data.repository';
@@ -77,6 +78,9 @@ export class Repositories {
   get reviewedData() {
     return new ReviewedDataRepository(this.manager);
   }
+  get refreshRuns() {
+    return new RefreshRunRepository(this.manager);
+  }
   get settings() {
     return new SettingRepository(this.manager);
   }
@@ -95,7 +99,8 @@ export { ReviewItemRepository, ReviewLabelRepository, SettingRepository };
 export { alreadyLabelled } from './review-label.repository';
 export type { NewReviewItem, ReviewItemRow, ReviewQueueQuery, ReviewedItemRow } from './review-item.repository';
 export type { NewReviewLabel, ReviewLabelRow } from './review-label.repository';
-export { GalleryVersionRepository, ModelVersionRepository, ReviewedDataRepository };
+export { GalleryVersionRepository, ModelVersionRepository, RefreshRunRepository, ReviewedDataRepository };
+export type { NewRefreshRun, RefreshRunRow, RefreshRunState } from './refresh-run.repository';
 export type { LiveReference, VersionedReference } from './gallery-version.repository';
 export type { ModelVersionRow, ModelVersionStatus, NewModelVersion, VersionThresholds } from './model-version.repository';
 export type { PersonFactsRow, ReviewedCaseRow } from './reviewed-data.repository';

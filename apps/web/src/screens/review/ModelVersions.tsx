@@ -139,10 +139,17 @@ export function ModelVersions() {
 
 function runText(run: RefreshRunView): string {
   const who = run.trigger === 'schedule' ? 'the schedule' : (run.requestedBy ?? 'an administrator');
-  if (run.status === 'running') return `A refresh started by ${who} at ${dateTime(run.startedAt)} is running: reviewed faces are being re-embedded and scored.`;
-  if (run.status === 'failed') return `The refresh started at ${dateTime(run.startedAt)} failed: ${run.error ?? 'no reason given'}`;
+  if (run.status === 'running') return `A refresh started by ${who} at ${dateTime(run.startedAt)} is running: ${progressText(run.progress)}.`;
+  if (run.status === 'failed' || run.status === 'interrupted') return `The refresh started at ${dateTime(run.startedAt)} failed: ${run.error ?? 'no reason given'}`;
   const r = run.result!;
   return r.promoted ? `Candidate ${r.candidate.label} was promoted: ${r.reason}` : `Candidate ${r.candidate.label} was not promoted: ${r.reason}`;
+}
+
+function progressText(p: RefreshRunView['progress']): string {
+  if (p?.phase === 'embedding' && p.total !== undefined) return `re-embedding reviewed faces (${p.done ?? 0} of ${p.total})`;
+  if (p?.phase === 'evaluating') return 'scoring both versions on the held-out faces';
+  if (p?.phase === 'committing') return 'recording the new version';
+  return 'reviewed faces are being re-embedded and scored';
 }
 
 function Comparison({ before, after }: { before: Metrics; after: Metrics }) {
