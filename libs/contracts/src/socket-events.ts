@@ -1,3 +1,4 @@
+import type { RefreshRunView } from './model-versions';
 import type { CameraStatusName, KpiBreachView, PersonListName, ReviewItemKind } from './views';
 
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
@@ -121,6 +122,8 @@ export interface ServerToClientEvents {
   'camera.status': (event: CameraStatusEvent) => void;
   'review.item': (event: ReviewItemEvent) => void;
   'kpi.breach': (event: KpiBreachEvent) => void;
+  /** The model refresh run changed (started, a step, finished or failed): to admins. */
+  'refresh.progress': (event: RefreshRunView) => void;
   /** Sent once after the handshake: who the server thinks you are. */
   welcome: (info: { role: string; tokenName: string; serverVersion: string }) => void;
 }

@@ -138,6 +138,13 @@ export interface HealthView {
   } | null;
   /** KPI targets missed by the reviewed decisions of the monitor's window; any breach → `degraded`. */
   kpi: { breaches: KpiBreachView[]; checkedAt: string | null } | null;
+  /**
+   * How consoles are reached (api processes; null on a worker): `memory` = this process's sockets
+   * only (no VIGIL_REDIS_URL); `redis` = shared with the other api processes, `connected` false
+   * while Redis is unreachable (then `degraded`: consoles on other api processes miss this one's
+   * status pushes and revocations until it is back).
+   */
+  realtime: { adapter: 'memory' | 'redis'; connected: boolean } | null;
 }
 
 export interface ErrorBody {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { KpiBreachEvent } from '@vigil/contracts';
+import type { KpiBreachEvent, RefreshRunView } from '@vigil/contracts';
 
 /** In-process notices between modules, sent after the change they describe has committed. */
 export interface AppEventMap {
@@ -22,6 +22,8 @@ export interface AppEventMap {
   'review.settings-changed': [];
   /** A KPI target is newly missed: pushed to reviewers and admins as `kpi.breach`. */
   'kpi.breach': [breach: KpiBreachEvent];
+  /** The model refresh run changed (stored first): pushed to admins as `refresh.progress`. */
+  'refresh.progress': [run: RefreshRunView];
   /** A token was revoked: live sockets using it are cut. */
   'token.revoked': [tokenId: string];
   /**
