@@ -51,10 +51,10 @@ export class SocketRevocation implements OnApplicationBootstrap, OnApplicationSh
       const sessionIds = [...new Set(principals.map((p) => p.sessionId).filter((id): id is string => id !== null))];
       const deadTokens = new Set(await this.db.repos.tokens.unusable(tokenIds));
       const deadSessions = new Set(await this.sessions.unusable(sessionIds));
-      for (const socket of sockets) {
-        const p = socket.data.principal;
-        if ((p.tokenId !== null && deadTokens.has(p.tokenId)) || (p.sessionId !== null && deadSessions.has(p.sessionId))) socket.disconnect(true);
-      }
+      const dead = sockets.filter(({ data: { principal: p } }) => (p.tokenId !== null && deadTokens.has(p.tokenId)) || (p.sessionId !== null && deadSessions.has(p.sessionId)));
+      for (const socket of dead) socket.disconnect(true);
+      // Said, because it means a revocation was not announced (the CLI, or Redis down): the cut came late.
+      if (dead.length > 0) this.logger.log({ sockets: dead.length }, 're-check cut sockets whose token or session stopped working');
       await this.sessions.touch(sessionIds.filter((id) => !deadSessions.has(id)));
     } catch (error) {
       this.logger.warn({ err: error }, 'token and session re-check failed; will retry');
