@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { io, Socket } from 'socket.io-client';
-import type { AlertEvent, AlertStatusEvent } from '@vigil/contracts';
+import type { AlertEvent, AlertStatusEvent, CameraStatusEvent } from '@vigil/contracts';
 import { Database } from '@vigil/persistence';
 import { ClusterDatabase, ClusterNode, clusterRedisUrl, createClusterDatabase, startNode, waitFor } from '../support/cluster';
 
@@ -50,6 +50,7 @@ async function signIn(node: ClusterNode, username: string, password: string): Pr
 class Console {
   readonly alerts: AlertEvent[] = [];
   readonly statuses: AlertStatusEvent[] = [];
+  readonly cameras: CameraStatusEvent[] = [];
   cut: { reason: string; at: number } | null = null;
   private constructor(readonly name: string, readonly socket: Socket) {}
 
@@ -67,6 +68,7 @@ class Console {
       ack(acknowledge(event) ? { acknowledge: true } : undefined);
     });
     socket.on('alert.status', (event: AlertStatusEvent) => c.statuses.push(event));
+    socket.on('camera.status', (event: CameraStatusEvent) => c.cameras.push(event));
     socket.on('disconnect', (reason) => (c.cut ??= { reason, at: Date.now() }));
     await new Promise<void>((resolve, reject) => {
       socket.once('welcome', () => resolve());
@@ -173,6 +175,27 @@ describe('consoles shared by api processes through Redis (2 api processes, one d
       assert.deepEqual(c.alerts.map((e) => e.id), [...expected, last], `${c.name}: every alert once, in seq order`);
       const seqs = c.alerts.map((e) => BigInt(e.seq));
       assert.ok(seqs.every((s, i) => i === 0 || s > seqs[i - 1]!), `${c.name}: seq increases`);
+    }
+  });
+
+  it('camera status, relayed by each api process from the database, reaches each console once', async () => {
+    const [a, b] = one!.nodes as [ClusterNode, ClusterNode];
+    const camera = await http(a, 'POST', '/api/cameras', { body: { name: 'Gate', url: 'rtsp://10.0.0.1/s', enabled: false } });
+    assert.equal(camera.status, 201, JSON.stringify(camera.body));
+    const onA = await open('camera console on A', a, await mintToken(a, 'Cam A'));
+    const onB = await open('camera console on B', b, await mintToken(a, 'Cam B'));
+    const sequence = ['starting', 'online', 'stalled', 'online'] as const;
+    for (const status of sequence) {
+      // As ingest (in a worker process) records them: a transaction, NOTIFY on commit.
+      await one!.handle.transaction((repos) => repos.cameras.recordStatus({ cameraId: camera.body.id, status, fps: null, at: new Date() }));
+    }
+    for (const c of [onA, onB]) {
+      await waitFor(`${c.name}: 4 camera events`, () => (c.cameras.length >= 4 ? true : undefined), 30_000, 50);
+    }
+    await one!.handle.transaction((repos) => repos.cameras.recordStatus({ cameraId: camera.body.id, status: 'offline', fps: null, at: new Date() }));
+    for (const c of [onA, onB]) {
+      await waitFor(`${c.name}: the 5th camera event`, () => (c.cameras.some((e) => e.status === 'offline') ? true : undefined), 30_000, 50);
+      assert.deepEqual(c.cameras.map((e) => e.status), [...sequence, 'offline'], `${c.name}: each once, in order`);
     }
   });
 
