@@ -99,6 +99,15 @@ async function cutWithin(c: Console, since: number): Promise<number> {
   return cut.at - since;
 }
 
+/** On a failed wait: the error, with what the consoles hold and the processes said (for CI logs). */
+function explain(nodes: ClusterNode[], consoles: Console[]) {
+  return (error: unknown): never => {
+    const held = consoles.map((c) => `${c.name}: ${c.alerts.length} alerts, statuses ${JSON.stringify(c.statuses)}, cut ${JSON.stringify(c.cut)}`);
+    const said = nodes.map((n) => `--- ${n.name} ---\n${n.output().slice(-4000)}`);
+    throw new Error([String(error), ...held, ...said].join('\n'));
+  };
+}
+
 const RECHECK_LOG = 're-check cut sockets';
 
 async function startSite(name: string, redisUrl: string, env: Record<string, string>): Promise<Site> {
@@ -165,7 +174,7 @@ describe('consoles shared by api processes through Redis (2 api processes, one d
     const expected = (await one!.handle.repos.alerts.after('0', 100)).map((r) => r.id);
     assert.deepEqual([...expected].sort(), [...ids].sort());
     for (const c of [onA, onB]) {
-      await waitFor(`${c.name}: 20 alerts`, () => (c.alerts.length >= 20 ? true : undefined), 30_000, 50);
+      await waitFor(`${c.name}: 20 alerts`, () => (c.alerts.length >= 20 ? true : undefined), 30_000, 50).catch(explain([a, b], [onA, onB]));
     }
     console.log(`20 alerts in 4 bursts reached both consoles in ${Date.now() - started} ms`);
     // One more, after the 20: a console that got a duplicate would have 22 by the time it has this one.
@@ -210,12 +219,12 @@ describe('consoles shared by api processes through Redis (2 api processes, one d
     await waitFor('the alert on B', () => (watcher.alerts.some((e) => e.id === viaHttp) ? true : undefined), 30_000, 50);
     const acked = await http(a, 'POST', `/api/alerts/${viaHttp}/ack`, { token: desk.token });
     assert.equal(acked.status, 200, JSON.stringify(acked.body));
-    const fromHttp = await waitFor('alert.status (HTTP ack on A) on B', () => watcher.statusesOf(viaHttp)[0], 10_000, 50);
+    const fromHttp = await waitFor('alert.status (HTTP ack on A) on B', () => watcher.statusesOf(viaHttp)[0], 10_000, 50).catch(explain([a, b], [acker, watcher]));
     assert.deepEqual([fromHttp.status, fromHttp.by], ['acknowledged', 'Ack desk']);
 
     answerFor = await raise(one!);
     const viaSocket = answerFor;
-    const fromSocket = await waitFor('alert.status (socket ack on A) on B', () => watcher.statusesOf(viaSocket)[0], 30_000, 50);
+    const fromSocket = await waitFor('alert.status (socket ack on A) on B', () => watcher.statusesOf(viaSocket)[0], 30_000, 50).catch(explain([a, b], [acker, watcher]));
     assert.deepEqual([fromSocket.status, fromSocket.by], ['acknowledged', 'Socket desk']);
     assert.equal((await one!.handle.repos.alerts.findById(viaSocket))!.status, 'acknowledged');
 
@@ -281,7 +290,7 @@ describe('consoles shared by api processes through Redis (2 api processes, one d
 
     const overdue = await raise(two!);
     for (const x of [onC, onD]) {
-      const escalated = await waitFor(`${x.name}: the escalation`, () => x.statusesOf(overdue)[0], 30_000, 50);
+      const escalated = await waitFor(`${x.name}: the escalation`, () => x.statusesOf(overdue)[0], 30_000, 50).catch(explain([c, d], [onC, onD]));
       assert.deepEqual([escalated.status, escalated.by, escalated.reason], ['escalated', 'system', 'unacknowledged']);
     }
     // A change on site one, then a last one on site two: each console's channel has delivered
