@@ -44,6 +44,7 @@ describe(`HTTP API and socket.io end to end (${process.env.DATABASE_URL ? 'Postg
       assert.equal(res.body.inference.status, 'idle', 'an api-only process loads no models until an upload needs them');
       assert.match(res.body.version, /^\d+\.\d+\.\d+/);
       assert.deepEqual(res.body.kpi.breaches, []);
+      assert.deepEqual(res.body.realtime, { adapter: 'memory', connected: true }, 'no VIGIL_REDIS_URL: this process\'s sockets only');
     }
     const kiosk = await t.api('GET', '/api/health', { token: kioskToken });
     assert.equal(kiosk.status, 403, 'a kiosk device gets no detailed view');

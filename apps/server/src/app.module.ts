@@ -33,7 +33,9 @@ import { WorkerModule } from './worker/worker.module';
 export class AppModule {
   static register(config: VigilConfig, database: Database): DynamicModule {
     const core = CoreModule.forRoot(config, database);
-    const auth = AuthModule.register(core);
+    const api = config.roles.includes('api');
+    const realtime = api ? RealtimeModule.register(core) : undefined;
+    const auth = AuthModule.register(core, realtime);
     const worker = config.roles.includes('worker');
     const metrics = MetricsModule.register(core);
     const inference = InferenceModule.register(core, metrics);
@@ -43,11 +45,10 @@ export class AppModule {
     const reviewsCore = ReviewsCoreModule.register(core);
     const kpi = KpiModule.register(core);
     const decisions = DecisionsModule.register({ core, alertsCore, attendanceCore, reviewsCore });
-    const api = config.roles.includes('api');
     const gallery = GalleryModule.register(core, inference);
-    const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference, kpi), reviewsCore];
-    if (api) {
-      imports.push(PersonsModule.register(core), gallery, CamerasModule.register(core, { liveViews: worker }), AlertsModule.register(alertsCore, core), RealtimeModule.register(core, alertsCore));
+    const imports: DynamicModule[] = [LoggerModule.forRoot(loggerParams(config)), core, auth, metrics, HealthModule.register(core, inference, kpi, realtime), reviewsCore];
+    if (realtime) {
+      imports.push(PersonsModule.register(core), gallery, CamerasModule.register(core, { liveViews: worker }), AlertsModule.register(alertsCore, core, realtime), realtime);
       imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, decisions, metrics }));
       imports.push(ReviewsModule.register({ core, reviewsCore, kpi }), RetentionModule.register(core));
       imports.push(ModelVersionsModule.register({ core, inference, matcher }));

@@ -1,5 +1,5 @@
-import type { CameraStatusName, KpiBreachView, PersonListName, ReviewItemKind } from './views';
 import type { RefreshRunView } from './model-versions';
+import type { CameraStatusName, KpiBreachView, PersonListName, ReviewItemKind } from './views';
 
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
 export interface SocketAuth {
@@ -122,7 +122,7 @@ export interface ServerToClientEvents {
   'camera.status': (event: CameraStatusEvent) => void;
   'review.item': (event: ReviewItemEvent) => void;
   'kpi.breach': (event: KpiBreachEvent) => void;
-  /** A model refresh started, moved on or ended (admins): the stored run, as GET /api/model-versions/refresh shows it. */
+  /** The model refresh run changed (started, a step, finished or failed): to admins. */
   'refresh.progress': (event: RefreshRunView) => void;
   /** Sent once after the handshake: who the server thinks you are. */
   welcome: (info: { role: string; tokenName: string; serverVersion: string }) => void;

@@ -144,6 +144,13 @@ export interface HealthView {
    * process that runs none (worker role).
    */
   jobs: JobLeadershipView[];
+  /**
+   * How consoles are reached (api processes; null on a worker): `memory` = this process's sockets
+   * only (no VIGIL_REDIS_URL); `redis` = shared with the other api processes, `connected` false
+   * while Redis is unreachable (then `degraded`: consoles on other api processes miss this one's
+   * status pushes and revocations until it is back).
+   */
+  realtime: { adapter: 'memory' | 'redis'; connected: boolean } | null;
 }
 
 export interface JobLeadershipView {

@@ -3,7 +3,7 @@ import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.decorator';
-import { toAttendanceEvent } from '../realtime/attendance.relay';
+import { toAttendanceEvent } from './attendance.view';
 import { AttendanceService } from './attendance.service';
 
 export class AttendanceQuery {

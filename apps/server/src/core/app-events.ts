@@ -22,7 +22,7 @@ export interface AppEventMap {
   'review.settings-changed': [];
   /** A KPI target is newly missed: pushed to reviewers and admins as `kpi.breach`. */
   'kpi.breach': [breach: KpiBreachEvent];
-  /** A model refresh run started, moved on or ended in this process: pushed to admins as `refresh.progress`. */
+  /** The model refresh run changed (stored first): pushed to admins as `refresh.progress`. */
   'refresh.progress': [run: RefreshRunView];
   /** A token was revoked: live sockets using it are cut. */
   'token.revoked': [tokenId: string];

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Optional, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ConsoleSessions, TokenIssuer } from '@vigil/auth';
@@ -11,6 +11,7 @@ import { Public } from '../auth/roles.decorator';
 import { InferenceService } from '../inference/inference.service';
 import { KpiMonitor } from '../kpi/kpi-monitor.service';
 import { Leadership } from '../leadership/leadership';
+import { SocketAdapter } from '../realtime/socket-adapter';
 import { HEALTH_DETAIL_ROLES, mayReadHealthDetails } from './health-viewer';
 
 const started = Date.now();
@@ -26,6 +27,7 @@ export class HealthController {
     private readonly tokens: TokenIssuer,
     private readonly sessions: ConsoleSessions,
     private readonly leadership: Leadership,
+    @Optional() private readonly sockets?: SocketAdapter,
   ) {}
 
   /**
@@ -37,7 +39,7 @@ export class HealthController {
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'Liveness and readiness: 200 when the database answers (status degraded if inference failed or a KPI target is missed), 503 otherwise',
+    summary: 'Liveness and readiness: 200 when the database answers (status degraded if inference failed, a KPI target is missed or Redis is unreachable), 503 otherwise',
     description: `Without a token: { status } only. With a token or console session of role ${HEALTH_DETAIL_ROLES.join(', ')}: the detailed view.`,
   })
   async health(
@@ -53,7 +55,9 @@ export class HealthController {
     const inference = this.inference.health();
     const kpiState = this.kpi.current();
     const kpi: HealthView['kpi'] = { breaches: kpiState?.breaches ?? [], checkedAt: kpiState ? kpiState.checkedAt.toISOString() : null };
-    const status: HealthView['status'] = !database.ok ? 'down' : inference?.status === 'failed' || kpi.breaches.length > 0 ? 'degraded' : 'ok';
+    const realtime = this.sockets?.state() ?? null;
+    const degraded = inference?.status === 'failed' || kpi.breaches.length > 0 || realtime?.connected === false;
+    const status: HealthView['status'] = !database.ok ? 'down' : degraded ? 'degraded' : 'ok';
     if (status === 'down') res.status(503);
     let detailed: boolean;
     try {
@@ -73,6 +77,7 @@ export class HealthController {
       inference,
       kpi,
       jobs: this.leadership.status(),
+      realtime,
     };
   }
 }

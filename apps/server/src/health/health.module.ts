@@ -3,7 +3,8 @@ import { HealthController } from './health.controller';
 
 @Module({})
 export class HealthModule {
-  static register(core: DynamicModule, inference: DynamicModule, kpi: DynamicModule): DynamicModule {
-    return { module: HealthModule, imports: [core, inference, kpi], controllers: [HealthController] };
+  /** `realtime` (api processes): health also reports the socket adapter. */
+  static register(core: DynamicModule, inference: DynamicModule, kpi: DynamicModule, realtime?: DynamicModule): DynamicModule {
+    return { module: HealthModule, imports: [core, inference, kpi, ...(realtime ? [realtime] : [])], controllers: [HealthController] };
   }
 }

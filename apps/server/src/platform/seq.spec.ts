@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOffset } from '../realtime/realtime.gateway';
+import { parseOffset } from '../alerts/alert-offset';
 import { isSeq } from './seq';
 
 describe('isSeq: a seq offset within a PostgreSQL bigint', () => {

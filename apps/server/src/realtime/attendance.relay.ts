@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AttendanceRow, Database } from '@vigil/persistence';
-import type { AttendanceEvent } from '@vigil/contracts';
+import { toAttendanceEvent } from '../attendance/attendance.view';
 import { AppEvents } from '../core/app-events';
 import { OutboxRelayHost } from './outbox-relay';
 import { RealtimeGateway } from './realtime.gateway';
 
-export function toAttendanceEvent(row: AttendanceRow): AttendanceEvent {
-  return { id: row.id, personId: row.personId, personName: row.personName, kind: row.kind, cameraId: row.cameraId, at: new Date(row.at).toISOString(), score: row.score };
-}
-
-/** attendance_event → `attendance`, after commit; bookings may come from another process. */
+/**
+ * attendance_event → `attendance` to admins and security (kiosks get their own answer over HTTP),
+ * after commit; bookings may come from another process. Every api process relays the table
+ * itself, so it emits to its own sockets only.
+ */
 @Injectable()
 export class AttendanceRelay extends OutboxRelayHost<AttendanceRow> {
   constructor(db: Database, gateway: RealtimeGateway, events: AppEvents) {
@@ -19,7 +19,7 @@ export class AttendanceRelay extends OutboxRelayHost<AttendanceRow> {
         lastOffset: () => db.repos.attendance.lastSeq(),
         readAfter: (offset, limit) => db.repos.attendance.after(offset, limit),
         offsetOf: (row) => row.seq,
-        publish: (row) => gateway.emitAttendance(toAttendanceEvent(row)),
+        publish: (row) => gateway.emitToRolesLocal(['admin', 'security'], 'attendance', toAttendanceEvent(row)),
       },
       events,
       'attendance.recorded',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@vigil/persistence';
 import { AppEvents } from '../core/app-events';
+import { toReviewItemEvent } from '../reviews/review.view';
 import { OutboxRelayHost } from './outbox-relay';
 import { RealtimeGateway } from './realtime.gateway';
 
@@ -9,6 +10,7 @@ type ReviewItemOutboxRow = Awaited<ReturnType<Database['repos']['reviewItems']['
 /**
  * review_item (seq order) → `review.item` to reviewers and admins, after commit; items may be
  * created by the worker in another process. A reviewer who was offline re-fetches the queue.
+ * Every api process relays the table itself, so it emits to its own sockets only.
  */
 @Injectable()
 export class ReviewItemRelay extends OutboxRelayHost<ReviewItemOutboxRow> {
@@ -19,7 +21,7 @@ export class ReviewItemRelay extends OutboxRelayHost<ReviewItemOutboxRow> {
         lastOffset: () => db.repos.reviewItems.lastSeq(),
         readAfter: (offset, limit) => db.repos.reviewItems.after(offset, limit),
         offsetOf: (row) => row.seq,
-        publish: (row) => gateway.emitReviewItem({ id: row.id, kind: row.kind, cameraId: row.cameraId, at: new Date(row.createdAt).toISOString() }),
+        publish: (row) => gateway.emitToRolesLocal(['reviewer', 'admin'], 'review.item', toReviewItemEvent(row)),
       },
       events,
       'review.item-recorded',

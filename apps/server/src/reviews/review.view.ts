@@ -1,4 +1,4 @@
-import type { ReviewItemView, ReviewLabelView } from '@vigil/contracts';
+import type { ReviewItemEvent, ReviewItemView, ReviewLabelView } from '@vigil/contracts';
 import { requiredLabels, systemMatched } from '@vigil/domain';
 import type { ReviewItemRow, ReviewLabelRow } from '@vigil/persistence';
 
@@ -43,4 +43,9 @@ export function toReviewItemView(row: ReviewItemRow, labels: readonly ReviewLabe
     requiredLabels: requiredLabels(row.kind, row.list),
     expiresAt: row.expiresAt ? new Date(row.expiresAt).toISOString() : null,
   };
+}
+
+/** A new review item as pushed to reviewers and admins (`review.item`): what it is, not its content. */
+export function toReviewItemEvent(row: { id: string; kind: ReviewItemEvent['kind']; cameraId: string | null; createdAt: Date | string }): ReviewItemEvent {
+  return { id: row.id, kind: row.kind, cameraId: row.cameraId, at: new Date(row.createdAt).toISOString() };
 }

@@ -27,6 +27,15 @@ export class SettingRepository {
     }
   }
 
+  /**
+   * Stores `value` under `key` unless the key already has one, and returns the stored value: the
+   * first writer wins, so concurrent callers (processes booting together) all read the same value.
+   */
+  async setIfAbsent(key: string, value: unknown): Promise<unknown> {
+    await this.manager.query(`INSERT INTO setting (key, value, updated_at) VALUES ($1, $2::jsonb, now()) ON CONFLICT (key) DO NOTHING`, [key, JSON.stringify(value)]);
+    return this.get(key);
+  }
+
   set(key: string, value: unknown, byTokenId: string | null = null): Promise<void> {
     return this.setMany({ [key]: value }, byTokenId);
   }
