@@ -289,6 +289,22 @@ describe('consoles shared by api processes through Redis (2 api processes, one d
     assert.ok(!b.output().includes(RECHECK_LOG), 'B cut them on the announcement, not by its re-check');
   });
 
+  it('refresh progress, known to the process that runs the refresh, reaches admin consoles on both processes', async () => {
+    const [a, b] = one!.nodes as [ClusterNode, ClusterNode];
+    const runs: Array<Array<{ id: string; status: string }>> = [[], []];
+    const admins = await Promise.all([a, b].map(async (node, i) => {
+      const c = await open(`admin console on ${node.name}`, node, { token: node.adminToken });
+      c.socket.on('refresh.progress', (run: { id: string; status: string }) => runs[i]!.push(run));
+      return c;
+    }));
+    const res = await http(a, 'POST', '/api/model-versions/refresh');
+    assert.ok(res.status < 300, JSON.stringify(res.body));
+    for (const [i, c] of admins.entries()) {
+      await waitFor(`${c.name}: refresh.progress`, () => (runs[i]!.length > 0 ? true : undefined), 30_000, 50);
+    }
+    console.log(`refresh.progress on A: ${JSON.stringify(runs[0]!.map((r) => r.status))}; on B: ${JSON.stringify(runs[1]!.map((r) => r.status))}`);
+  });
+
   it('an escalation reaches the consoles of both processes once; two installations on one Redis never hear each other', async () => {
     const [c, d] = two!.nodes as [ClusterNode, ClusterNode];
     const [a, b] = one!.nodes as [ClusterNode, ClusterNode];
