@@ -27,6 +27,18 @@ export class WorkerNodeRepository {
     await this.manager.query(`UPDATE worker_node SET stopped_at = clock_timestamp() WHERE id = $1 AND stopped_at IS NULL`, [id]);
   }
 
+  /**
+   * Marks every other worker stopped and ends its leases now. Only for a database one process owns
+   * (embedded): there, a worker registered before this one is a previous run of this process.
+   */
+  async retireOthers(id: string): Promise<void> {
+    await this.manager.query(
+      `WITH retired AS (UPDATE worker_node SET stopped_at = clock_timestamp() WHERE id <> $1 AND stopped_at IS NULL RETURNING id)
+       UPDATE camera_lease SET expires_at = clock_timestamp() WHERE worker_id <> $1 AND expires_at > clock_timestamp()`,
+      [id],
+    );
+  }
+
   async findById(id: string): Promise<WorkerNodeRow | null> {
     const rows = rowsOf<WorkerNodeRow>(
       await this.manager.query(
