@@ -67,6 +67,8 @@ export class CameraLeases {
        */
       takeOverOnStart?: boolean;
       clock?: MonotonicClock;
+      /** Tests drive the rounds themselves (sync()) when false; default true: a round every TTL/3. */
+      timer?: boolean;
     } = {},
   ) {
     this.clock = options.clock ?? (() => performance.now());
@@ -94,8 +96,10 @@ export class CameraLeases {
     this.workerIdValue = id;
     this.logger.log({ workerId: this.workerIdValue, name: this.settings.name, capacity: this.settings.capacity }, 'worker registered for camera leases');
     this.lastRenewedAt = this.clock();
-    this.timer = setInterval(() => this.onTimer(), Math.max(100, Math.floor(this.ttlMs / 3)));
-    this.timer.unref();
+    if (this.options.timer !== false) {
+      this.timer = setInterval(() => this.onTimer(), Math.max(100, Math.floor(this.ttlMs / 3)));
+      this.timer.unref();
+    }
     await this.sync();
   }
 
@@ -184,6 +188,13 @@ export class CameraLeases {
     for (const [cameraId, epoch] of [...this.held]) {
       if (renewed.get(cameraId) !== epoch) {
         this.drop(cameraId, 'not renewed (expired or taken)');
+        changed = true;
+      }
+    }
+    for (const [cameraId, epoch] of renewed) {
+      // Dropped here by self-fencing while the database still kept it: nobody took it, it is ours again.
+      if (!this.held.has(cameraId)) {
+        this.held.set(cameraId, epoch);
         changed = true;
       }
     }
