@@ -18,19 +18,16 @@
  *
  * Usage: npm run build && node dist/bench/pipeline.js [--cameras 8] [--seconds 60] [--workers N] [--detector ssd|tiny]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sharp from 'sharp';
 import type { AlertEvent } from '@vigil/contracts';
-// Test fixtures are deliberately not part of @vigil/vision's public API.
-// eslint-disable-next-line no-restricted-imports
-import { samplePhotoPath } from '../libs/vision/src/testing/sample-photos';
 import { connectSocket, until } from '../tests/support/socket-client';
 import { startTestServer, TEST_ADMIN_TOKEN } from '../tests/support/test-server';
+import { hallwayClip, walkerFace } from './hallway-clip';
 import { percentile as rawPercentile } from './percentile';
+import { childPids, cpuSeconds, rssMb } from './proc-stats';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,7 +43,6 @@ const CYCLE_S = 15;
 const SLOT_BEFORE_MS = 5_000;
 const SLOT_AFTER_MS = CYCLE_S * 1000 - SLOT_BEFORE_MS;
 const FACE_S = 3;
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
@@ -56,51 +52,6 @@ function percentile(values: number[], q: number): number | null {
   return v === null ? null : Math.round(v);
 }
 
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-  } catch {
-    return 0;
-  }
-}
-
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * A 15 s hallway clip: empty, then the face walks slowly across (60 px/s) for FACE_S seconds from
- * `faceAt`. It has to move: the motion gate rightly skips a picture that does not change.
- */
-async function hallwayClip(dir: string, faceAt: number): Promise<string> {
-  const face = path.join(dir, 'face.jpg');
-  await sharp(samplePhotoPath(1)).extract({ left: 250, top: 180, width: 500, height: 560 }).resize({ height: 300 }).jpeg().toFile(face);
-  const out = path.join(dir, `hallway-${faceAt}.mp4`);
-  const end = faceAt + FACE_S;
-  execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `color=c=0x5c5850:s=1280x720:r=25:d=${CYCLE_S}`, '-loop', '1', '-i', face,
-    '-filter_complex', `[0:v][1:v]overlay=x='400+(t-${faceAt})*60':y=200:enable='between(t,${faceAt},${end})':shortest=1[v]`,
-    '-map', '[v]', '-t', String(CYCLE_S), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p', out,
-  ]);
-  return out;
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-pipeline-'));
   // Clips first: encoding blocks this process, which also hosts the server.
@@ -108,7 +59,7 @@ async function main(): Promise<void> {
   const clips: Array<{ clip: string; faceAt: number }> = [];
   for (let i = 0; i < CAMERAS; i++) {
     const faceAt = (Math.round(((i * CYCLE_S) / CAMERAS) * 10) / 10) % (CYCLE_S - FACE_S);
-    clips.push({ clip: await hallwayClip(dir, faceAt), faceAt });
+    clips.push({ clip: await hallwayClip(dir, faceAt, { cycleS: CYCLE_S, faceS: FACE_S }), faceAt });
   }
   const t = await startTestServer({
     VIGIL_ROLES: 'api,worker', VIGIL_DEMO: '0', VIGIL_ALLOW_FILE_URLS: '1', VIGIL_INFERENCE_WORKERS: String(WORKERS),
@@ -118,7 +69,7 @@ async function main(): Promise<void> {
     await until('inference ready', 180_000, async () => ((await t.api('GET', '/api/health')).body.inference.status === 'ready' ? true : undefined), 250);
     const person = (await t.api('POST', '/api/persons', { body: { name: 'Bench Walker', list: 'watchlist' } })).body.id as string;
     const form = new FormData();
-    const jpeg = await sharp(samplePhotoPath(1)).extract({ left: 250, top: 180, width: 500, height: 560 }).jpeg({ quality: 95 }).toBuffer();
+    const jpeg = await walkerFace().jpeg({ quality: 95 }).toBuffer();
     form.append('image', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), 'walker.jpg');
     const enrolled = await fetch(`${t.server.url}/api/persons/${person}/faces`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: form });
     if (enrolled.status !== 201) throw new Error(`enrolment failed: ${await enrolled.text()}`);
