@@ -47,7 +47,10 @@ describe('planLeases', () => {
         cameras: [...holders].map(([id, holder]) => ({ id, holder, expired: false })),
       });
       assert.ok(plan.release.length <= 1, 'one move at a time');
-      for (const id of plan.release) holders.set(id, null), moves.push(`${me}-${id}`);
+      for (const id of plan.release) {
+        holders.set(id, null);
+        moves.push(`${me}-${id}`);
+      }
       for (const id of plan.claim) holders.set(id, me);
     }
     assert.deepEqual(moves, ['a-c6', 'a-c5', 'a-c4'], 'three moves, then stable');

@@ -93,7 +93,8 @@ export class DecisionDispatcher {
       return { kind: 'attendance', decision, event };
     }
     const place = o.kind === 'camera' ? `camera:${o.cameraId}` : 'kiosk';
-    if (!this.cooldown.shouldEmit(`${m.personId}:${place}`, m.at.getTime())) return { kind: 'cooldown' };
+    const key = `${m.personId}:${place}`;
+    if (!this.cooldown.shouldEmit(key, m.at.getTime())) return { kind: 'cooldown' };
     const images = o.kind === 'camera' ? await this.images.write(o.cameraId, o.frame.rgb, o.frame.width, o.frame.height, o.box) : null;
     const proof = evidence();
     let alert: AlertRow | null;
@@ -107,10 +108,12 @@ export class DecisionDispatcher {
         this.cooldownMs,
       );
     } catch (error) {
+      this.cooldown.reset(key); // nothing was raised: the pre-filter must not hold the next decision back
       if (images) await this.images.discard(images).catch(() => undefined);
       throw error;
     }
     if (alert === null) {
+      this.cooldown.reset(key); // the database's window runs from its alert, not from this decision
       // Another process (or this one before a restart or hand-over) alerted on them here within the cooldown.
       if (images) await this.images.discard(images).catch(() => undefined);
       return { kind: 'cooldown' };
