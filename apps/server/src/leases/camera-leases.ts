@@ -50,6 +50,7 @@ export class CameraLeases {
   private workerIdValue: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<boolean> | null = null;
+  private starting: Promise<void> | null = null;
   private lastRenewedAt = -Infinity;
   private lastMoveAt: number | null = null;
   private stopped = false;
@@ -89,8 +90,15 @@ export class CameraLeases {
   }
 
   /** Registers the worker and starts renewing; the first claims happen before this resolves. */
-  async start(): Promise<void> {
-    if (this.workerIdValue) return;
+  start(): Promise<void> {
+    if (this.workerIdValue || this.stopped) return Promise.resolve();
+    this.starting ??= this.register().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async register(): Promise<void> {
     const id = await this.db.repos.workerNodes.register(this.settings.name, this.settings.capacity);
     if (this.options.takeOverOnStart) await this.db.repos.workerNodes.retireOthers(id);
     this.workerIdValue = id;
@@ -118,7 +126,9 @@ export class CameraLeases {
    * the held set changed. Errors are logged; self-fencing covers a database that stays away.
    */
   sync(): Promise<boolean> {
-    if (this.stopped || !this.workerIdValue) return Promise.resolve(false);
+    if (this.stopped) return Promise.resolve(false);
+    // Registration failed at boot (database away): every reconciliation tries again.
+    if (!this.workerIdValue) return this.start().then(() => true);
     this.ticking ??= this.round()
       .catch((error: unknown) => {
         this.logger.warn({ err: error }, 'camera lease round failed; will retry');
@@ -145,6 +155,8 @@ export class CameraLeases {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.starting?.catch(() => undefined);
+    if (this.timer) clearInterval(this.timer); // set by a registration that finished meanwhile
     await this.ticking;
     const id = this.workerIdValue;
     if (!id) return;
