@@ -5,6 +5,7 @@ import { IndexDerivedFaceReferences1795822038703 } from './1795822038703-IndexDe
 import { UserAccounts1796000000000 } from './1796000000000-UserAccounts';
 import { EmployeeReferencesNeedConsent1796200000000 } from './1796200000000-EmployeeReferencesNeedConsent';
 import { EvidenceRetention1796500000000 } from './1796500000000-EvidenceRetention';
+import { CameraLeases1797000000000 } from './1797000000000-CameraLeases';
 import { RefreshRuns1797100000000 } from './1797100000000-RefreshRuns';
 
 /**
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   UserAccounts1796000000000,
   EmployeeReferencesNeedConsent1796200000000,
   EvidenceRetention1796500000000,
+  CameraLeases1797000000000,
   RefreshRuns1797100000000,
 ];

@@ -66,6 +66,10 @@ export interface CameraView {
   lastFrameAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The worker process running the camera (holding its unexpired lease); null when none does. */
+  worker: { id: string; name: string } | null;
+  /** The lease epoch the camera's events are written under (grows at every hand-over); null when unheld. */
+  leaseEpoch: string | null;
 }
 
 export interface TokenView {

@@ -58,3 +58,16 @@ export class RateLimitedError extends DomainError {
 export class UnavailableError extends DomainError {
   readonly kind = 'unavailable' as const;
 }
+
+/**
+ * A worker wrote for a camera under a lease epoch that is no longer the camera's current one (the
+ * lease expired or another worker took the camera). The write is refused by the database; the
+ * caller drops it (the new holder sees the person) and never retries under the old epoch.
+ */
+export class LeaseLostError extends DomainError {
+  readonly kind = 'conflict' as const;
+
+  constructor(readonly cameraId: string | null, readonly epoch: string | null) {
+    super(`Camera ${cameraId ?? '?'} is no longer held under lease epoch ${epoch ?? '?'}; the write was refused.`);
+  }
+}

@@ -40,3 +40,4 @@ export * from './distance-distribution';
 export * from './open-set';
 export * from './calibrated-defaults';
 export * from './seeded-random';
+export * from './lease-plan';

@@ -8,9 +8,19 @@ import { Repositories } from './repositories';
 /** The one handle the application holds on its database. */
 export class Database {
   readonly repos: Repositories;
+  private readonly counter = { statements: 0 };
 
   private constructor(private readonly opened: OpenedDataSource, private readonly config: DatabaseConfig) {
     this.repos = new Repositories(opened.dataSource.manager);
+    countStatements(opened.dataSource, this.counter);
+  }
+
+  /**
+   * Statements this process has sent over its pool since the database was opened (every query
+   * of a pooled connection, BEGIN/COMMIT included; not the LISTEN connection): vigil_db_statements_total.
+   */
+  get statements(): number {
+    return this.counter.statements;
   }
 
   /**
@@ -68,4 +78,24 @@ export class Database {
 
 function migrateSchema(opened: OpenedDataSource, config: DatabaseConfig): Promise<string[]> {
   return config.kind === 'postgres' && config.ownerUrl ? migrateAsOwner(opened, config.ownerUrl) : migrate(opened);
+}
+
+const COUNTED = Symbol('vigil.countedClient');
+
+/**
+ * Counts every query a pooled connection sends: each connection's `query` is wrapped once, when
+ * the pool first hands it out (pg's 'acquire' event). A counter increment per statement; no timing.
+ */
+function countStatements(dataSource: DataSource, counter: { statements: number }): void {
+  const pool = (dataSource.driver as unknown as { master?: { on?: (event: string, listener: (client: unknown) => void) => void } }).master;
+  pool?.on?.('acquire', (client) => {
+    const c = client as { query: (...args: unknown[]) => unknown; [COUNTED]?: boolean };
+    if (c[COUNTED]) return;
+    c[COUNTED] = true;
+    const query = c.query;
+    c.query = function (this: unknown, ...args: unknown[]) {
+      counter.statements++;
+      return query.apply(this, args);
+    };
+  });
 }

@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { LeaseLostError } from '@vigil/domain';
 
 /** PostgreSQL SQLSTATE codes the repositories translate into domain errors. */
 export const PG_UNIQUE_VIOLATION = '23505';
@@ -30,4 +31,16 @@ export const EMPLOYEE_REFERENCE_NEEDS_CONSENT = 'employee_reference_needs_consen
 
 export function isCheckViolation(error: unknown, constraint?: string): boolean {
   return pgErrorCode(error) === PG_CHECK_VIOLATION && (constraint === undefined || pgConstraint(error) === constraint);
+}
+
+/** SQLSTATE raised by the camera_lease_guard trigger (see migration CameraLeases). */
+export const PG_CAMERA_LEASE_LOST = 'VG001';
+
+export function isLeaseLost(error: unknown): boolean {
+  return pgErrorCode(error) === PG_CAMERA_LEASE_LOST;
+}
+
+/** A refused write under a lost lease becomes the typed LeaseLostError; anything else passes through. */
+export function translateLeaseLost(error: unknown, cameraId: string | null | undefined, epoch: string | null | undefined): unknown {
+  return isLeaseLost(error) ? new LeaseLostError(cameraId ?? null, epoch ?? null) : error;
 }

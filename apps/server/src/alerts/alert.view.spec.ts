@@ -8,7 +8,7 @@ describe('toAlertStatusEvent: the `alert.status` push', () => {
   const row = (over: Partial<AlertRow>): AlertRow => ({
     id: 'a1', seq: '7', cameraId: null, personId: 'p', personName: 'P', list: 'watchlist', score: 0.9, distance: null, trackId: null,
     status: 'new', cropMediaId: null, frameMediaId: null, raisedAt: t('2026-12-01T10:00:00Z'),
-    acknowledgedAt: null, resolvedAt: null, escalatedAt: null, evidenceExpiredAt: null, ...over,
+    acknowledgedAt: null, resolvedAt: null, escalatedAt: null, evidenceExpiredAt: null, leaseEpoch: null, ...over,
   });
   const now = t('2026-12-01T12:00:00Z');
   const cases: Array<{ name: string; row: AlertRow; by: string; reason?: 'unacknowledged'; at: string; hasReason: boolean }> = [

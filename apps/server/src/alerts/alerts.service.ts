@@ -17,11 +17,28 @@ export class AlertsService {
    * before pushed. The alert records the active model version, if any.
    */
   async raise(alert: NewAlert, evidence?: DecisionEvidence): Promise<AlertRow> {
+    return (await this.raiseUnlessCooling(alert, evidence, 0))!;
+  }
+
+  /**
+   * Like raise, unless the person was alerted on at the same place (the camera, or the kiosks)
+   * within `cooldownMs` before `raisedAt`: then nothing is written and null is returned. The
+   * database is the judge (under a per-person advisory lock), so the cooldown holds across worker
+   * processes and across a camera's hand-over. A camera alert carrying a lease epoch is refused
+   * (LeaseLostError) once that lease is lost.
+   */
+  async raiseUnlessCooling(alert: NewAlert, evidence: DecisionEvidence | undefined, cooldownMs: number): Promise<AlertRow | null> {
     const row = await this.db.transaction(async (repos) => {
+      if (cooldownMs > 0) {
+        await repos.alerts.lockPerson(alert.personId);
+        const at = alert.raisedAt ?? new Date();
+        if (await repos.alerts.raisedSince(alert.personId, alert.cameraId, new Date(at.getTime() - cooldownMs))) return null;
+      }
       const modelVersionId = alert.modelVersionId ?? (await repos.modelVersions.activeId());
       let input: NewAlert = { ...alert, modelVersionId };
       if (evidence && alert.cameraId) {
-        const recorded = await recordEvidence(repos, { cameraId: alert.cameraId, personId: alert.personId, score: alert.score, modelVersionId }, evidence);
+        const match = { cameraId: alert.cameraId, personId: alert.personId, score: alert.score, modelVersionId, leaseEpoch: alert.leaseEpoch };
+        const recorded = await recordEvidence(repos, match, evidence);
         input = { ...input, ...recorded };
       }
       const raised = await repos.alerts.raise(input);
@@ -40,9 +57,11 @@ export class AlertsService {
         modelVersionId,
         createdAt: at,
         localDate: localDate(at, this.config.timeZone),
+        leaseEpoch: alert.leaseEpoch ?? null,
       });
       return raised;
     });
+    if (row === null) return null;
     this.events.emit('alert.recorded');
     this.events.emit('review.item-recorded');
     return row;

@@ -25,6 +25,8 @@ export interface AttendanceSighting {
   storeCrop?: () => Promise<string>;
   /** The model version whose decision this is. */
   modelVersionId?: number | null;
+  /** Camera bookings: the worker's lease epoch of the camera (the booking is refused once it is lost). */
+  leaseEpoch?: string | null;
 }
 
 /**
@@ -44,9 +46,10 @@ export class AttendanceService {
       await repos.attendance.lockPerson(sighting.personId);
       const decision = decideAttendance(await repos.attendance.ofDay(sighting.personId, day), sighting.at, { timeZone: this.config.timeZone });
       if (decision.kind === 'ignore') return { decision, event: null, reviewItemId: null };
-      const recorded = evidence && booking.cameraId ? await recordEvidence(repos, { cameraId: booking.cameraId, personId: booking.personId, score: booking.score, modelVersionId: booking.modelVersionId }, evidence) : null;
+      const match = booking.cameraId ? { cameraId: booking.cameraId, personId: booking.personId, score: booking.score, modelVersionId: booking.modelVersionId, leaseEpoch: booking.leaseEpoch } : null;
+      const recorded = evidence && match ? await recordEvidence(repos, match, evidence) : null;
       const event = await repos.attendance.insert({ ...booking, kind: decision.kind, localDate: day, trackId: recorded?.trackId, sightingId: recorded?.sightingId });
-      const reviewItemId = await this.sampleForReview(repos, event, distance ?? null, day, booking.modelVersionId);
+      const reviewItemId = await this.sampleForReview(repos, event, distance ?? null, day, booking.modelVersionId, booking.leaseEpoch ?? null);
       return { decision, event, reviewItemId };
     });
     if (result.event) this.events.emit('attendance.recorded');
@@ -57,7 +60,14 @@ export class AttendanceService {
     return result;
   }
 
-  private async sampleForReview(repos: Repositories, event: AttendanceRow, distance: number | null, day: string, modelVersionId: number | null | undefined): Promise<string | null> {
+  private async sampleForReview(
+    repos: Repositories,
+    event: AttendanceRow,
+    distance: number | null,
+    day: string,
+    modelVersionId: number | null | undefined,
+    leaseEpoch: string | null,
+  ): Promise<string | null> {
     if (event.source !== 'camera' || !event.cameraId) return null;
     const settings = await loadReviewSettings(repos);
     const key = sampleKey('attendance', event.cameraId, event.id);
@@ -74,6 +84,7 @@ export class AttendanceService {
       modelVersionId: modelVersionId ?? (await repos.modelVersions.activeId()),
       createdAt: new Date(event.at),
       localDate: day,
+      leaseEpoch,
     });
     return item.id;
   }

@@ -1,9 +1,10 @@
-import type { CameraEntity } from '@vigil/persistence';
+import type { CameraEntity, CameraLeaseInfo } from '@vigil/persistence';
 import type { CameraView } from '@vigil/contracts';
 import { redactCredentials } from '@vigil/video';
 import { cameraSettings } from '@vigil/domain';
 
-export function toCameraView(c: CameraEntity): CameraView {
+/** `lease`: the camera's current, unexpired lease (which worker runs it), if any. */
+export function toCameraView(c: CameraEntity, lease: CameraLeaseInfo | null = null): CameraView {
   return {
     id: c.id,
     name: c.name,
@@ -17,5 +18,7 @@ export function toCameraView(c: CameraEntity): CameraView {
     lastFrameAt: c.lastFrameAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
+    worker: lease ? { id: lease.workerId, name: lease.workerName } : null,
+    leaseEpoch: lease?.epoch ?? null,
   };
 }

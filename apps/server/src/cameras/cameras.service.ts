@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { VigilConfig } from '@vigil/config';
 import { actorOf, Principal } from '@vigil/auth';
 import { NotFoundError } from '@vigil/domain';
-import { CameraEntity, CameraPatch, Database } from '@vigil/persistence';
+import { CameraEntity, CameraLeaseInfo, CameraPatch, Database } from '@vigil/persistence';
 import { redactCredentials, validateCameraUrl } from '@vigil/video';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { CreateCameraDto, UpdateCameraDto } from './cameras.dto';
@@ -35,6 +35,11 @@ export class CamerasService {
     });
     this.events.emit('camera.changed', camera.id);
     return camera;
+  }
+
+  /** The cameras' current leases: which worker process runs each (camera status). */
+  leases(ids: readonly string[]): Promise<CameraLeaseInfo[]> {
+    return this.db.repos.cameraLeases.current(ids);
   }
 
   async get(id: string): Promise<CameraEntity> {

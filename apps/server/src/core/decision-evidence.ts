@@ -19,7 +19,7 @@ export interface DecisionEvidence {
  */
 export async function recordEvidence(
   repos: Repositories,
-  match: { cameraId: string; personId: string; score: number; modelVersionId?: number | null },
+  match: { cameraId: string; personId: string; score: number; modelVersionId?: number | null; leaseEpoch?: string | null },
   evidence: DecisionEvidence,
 ): Promise<{ trackId: string; sightingId: string; cropMediaId: string | null; frameMediaId: string | null }> {
   const media = (kind: 'crop' | 'frame', file: { path: string; bytes: number } | undefined) =>
@@ -34,6 +34,7 @@ export async function recordEvidence(
     sightings: evidence.track.sightings,
     score: match.score,
     modelVersionId: match.modelVersionId ?? null,
+    leaseEpoch: match.leaseEpoch ?? null,
     sighting: { box: evidence.box, quality: evidence.quality, distance: evidence.distance, cropMediaId, frameMediaId },
   });
   return { trackId, sightingId, cropMediaId, frameMediaId };

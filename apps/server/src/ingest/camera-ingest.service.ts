@@ -6,7 +6,8 @@ import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { Metrics } from '../metrics/metrics';
 import { restartKey, supervisorOptions } from './supervisor-config';
-import { cameraSettings } from '@vigil/domain';
+import { cameraSettings, LeaseLostError } from '@vigil/domain';
+import { CameraLeases } from '../leases/camera-leases';
 
 /** Other processes' camera edits are picked up by this periodic reconciliation. */
 const RECONCILE_MS = 15_000;
@@ -16,6 +17,8 @@ const LIVENESS_MS = 5_000;
 interface Running {
   supervisor: CameraSupervisor;
   key: string;
+  /** The camera lease epoch this run holds: every write for the camera carries it. */
+  epoch: string;
   gate: MotionGate;
   /** Serialises this camera's status writes so they are stored in the order they happened. */
   writes: Promise<void>;
@@ -30,8 +33,11 @@ interface Running {
 export type FrameConsumer = (frame: CameraFrame, gate: GateReason) => boolean;
 
 /**
- * The worker role's cameras: one CameraSupervisor per enabled camera, started, restarted or
- * stopped as cameras change (live, without a server restart). Status changes are stored
+ * The worker role's cameras: one CameraSupervisor per enabled camera this worker process holds
+ * the lease of (CameraLeases: workers share the cameras; one process alone holds them all),
+ * started, restarted or stopped as cameras and leases change (live, without a server restart).
+ * Every write for a camera carries its lease epoch; a write the database refuses (the lease is
+ * lost) stops the camera at once. Status changes are stored
  * (camera row + camera_event outbox) and relayed to socket.io by the api role; frames pass the
  * camera's MotionGate before reaching the consumer (face inference, once wired).
  */
@@ -52,6 +58,7 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
     private readonly db: Database,
     private readonly events: AppEvents,
     private readonly metrics: Metrics,
+    private readonly leases: CameraLeases,
   ) {}
 
   /** Where analysable frames go. Without a consumer they are counted and dropped. */
@@ -60,11 +67,18 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationBootstrap(): void {
+    this.leases.setHooks({
+      // Claims and losses found by the lease timer: run exactly the held cameras.
+      changed: () => void this.reconcile(false),
+      // A lease given up on purpose: the camera stops (and says so) while its writes still count.
+      stopping: (cameraId) => this.stopCamera(cameraId, 'camera lease released'),
+    });
     this.unsubscribe = this.events.on('camera.changed', () => this.reconcile());
     this.timers.push(setInterval(() => this.reconcile(), RECONCILE_MS), setInterval(() => void this.writeLiveness(), LIVENESS_MS));
     for (const t of this.timers) t.unref();
     // The demo camera (first start) is registered by DemoSeedService, which then emits camera.changed.
-    void this.reconcile();
+    this.reconciling = this.leases.start().catch((error: unknown) => this.logger.error({ err: error }, 'could not register this worker for camera leases; will retry'));
+    void this.reconcile(false);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -73,6 +87,18 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
     for (const t of this.timers) clearInterval(t);
     await this.reconciling;
     await Promise.all([...this.running.keys()].map((id) => this.stopCamera(id, 'service stopping')));
+    // Released after the cameras stopped (their last status writes still count), so others take over at once.
+    await this.leases.stop();
+  }
+
+  /** The lease epoch of a camera running here (its writes carry it), else null. */
+  leaseEpoch(cameraId: string): string | null {
+    return this.running.get(cameraId)?.epoch ?? null;
+  }
+
+  /** The database refused a write for the camera under this epoch: the lease is lost, the camera stops here. */
+  leaseLost(cameraId: string, epoch: string): void {
+    this.leases.lost(cameraId, epoch);
   }
 
   /** Ids of the cameras whose ingest runs in this process. */
@@ -90,8 +116,12 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
     return [...this.running.values()].map((r) => r.supervisor.stats());
   }
 
-  reconcile(): Promise<void> {
-    this.reconciling = this.reconciling.then(() => this.reconcileNow()).catch((error: unknown) => {
+  /** Brings the running cameras to enabled ∩ held; `syncLeases` first runs a lease round (claims new cameras at once). */
+  reconcile(syncLeases = true): Promise<void> {
+    this.reconciling = this.reconciling.then(async () => {
+      if (syncLeases && !this.stopping) await this.leases.sync();
+      await this.reconcileNow();
+    }).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'camera reconciliation failed; will retry');
     });
     return this.reconciling;
@@ -99,24 +129,29 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
 
   private async reconcileNow(): Promise<void> {
     if (this.stopping) return;
+    const held = this.leases.heldLeases();
+    if (held.size === 0 && this.running.size === 0) return;
     const cameras = await this.db.repos.cameras.listEnabled();
     const wanted = new Map(cameras.map((c) => [c.id, c]));
     for (const [id, run] of this.running) {
       const camera = wanted.get(id);
       if (!camera) await this.stopCamera(id, 'camera disabled or deleted');
+      else if (held.get(id) !== run.epoch) await this.stopCamera(id, 'camera lease lost');
       else if (restartKey(camera) !== run.key) await this.stopCamera(id, 'camera settings changed');
     }
     for (const camera of cameras) {
-      if (!this.running.has(camera.id) && !this.stopping) this.startCamera(camera);
+      const epoch = this.leases.heldLeases().get(camera.id);
+      if (epoch !== undefined && !this.running.has(camera.id) && !this.stopping) this.startCamera(camera, epoch);
     }
   }
 
-  private startCamera(camera: CameraEntity): void {
+  private startCamera(camera: CameraEntity, epoch: string): void {
     const settings = cameraSettings(camera.settings);
     const supervisor = new CameraSupervisor(supervisorOptions(camera));
     const run: Running = {
       supervisor,
       key: restartKey(camera),
+      epoch,
       gate: new MotionGate({ sensitivity: settings.motionSensitivity, maxIntervalMs: settings.analyseEverySeconds * 1000 }),
       writes: Promise.resolve(),
       last: { frames: 0, reconnects: 0, stalls: 0, drops: 0, decimated: 0 },
@@ -124,7 +159,7 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
     supervisor.on('status', (event) => this.onStatus(run, event));
     supervisor.on('frame', (frame) => this.onFrame(run, frame));
     this.running.set(camera.id, run);
-    this.logger.log({ cameraId: camera.id, url: redactCredentials(camera.url) }, 'camera ingest starting');
+    this.logger.log({ cameraId: camera.id, url: redactCredentials(camera.url), leaseEpoch: epoch }, 'camera ingest starting');
     supervisor.start();
   }
 
@@ -152,10 +187,11 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
           reason: event.reason ? redactCredentials(event.reason) : null,
           fps: event.fps,
           at: new Date(event.at),
+          leaseEpoch: run.epoch,
         }),
       );
       if (stored) this.events.emit('camera.event-recorded');
-    }).catch((error: unknown) => this.logger.warn({ err: error, cameraId: event.cameraId }, 'could not store camera status'));
+    }).catch((error: unknown) => this.writeFailed(run, error, 'could not store camera status'));
   }
 
   private onFrame(run: Running, frame: CameraFrame): void {
@@ -185,10 +221,21 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
       this.syncCounters(run);
       this.metrics.cameraFps.set({ camera_id: s.cameraId }, s.fps ?? 0);
       try {
-        await this.db.repos.cameras.recordLiveness(s.cameraId, s.fps, s.lastFrameAt === null ? null : new Date(s.lastFrameAt));
+        await this.db.repos.cameras.recordLiveness(s.cameraId, s.fps, s.lastFrameAt === null ? null : new Date(s.lastFrameAt), run.epoch);
       } catch (error) {
-        this.logger.warn({ err: error, cameraId: s.cameraId }, 'could not store camera liveness');
+        this.writeFailed(run, error, 'could not store camera liveness');
       }
+    }
+  }
+
+  /** A write under a lost lease is dropped (never retried under the old epoch) and stops the camera here. */
+  private writeFailed(run: Running, error: unknown, message: string): void {
+    const cameraId = run.supervisor.cameraId;
+    if (error instanceof LeaseLostError) {
+      this.logger.warn({ cameraId, leaseEpoch: run.epoch }, `${message}: camera lease lost, write refused`);
+      this.leases.lost(cameraId, run.epoch);
+    } else {
+      this.logger.warn({ err: error, cameraId }, message);
     }
   }
 }

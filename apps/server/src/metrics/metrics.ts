@@ -55,6 +55,37 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // Camera leases (worker processes sharing cameras; see CameraLeases).
+  readonly leaseCamerasHeld = new Gauge({ name: 'vigil_lease_cameras_held', help: 'Camera leases this worker holds', registers: [this.registry] });
+  readonly leaseRenewals = new Counter({ name: 'vigil_lease_renewals_total', help: 'Successful lease renewals (one statement renews all of the worker\'s leases)', registers: [this.registry] });
+  readonly leaseClaims = new Counter({ name: 'vigil_lease_claims_total', help: 'Cameras claimed by this worker', registers: [this.registry] });
+  readonly leaseReleases = new Counter({
+    name: 'vigil_lease_releases_total',
+    help: 'Camera leases this worker gave up: rebalance (moved to a less loaded worker), shutdown, lost (expired or taken), disabled (camera disabled or deleted)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly leaseLost = new Counter({ name: 'vigil_lease_lost_total', help: 'Camera leases found lost (renewal failed, a write was refused, or no renewal for a TTL)', registers: [this.registry] });
+  /** Read from the Database at scrape time (see trackStatements). */
+  private statementsSource: (() => number) | null = null;
+  private statementsExported = 0;
+  readonly dbStatements = new Counter({
+    name: 'vigil_db_statements_total',
+    help: 'Statements this process sent to the database over its pool',
+    registers: [this.registry],
+    collect: () => {
+      const total = this.statementsSource?.() ?? 0;
+      if (total > this.statementsExported) this.dbStatements.inc(total - this.statementsExported);
+      this.statementsExported = Math.max(total, this.statementsExported);
+    },
+  });
+
+  /** Exports the database's statement count as vigil_db_statements_total. */
+  trackingStatements(source: () => number): this {
+    this.statementsSource = source;
+    return this;
+  }
+
   constructor(@Optional() leadership?: Leadership) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
     if (leadership) this.registerJobs(leadership);

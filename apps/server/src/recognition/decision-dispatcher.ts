@@ -18,6 +18,11 @@ export interface CameraOrigin {
   box: Box;
   quality: Record<string, unknown>;
   track: { startedAt: Date; sightings: number };
+  /**
+   * The camera lease epoch this worker held when the frame arrived: every row written for the
+   * decision carries it, and the database refuses them (LeaseLostError) once the lease is lost.
+   */
+  leaseEpoch: string | null;
 }
 
 export interface KioskOrigin {
@@ -51,7 +56,9 @@ export type DispatchOutcome =
 @Injectable()
 export class DecisionDispatcher {
   private readonly logger = new Logger('Decisions');
+  /** A cheap in-process pre-filter; the database decides (AlertsService.raiseUnlessCooling). */
   private readonly cooldown: Cooldown;
+  private readonly cooldownMs: number;
 
   constructor(
     @Inject(VIGIL_CONFIG) config: VigilConfig,
@@ -60,7 +67,8 @@ export class DecisionDispatcher {
     private readonly images: EvidenceImages,
     private readonly reviews: ReviewSampler,
   ) {
-    this.cooldown = new Cooldown(config.alertCooldownSeconds * 1000);
+    this.cooldownMs = config.alertCooldownSeconds * 1000;
+    this.cooldown = new Cooldown(this.cooldownMs);
   }
 
   async match(m: MatchToDispatch): Promise<DispatchOutcome> {
@@ -80,17 +88,36 @@ export class DecisionDispatcher {
         evidence: evidence(),
         storeCrop,
         modelVersionId: m.modelVersionId,
+        leaseEpoch: o.kind === 'camera' ? o.leaseEpoch : null,
       });
       return { kind: 'attendance', decision, event };
     }
     const place = o.kind === 'camera' ? `camera:${o.cameraId}` : 'kiosk';
-    if (!this.cooldown.shouldEmit(`${m.personId}:${place}`, m.at.getTime())) return { kind: 'cooldown' };
+    const key = `${m.personId}:${place}`;
+    if (!this.cooldown.shouldEmit(key, m.at.getTime())) return { kind: 'cooldown' };
     const images = o.kind === 'camera' ? await this.images.write(o.cameraId, o.frame.rgb, o.frame.width, o.frame.height, o.box) : null;
     const proof = evidence();
-    const alert = await this.alerts.raise(
-      { cameraId: o.kind === 'camera' ? o.cameraId : null, personId: m.personId, list: 'watchlist', score: m.score, distance: m.distance, raisedAt: m.at, modelVersionId: m.modelVersionId },
-      proof && images ? { ...proof, crop: images.crop, frame: images.frame } : undefined,
-    );
+    let alert: AlertRow | null;
+    try {
+      alert = await this.alerts.raiseUnlessCooling(
+        {
+          cameraId: o.kind === 'camera' ? o.cameraId : null, personId: m.personId, list: 'watchlist', score: m.score, distance: m.distance, raisedAt: m.at,
+          modelVersionId: m.modelVersionId, leaseEpoch: o.kind === 'camera' ? o.leaseEpoch : null,
+        },
+        proof && images ? { ...proof, crop: images.crop, frame: images.frame } : undefined,
+        this.cooldownMs,
+      );
+    } catch (error) {
+      this.cooldown.reset(key); // nothing was raised: the pre-filter must not hold the next decision back
+      if (images) await this.images.discard(images).catch(() => undefined);
+      throw error;
+    }
+    if (alert === null) {
+      this.cooldown.reset(key); // the database's window runs from its alert, not from this decision
+      // Another process (or this one before a restart or hand-over) alerted on them here within the cooldown.
+      if (images) await this.images.discard(images).catch(() => undefined);
+      return { kind: 'cooldown' };
+    }
     this.logger.log({ alertId: alert.id, seq: alert.seq, source: o.kind, cameraId: alert.cameraId, personId: m.personId, trackId: alert.trackId }, 'watchlist alert raised');
     return { kind: 'alert', alert };
   }
@@ -105,6 +132,7 @@ export class DecisionDispatcher {
       at,
       bestCandidate: nearest,
       storeCrop: (expiresAt: Date) => this.images.storeCrop(o.cameraId, o.frame.rgb, o.frame.width, o.frame.height, o.box, { expiresAt }),
+      leaseEpoch: o.leaseEpoch,
     };
     await this.reviews.considerUnknown(offer);
     await this.reviews.considerUnseen(offer);

@@ -35,6 +35,11 @@ export class EvidenceImages {
     };
   }
 
+  /** Removes written images that no row will point at (the alert was not raised: cooldown, lost lease). */
+  async discard(images: { crop: WrittenImage; frame: WrittenImage }): Promise<void> {
+    await Promise.all([this.files.remove(images.crop.path), this.files.remove(images.frame.path)]);
+  }
+
   /**
    * Only the face crop, recorded at once (review samples: no frame, so less of a stranger's
    * surroundings). An expiring crop is removed by retention even if the item that needed it never

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CameraRecogniser, openTrackBoxes, resolveQualityThresholds, type OverlayFace, type RecognitionDecision, type RecogniserMatcher } from '@vigil/domain';
+import { CameraRecogniser, LeaseLostError, openTrackBoxes, resolveQualityThresholds, type OverlayFace, type RecognitionDecision, type RecogniserMatcher } from '@vigil/domain';
 import { CameraIngestService } from '../ingest/camera-ingest.service';
 import { AttemptLog } from './attempt-log';
 import { DecisionDispatcher, type CameraOrigin } from './decision-dispatcher';
@@ -40,7 +40,9 @@ export class RecognitionService implements OnApplicationBootstrap, OnApplication
       // (a person standing still at a door or a kiosk is followed frame by frame until decided),
       // and a change the scheduler had to drop while busy still needs one look.
       if (gate === 'still' && openTrackBoxes(tracks, frame.at).length === 0 && !this.scheduler.owesLook(frame.cameraId)) return false;
-      this.scheduler.submit(frame, gate, tracks, (analysed) => this.recognise(recogniser, analysed));
+      // The lease epoch when the frame arrived: the decisions it leads to are written under it.
+      const leaseEpoch = this.ingest.leaseEpoch(frame.cameraId);
+      this.scheduler.submit(frame, gate, tracks, (analysed) => this.recognise(recogniser, analysed, leaseEpoch));
       return true;
     });
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
@@ -76,7 +78,7 @@ export class RecognitionService implements OnApplicationBootstrap, OnApplication
     return r;
   }
 
-  private async recognise(recogniser: CameraRecogniser, { frame, faces, analysis, detector }: AnalysedFrame): Promise<void> {
+  private async recognise(recogniser: CameraRecogniser, { frame, faces, analysis, detector }: AnalysedFrame, leaseEpoch: string | null): Promise<void> {
     const matcher: RecogniserMatcher = { match: (d) => this.matcher.match(d), policy: this.matcher.policy };
     const modelVersionId = this.matcher.modelVersionId;
     const result = recogniser.analyse(frame.at, faces.map((f) => ({ box: f.box, descriptor: f.descriptor ?? null, quality: f.quality })), matcher);
@@ -93,11 +95,18 @@ export class RecognitionService implements OnApplicationBootstrap, OnApplication
         box: face.box,
         quality: { ...face.quality },
         track: { startedAt: new Date(decision.trackStartedAt), sightings: decision.sightings },
+        leaseEpoch,
       };
-      await this.dispatch(decision, origin, new Date(frame.at), modelVersionId).catch((error: unknown) =>
+      await this.dispatch(decision, origin, new Date(frame.at), modelVersionId).catch((error: unknown) => {
+        if (error instanceof LeaseLostError && leaseEpoch !== null) {
+          // Another worker holds the camera now and sees the person itself: dropped, never retried under the old epoch.
+          this.logger.warn({ cameraId: frame.cameraId, leaseEpoch, trackId: decision.trackId }, 'decision dropped: camera lease lost');
+          this.ingest.leaseLost(frame.cameraId, leaseEpoch);
+          return;
+        }
         // A decision that could not be recorded is worth knowing about (database down, disk full).
-        this.logger.warn({ err: error, cameraId: frame.cameraId, trackId: decision.trackId }, 'decision not recorded'),
-      );
+        this.logger.warn({ err: error, cameraId: frame.cameraId, trackId: decision.trackId }, 'decision not recorded');
+      });
     }
   }
 

@@ -15,6 +15,8 @@ export interface UnknownTrack {
   bestCandidate: { personId: string; distance: number } | null;
   /** Writes the face crop with this expiry (media.expires_at) and returns its media id. Called only when kept. */
   storeCrop: (expiresAt: Date) => Promise<string>;
+  /** The worker's lease epoch of the camera: the item is refused once the lease is lost. */
+  leaseEpoch?: string | null;
 }
 
 /**
@@ -61,6 +63,7 @@ export class ReviewSampler {
         createdAt: track.at,
         localDate: day,
         expiresAt,
+        leaseEpoch: track.leaseEpoch ?? null,
       }),
     );
     this.logger.debug({ itemId: item.id, kind, cameraId: track.cameraId }, 'unknown track kept for review');

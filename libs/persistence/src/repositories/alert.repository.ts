@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import type { PersonList } from '@vigil/domain';
+import { translateLeaseLost } from '../pg-errors';
 
 export type AlertStatus = 'new' | 'acknowledged' | 'resolved' | 'escalated';
 export type AlertAction = 'acknowledge' | 'resolve' | 'escalate';
@@ -16,6 +17,8 @@ export interface NewAlert {
   frameMediaId?: string | null;
   modelVersionId?: number | null;
   raisedAt?: Date;
+  /** Camera alerts: the lease epoch of the worker that raised it (refused once the lease is lost). */
+  leaseEpoch?: string | null;
 }
 
 export interface AlertRow {
@@ -37,13 +40,16 @@ export interface AlertRow {
   escalatedAt: Date | null;
   /** When retention removed its crop and frame (the row stays); null while they are kept. */
   evidenceExpiredAt: Date | null;
+  /** The camera lease epoch it was raised under; null for kiosk alerts and unleased writers. */
+  leaseEpoch: string | null;
 }
 
 const SELECT = `
   SELECT a.id, a.seq::text AS seq, a.camera_id AS "cameraId", a.person_id AS "personId", p.name AS "personName",
          a.list, a.score, a.distance, a.track_id AS "trackId", a.status, a.crop_media_id AS "cropMediaId",
          a.frame_media_id AS "frameMediaId", a.raised_at AS "raisedAt", a.acknowledged_at AS "acknowledgedAt",
-         a.resolved_at AS "resolvedAt", a.escalated_at AS "escalatedAt", a.evidence_expired_at AS "evidenceExpiredAt"
+         a.resolved_at AS "resolvedAt", a.escalated_at AS "escalatedAt", a.evidence_expired_at AS "evidenceExpiredAt",
+         a.lease_epoch::text AS "leaseEpoch"
     FROM alert a LEFT JOIN person p ON p.id = a.person_id`;
 
 /** Which status an action leads to, and from which statuses it is allowed. */
@@ -63,16 +69,39 @@ export class AlertRepository {
    */
   async raise(alert: NewAlert): Promise<AlertRow> {
     await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext('vigil:alert-seq'))`);
-    const [row] = (await this.manager.query(
-      `INSERT INTO alert (camera_id, person_id, list, score, distance, track_id, sighting_id, crop_media_id, frame_media_id, model_version_id, raised_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [
-        alert.cameraId, alert.personId, alert.list, alert.score, alert.distance ?? null, alert.trackId ?? null,
-        alert.sightingId ?? null, alert.cropMediaId ?? null, alert.frameMediaId ?? null, alert.modelVersionId ?? null,
-        alert.raisedAt ?? new Date(),
-      ],
-    )) as Array<{ id: string }>;
+    const [row] = (await this.manager
+      .query(
+        `INSERT INTO alert (camera_id, person_id, list, score, distance, track_id, sighting_id, crop_media_id, frame_media_id, model_version_id, raised_at, lease_epoch)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+        [
+          alert.cameraId, alert.personId, alert.list, alert.score, alert.distance ?? null, alert.trackId ?? null,
+          alert.sightingId ?? null, alert.cropMediaId ?? null, alert.frameMediaId ?? null, alert.modelVersionId ?? null,
+          alert.raisedAt ?? new Date(), alert.leaseEpoch ?? null,
+        ],
+      )
+      .catch((error: unknown) => {
+        throw translateLeaseLost(error, alert.cameraId, alert.leaseEpoch);
+      })) as Array<{ id: string }>;
     return (await this.findById(row!.id))!;
+  }
+
+  /**
+   * The alert cooldown, kept by the database so it holds across worker processes: whether the
+   * person was alerted on at this place (a camera, or the kiosks when cameraId is null) at or after
+   * `since`. Call inside the raising transaction after lockPerson, so two processes deciding the
+   * same person at once cannot both miss each other's alert.
+   */
+  async raisedSince(personId: string, cameraId: string | null, since: Date): Promise<boolean> {
+    const rows = (await this.manager.query(
+      `SELECT 1 FROM alert WHERE person_id = $1 AND camera_id IS NOT DISTINCT FROM $2::uuid AND raised_at > $3 LIMIT 1`,
+      [personId, cameraId, since],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** Serialises alert decisions about one person until the transaction ends (database cooldown). */
+  async lockPerson(personId: string): Promise<void> {
+    await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`vigil:alert-person:${personId}`]);
   }
 
   async findById(id: string): Promise<AlertRow | null> {

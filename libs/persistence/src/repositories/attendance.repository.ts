@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { translateLeaseLost } from '../pg-errors';
 
 export interface NewAttendance {
   personId: string;
@@ -13,6 +14,8 @@ export interface NewAttendance {
   sightingId?: string | null;
   /** The model version whose decision booked it. */
   modelVersionId?: number | null;
+  /** Camera bookings: the lease epoch of the worker that decided it (refused once the lease is lost). */
+  leaseEpoch?: string | null;
 }
 
 export interface AttendanceRow {
@@ -55,14 +58,18 @@ export class AttendanceRepository {
   }
 
   async insert(event: NewAttendance): Promise<AttendanceRow> {
-    const [row] = (await this.manager.query(
-      `INSERT INTO attendance_event (person_id, kind, at, local_date, source, camera_id, kiosk_token_id, score, track_id, sighting_id, model_version_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [
-        event.personId, event.kind, event.at, event.localDate, event.source, event.cameraId ?? null, event.kioskTokenId ?? null, event.score,
-        event.trackId ?? null, event.sightingId ?? null, event.modelVersionId ?? null,
-      ],
-    )) as Array<{ id: string }>;
+    const [row] = (await this.manager
+      .query(
+        `INSERT INTO attendance_event (person_id, kind, at, local_date, source, camera_id, kiosk_token_id, score, track_id, sighting_id, model_version_id, lease_epoch)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+        [
+          event.personId, event.kind, event.at, event.localDate, event.source, event.cameraId ?? null, event.kioskTokenId ?? null, event.score,
+          event.trackId ?? null, event.sightingId ?? null, event.modelVersionId ?? null, event.leaseEpoch ?? null,
+        ],
+      )
+      .catch((error: unknown) => {
+        throw translateLeaseLost(error, event.cameraId, event.leaseEpoch);
+      })) as Array<{ id: string }>;
     const [full] = (await this.manager.query(`${SELECT} WHERE e.id = $1`, [row!.id])) as AttendanceRow[];
     return full!;
   }

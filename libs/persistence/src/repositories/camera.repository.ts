@@ -1,8 +1,9 @@
 import { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { ConflictError } from '@vigil/domain';
+import { ConflictError, LeaseLostError } from '@vigil/domain';
 import { CameraEntity, CameraStatus } from '../entities';
-import { isUniqueViolation } from '../pg-errors';
+import { isUniqueViolation, translateLeaseLost } from '../pg-errors';
+import { rowsOf } from './returned-rows';
 
 export interface NewCamera {
   name: string;
@@ -22,6 +23,11 @@ export interface StatusChange {
   reason?: string | null;
   fps: number | null;
   at: Date;
+  /**
+   * The writer's camera lease epoch: the change is refused (LeaseLostError) unless it is the
+   * camera's current, unexpired lease. Null: unchecked (tests, single-writer tools).
+   */
+  leaseEpoch?: string | null;
 }
 
 export interface CameraEventRow {
@@ -87,22 +93,47 @@ export class CameraRepository {
    * is the outbox the realtime relay reads (`id` is its offset). Call inside a transaction.
    */
   async recordStatus(change: StatusChange): Promise<CameraEventRow | null> {
-    const updated = await this.repo.update(
-      { id: change.cameraId },
-      { status: change.status, statusReason: change.reason ?? null, statusAt: change.at, measuredFps: change.fps },
+    const epoch = change.leaseEpoch ?? null;
+    const updated = rowsOf<{ id: string }>(
+      await this.manager.query(
+        `UPDATE camera SET status = $2, status_reason = $3, status_at = $4, measured_fps = $5
+          WHERE id = $1 AND ${HELD_UNDER('$6')} RETURNING id`,
+        [change.cameraId, change.status, change.reason ?? null, change.at, change.fps, epoch],
+      ),
     );
-    if ((updated.affected ?? 0) === 0) return null; // camera deleted meanwhile
-    const [row] = (await this.manager.query(
-      `INSERT INTO camera_event (camera_id, status, reason, fps, at) VALUES ($1, $2, $3, $4, $5)
-       RETURNING id::text AS id, camera_id AS "cameraId", status, reason, fps, at`,
-      [change.cameraId, change.status, change.reason ?? null, change.fps, change.at],
-    )) as CameraEventRow[];
+    if (updated.length === 0) return this.refused(change.cameraId, epoch); // deleted meanwhile, or the lease is lost
+    const [row] = (await this.manager
+      .query(
+        `INSERT INTO camera_event (camera_id, status, reason, fps, at, lease_epoch) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING id::text AS id, camera_id AS "cameraId", status, reason, fps, at`,
+        [change.cameraId, change.status, change.reason ?? null, change.fps, change.at, epoch],
+      )
+      .catch((error: unknown) => {
+        throw translateLeaseLost(error, change.cameraId, epoch);
+      })) as CameraEventRow[];
     return row!;
   }
 
-  /** Frame-rate bookkeeping, written at most every few seconds by ingest (not per frame). */
-  async recordLiveness(cameraId: string, fps: number | null, lastFrameAt: Date | null): Promise<void> {
-    await this.repo.update({ id: cameraId }, { measuredFps: fps, lastFrameAt });
+  /**
+   * Frame-rate bookkeeping, written at most every few seconds by ingest (not per frame); refused
+   * (LeaseLostError) under a lease epoch that is no longer the camera's.
+   */
+  async recordLiveness(cameraId: string, fps: number | null, lastFrameAt: Date | null, leaseEpoch: string | null = null): Promise<void> {
+    const updated = rowsOf<{ id: string }>(
+      await this.manager.query(`UPDATE camera SET measured_fps = $2, last_frame_at = $3 WHERE id = $1 AND ${HELD_UNDER('$4')} RETURNING id`, [
+        cameraId,
+        fps,
+        lastFrameAt,
+        leaseEpoch,
+      ]),
+    );
+    if (updated.length === 0) await this.refused(cameraId, leaseEpoch);
+  }
+
+  /** No row updated: null when the camera is gone (or nothing was checked), LeaseLostError when it exists but the lease is lost. */
+  private async refused(cameraId: string, epoch: string | null): Promise<null> {
+    if (epoch !== null && (await this.repo.existsBy({ id: cameraId }))) throw new LeaseLostError(cameraId, epoch);
+    return null;
   }
 
   /** Camera events after an offset, oldest first: the relay's source. */
@@ -124,6 +155,10 @@ export class CameraRepository {
     return (result.affected ?? 0) > 0;
   }
 }
+
+/** The camera's current, unexpired lease has this epoch (a null epoch is not checked). */
+const HELD_UNDER = (param: string) =>
+  `(${param}::bigint IS NULL OR EXISTS (SELECT 1 FROM camera_lease l WHERE l.camera_id = camera.id AND l.epoch = ${param}::bigint AND l.expires_at > clock_timestamp()))`;
 
 function translate(error: unknown, name: string): unknown {
   if (isUniqueViolation(error, 'camera_name_uq')) {

@@ -3,6 +3,7 @@ import { AlertRepository } from './alert.repository';
 import { AttendanceRepository } from './attendance.repository';
 import { AuditRepository } from './audit.repository';
 import { CameraRepository } from './camera.repository';
+import { CameraLeaseRepository } from './camera-lease.repository';
 import { FaceReferenceRepository } from './face-reference.repository';
 import { GalleryVersionRepository } from './gallery-version.repository';
 import { MediaRepository } from './media.repository';
@@ -18,6 +19,7 @@ import { TrackRepository } from './track.repository';
 import { SetupCodeRepository } from './setup-code.repository';
 import { UserRepository } from './user.repository';
 import { UserSessionRepository } from './user-session.repository';
+import { WorkerNodeRepository } from './worker-node.repository';
 
 /**
  * Repositories bound to one EntityManager: the global one, or a transaction's. Handing the
@@ -84,6 +86,12 @@ export class Repositories {
   get settings() {
     return new SettingRepository(this.manager);
   }
+  get workerNodes() {
+    return new WorkerNodeRepository(this.manager);
+  }
+  get cameraLeases() {
+    return new CameraLeaseRepository(this.manager);
+  }
 
   /** Serialises transactions that take the same key, across processes (advisory xact lock). */
   async lock(key: string): Promise<void> {
@@ -113,3 +121,6 @@ export type { NewToken } from './token.repository';
 export { SetupCodeRepository, UserRepository, UserSessionRepository };
 export type { NewUser, UserPatch, UserRole, UserRow } from './user.repository';
 export type { ActiveSessionRow, NewUserSession, SessionListRow } from './user-session.repository';
+export { CameraLeaseRepository, WorkerNodeRepository };
+export type { CameraLeaseInfo, HeldLease, LeasePlanningState } from './camera-lease.repository';
+export type { WorkerNodeRow } from './worker-node.repository';

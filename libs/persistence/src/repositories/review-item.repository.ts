@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { rowsOf } from './returned-rows';
+import { translateLeaseLost } from '../pg-errors';
 import type { PersonList, ReviewKind, ReviewStatus } from '@vigil/domain';
 
 export interface NewReviewItem {
@@ -21,6 +22,8 @@ export interface NewReviewItem {
   /** The decision's local day (VIGIL_TIMEZONE), YYYY-MM-DD. */
   localDate: string;
   expiresAt?: Date | null;
+  /** The camera lease epoch a worker writes under (refused by the database once the lease is lost). */
+  leaseEpoch?: string | null;
 }
 
 export interface ReviewItemRow {
@@ -85,18 +88,22 @@ export class ReviewItemRepository {
    */
   async insert(item: NewReviewItem): Promise<{ id: string; seq: string }> {
     await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext('vigil:review-seq'))`);
-    const [row] = (await this.manager.query(
-      `INSERT INTO review_item (kind, alert_id, attendance_id, sighting_id, camera_id, candidate_person_id, list, score, distance,
-                                crop_media_id, model_version_id, created_at, local_date, expires_at)
-       VALUES ($1, $2, $3, $4, $5, (SELECT id FROM person WHERE id = $6::uuid), coalesce($7, (SELECT list FROM person WHERE id = $6::uuid)),
-               $8, $9, $10, $11, $12, $13, $14)
-       RETURNING id, seq::text AS seq`,
-      [
-        item.kind, item.alertId ?? null, item.attendanceId ?? null, item.sightingId ?? null, item.cameraId, item.candidatePersonId,
-        item.list ?? null, item.score ?? null, item.distance ?? null, item.cropMediaId ?? null, item.modelVersionId ?? null,
-        item.createdAt, item.localDate, item.expiresAt ?? null,
-      ],
-    )) as Array<{ id: string; seq: string }>;
+    const [row] = (await this.manager
+      .query(
+        `INSERT INTO review_item (kind, alert_id, attendance_id, sighting_id, camera_id, candidate_person_id, list, score, distance,
+                                  crop_media_id, model_version_id, created_at, local_date, expires_at, lease_epoch)
+         VALUES ($1, $2, $3, $4, $5, (SELECT id FROM person WHERE id = $6::uuid), coalesce($7, (SELECT list FROM person WHERE id = $6::uuid)),
+                 $8, $9, $10, $11, $12, $13, $14, $15)
+         RETURNING id, seq::text AS seq`,
+        [
+          item.kind, item.alertId ?? null, item.attendanceId ?? null, item.sightingId ?? null, item.cameraId, item.candidatePersonId,
+          item.list ?? null, item.score ?? null, item.distance ?? null, item.cropMediaId ?? null, item.modelVersionId ?? null,
+          item.createdAt, item.localDate, item.expiresAt ?? null, item.leaseEpoch ?? null,
+        ],
+      )
+      .catch((error: unknown) => {
+        throw translateLeaseLost(error, item.cameraId, item.leaseEpoch);
+      })) as Array<{ id: string; seq: string }>;
     return row!;
   }
 

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import type { Box } from '@vigil/domain';
+import { translateLeaseLost } from '../pg-errors';
 
 /** A track whose vote decided a match, with the sighting that carried the decision. */
 export interface DecidedTrack {
@@ -11,6 +12,8 @@ export interface DecidedTrack {
   sightings: number;
   score: number;
   modelVersionId?: number | null;
+  /** The camera lease epoch of the worker that decided it: the sighting is refused once the lease is lost. */
+  leaseEpoch?: string | null;
   sighting: {
     box: Box;
     quality: Record<string, unknown>;
@@ -34,11 +37,15 @@ export class TrackRepository {
       [track.cameraId, track.startedAt, track.sightings, track.personId, track.score, track.modelVersionId ?? null],
     )) as Array<{ id: string }>;
     const s = track.sighting;
-    const [row] = (await this.manager.query(
-      `INSERT INTO sighting (track_id, camera_id, at, box, quality, person_id, distance, crop_media_id, frame_media_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [t!.id, track.cameraId, track.decidedAt, JSON.stringify(s.box), JSON.stringify(s.quality), track.personId, s.distance, s.cropMediaId ?? null, s.frameMediaId ?? null],
-    )) as Array<{ id: string }>;
+    const [row] = (await this.manager
+      .query(
+        `INSERT INTO sighting (track_id, camera_id, at, box, quality, person_id, distance, crop_media_id, frame_media_id, lease_epoch)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [t!.id, track.cameraId, track.decidedAt, JSON.stringify(s.box), JSON.stringify(s.quality), track.personId, s.distance, s.cropMediaId ?? null, s.frameMediaId ?? null, track.leaseEpoch ?? null],
+      )
+      .catch((error: unknown) => {
+        throw translateLeaseLost(error, track.cameraId, track.leaseEpoch);
+      })) as Array<{ id: string }>;
     return { trackId: t!.id, sightingId: row!.id };
   }
 

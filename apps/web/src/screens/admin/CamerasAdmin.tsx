@@ -76,6 +76,7 @@ export function CamerasAdmin() {
               <th scope="col">Name</th>
               <th scope="col">Stream</th>
               <th scope="col">Status</th>
+              <th scope="col">Worker</th>
               <th scope="col">fps (measured / target)</th>
               <th scope="col">Last frame</th>
               <th scope="col">Actions</th>
@@ -85,7 +86,7 @@ export function CamerasAdmin() {
             {cameras.map((c) =>
               editing?.id === c.id ? (
                 <tr key={c.id}>
-                  <td colSpan={6}>
+                  <td colSpan={7}>
                     <CameraForm idPrefix="edit" draft={editing.draft} onChange={(d) => setEditing({ id: c.id, draft: d })} onSubmit={(e) => void save(e)} submit="Save">
                       <button type="button" className="button button--quiet" onClick={() => setEditing(null)}>
                         Cancel
@@ -104,6 +105,7 @@ export function CamerasAdmin() {
                     </span>
                     {FLAGGED.has(c.status) && c.statusReason && <div className="small muted">{c.statusReason}</div>}
                   </td>
+                  <td title={c.leaseEpoch ? `lease epoch ${c.leaseEpoch}` : undefined}>{c.worker ? c.worker.name : c.enabled ? 'none' : '—'}</td>
                   <td>
                     {c.measuredFps === null ? '—' : c.measuredFps.toFixed(1)} / {c.fps}
                   </td>
