@@ -108,7 +108,6 @@ async function main(): Promise<void> {
     for (let i = 0; i < CAMERAS; i++) clips.push(await hallwayClip(dir, (Math.round(((i * CYCLE_S) / CAMERAS) * 10) / 10) % (CYCLE_S - FACE_S), { cycleS: CYCLE_S, faceS: FACE_S }));
     const api = await startNode({ name: 'api', roles: ['api'], databaseUrl: db.url, redisUrl, env: workerEnv });
     nodes.push(api);
-    await waitFor('api inference ready', async () => ((await api.get<{ inference: { status: string } }>('/api/health')).inference.status === 'ready' ? true : undefined), 180_000);
     const post = async (route: string, body: unknown) => {
       const res = await fetch(`${api.baseUrl}${route}`, { method: 'POST', headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       if (!res.ok) throw new Error(`POST ${route}: ${res.status} ${await res.text()}`);
