@@ -1,12 +1,13 @@
 // @engine-independent: always real PostgreSQL and Redis
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
 import { hallwayClip, walkerFace } from '../../bench/hallway-clip';
+import { childProcesses } from '../support/camera-watch';
 import { clusterRedisUrl, createClusterDatabase, metricValue, startNode, waitFor, type ClusterDatabase, type ClusterNode } from '../support/cluster';
 
 /**
@@ -46,22 +47,7 @@ interface AlertRecord {
 }
 
 /** Live ffmpeg processes whose parent is `pid` (the worker's camera supervisors). */
-function ffmpegChildrenOf(pid: number): number {
-  let n = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const [state, ppid] = stat.slice(close + 2).split(' ');
-      if (Number(ppid) === pid && comm === 'ffmpeg' && state !== 'Z') n++;
-    } catch {
-      // gone while we looked
-    }
-  }
-  return n;
-}
+const ffmpegChildrenOf = (pid: number): number => childProcesses(pid).filter((c) => c.comm === 'ffmpeg' && c.state !== 'Z').length;
 
 describe('camera leases across worker processes: kill -9 failover', { timeout: 300_000 }, () => {
   let db: ClusterDatabase;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError, loadConfig } from '@vigil/config';
+import { validateEnv } from '../support/env-validation';
 import { checkCompose, environmentOf } from '../support/compose-checks';
 
 /**
@@ -28,16 +28,6 @@ function composeFiles() {
   };
 }
 
-/** What the server's own config loader says about an environment (the problems, or none). */
-function validateEnv(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env, { cwd: root, version: '0.0.0' });
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 /** Dockerfile stages by name, each with its instructions (continuation lines joined). */
 function stages(dockerfile: string): Map<string, string[]> {

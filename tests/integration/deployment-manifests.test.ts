@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ConfigError, loadConfig } from '@vigil/config';
+import { validateEnv } from '../support/env-validation';
 import { checkManifests, imageProblem } from '../support/k8s-manifest-checks';
 
 /**
@@ -45,16 +45,6 @@ function render(overlay: string): Doc[] | null {
   });
 }
 
-/** What the server's own config loader says about an environment (the problems, or none). */
-function validateEnv(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env, { cwd: root, version: '0.0.0' });
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 const NO_KUSTOMIZE = 'neither kubectl (with its built-in kustomize) nor kustomize is on PATH';
 

@@ -41,8 +41,8 @@ export class CameraWatch {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Direct children of this process: pid, command name and state (Z = zombie). */
-export function childProcesses(): Array<{ pid: number; comm: string; state: string }> {
+/** Direct children of a process (this one by default): pid, command name and state (Z = zombie). */
+export function childProcesses(parent = process.pid): Array<{ pid: number; comm: string; state: string }> {
   const out: Array<{ pid: number; comm: string; state: string }> = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -52,7 +52,7 @@ export function childProcesses(): Array<{ pid: number; comm: string; state: stri
       const close = stat.lastIndexOf(')');
       const comm = stat.slice(stat.indexOf('(') + 1, close);
       const [state, ppid] = stat.slice(close + 2).split(' ');
-      if (Number(ppid) === process.pid) out.push({ pid: Number(entry), comm, state: state! });
+      if (Number(ppid) === parent) out.push({ pid: Number(entry), comm, state: state! });
     } catch {
       // the process went away while we looked
     }

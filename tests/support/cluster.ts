@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'node:net';
-import { Client } from 'pg';
 import { MAIN } from './server-process';
+import { createPostgresDatabase } from './test-database';
 
 /**
  * Several real server processes (api and worker roles) sharing one PostgreSQL database and one
@@ -24,30 +24,11 @@ export interface ClusterDatabase {
 
 /** A fresh database on the PostgreSQL server (dropped by cleanup, connections and all). */
 export async function createClusterDatabase(): Promise<ClusterDatabase> {
-  const name = `vigil_cluster_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: POSTGRES_URL });
-  await admin.connect().catch((error: unknown) => {
+  const db = await createPostgresDatabase(POSTGRES_URL, 'vigil_cluster').catch((error: unknown) => {
     throw new Error(`cluster tests need PostgreSQL at ${POSTGRES_URL} (set VIGIL_TEST_POSTGRES_URL): ${String(error)}`);
   });
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    cleanup: async () => {
-      const c = new Client({ connectionString: POSTGRES_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  if (db.config.kind !== 'postgres') throw new Error('unreachable: a PostgreSQL test database');
+  return { url: db.config.url, cleanup: db.cleanup };
 }
 
 /** The Redis URL for cluster tests, after checking that something answers PING there. */

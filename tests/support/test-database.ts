@@ -34,8 +34,9 @@ export function createEmbeddedDatabase(): TestDatabase {
   };
 }
 
-async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `vigil_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+/** A fresh database on the PostgreSQL server at `serverUrl` (`prefix` + pid + random), dropped by cleanup. */
+export async function createPostgresDatabase(serverUrl: string, prefix = 'vigil_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {
