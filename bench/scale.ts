@@ -145,6 +145,7 @@ async function main(): Promise<void> {
     const twoWorkers = await measure([w1, w2], api);
 
     // Failover: kill -9 the first worker; its cameras must come up on the second.
+    const movedCount = (await cameraList(api)).filter((c) => c.worker?.name === 'worker-1').length;
     const killedAt = Date.now();
     w1.kill('SIGKILL');
     await w1.exited;
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
       oneWorker,
       twoWorkers,
       rebalance: { secondsUntilEven: round((balanced - joinedAt) / 1000, 1), note: 'from the second worker\'s start (its boot included) to an even split, all online' },
-      failover: { ms: failoverMs, camerasMoved: failedOver.length, goalMs: 2 * TTL * 1000, note: 'kill -9 → every camera online on the survivor (lease expiry + claim + ffmpeg start)' },
+      failover: { ms: failoverMs, camerasMoved: movedCount, camerasOnSurvivor: failedOver.length, goalMs: 2 * TTL * 1000, note: 'kill -9 → every camera online on the survivor (lease expiry + claim + ffmpeg start)' },
     }, null, 2));
   } finally {
     for (const n of nodes.reverse()) await n.stop().catch(() => undefined);
