@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'node:net';
 import { MAIN } from './server-process';
+import { until } from './socket-client';
 import { createPostgresDatabase } from './test-database';
 
 /**
@@ -209,18 +210,21 @@ export function metricValue(text: string, name: string, labels?: Record<string, 
   return found ? sum : NaN;
 }
 
-/** Polls `probe` every `everyMs` until it returns a value other than undefined, or throws after `withinMs`. */
+/**
+ * `until` (socket-client) with the arguments in this file's order, and a probe that may throw while
+ * the cluster settles: a throw counts as "not yet" and the last one is named if time runs out.
+ */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, withinMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + withinMs;
   let last: unknown;
-  for (;;) {
+  const tolerant = async () => {
     try {
-      const value = await probe();
-      if (value !== undefined) return value;
+      return await probe();
     } catch (error) {
       last = error;
+      return undefined;
     }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${withinMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  };
+  return until(what, withinMs, tolerant, everyMs).catch((error: unknown) => {
+    throw last === undefined ? error : new Error(`${(error as Error).message}: ${String(last)}`);
+  });
 }

@@ -18,7 +18,6 @@ const CHECK_MS = 1_000;
 @Injectable()
 export class AlertEscalator implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AlertEscalator');
-  private timer?: NodeJS.Timeout;
   private running = false;
   private withdraw?: () => Promise<void>;
 
@@ -31,20 +30,10 @@ export class AlertEscalator implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     if (this.config.alertEscalateSeconds <= 0) return;
-    this.withdraw = this.leadership.run('escalator', {
-      start: () => {
-        this.timer = setInterval(() => void this.check().then(() => this.leadership.recordRun('escalator')), CHECK_MS);
-        this.timer.unref();
-      },
-      stop: () => {
-        if (this.timer) clearInterval(this.timer);
-        this.timer = undefined;
-      },
-    });
+    this.withdraw = this.leadership.every('escalator', CHECK_MS, () => this.check());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     await this.withdraw?.();
   }
 

@@ -9,7 +9,10 @@ import { restartKey, supervisorOptions } from './supervisor-config';
 import { cameraSettings, LeaseLostError } from '@vigil/domain';
 import { CameraLeases } from '../leases/camera-leases';
 
-/** Other processes' camera edits are picked up by this periodic reconciliation. */
+/**
+ * Other processes' camera edits (settings, disabling) are picked up by this periodic reconciliation;
+ * new and freed cameras by the lease rounds (CameraLeases), so it runs no lease round of its own.
+ */
 const RECONCILE_MS = 15_000;
 /** Measured fps and last-frame time reach the database this often, not per frame. */
 const LIVENESS_MS = 5_000;
@@ -74,7 +77,7 @@ export class CameraIngestService implements OnApplicationBootstrap, BeforeApplic
       stopping: (cameraId) => this.stopCamera(cameraId, 'camera lease released'),
     });
     this.unsubscribe = this.events.on('camera.changed', () => this.reconcile());
-    this.timers.push(setInterval(() => this.reconcile(), RECONCILE_MS), setInterval(() => void this.writeLiveness(), LIVENESS_MS));
+    this.timers.push(setInterval(() => this.reconcile(false), RECONCILE_MS), setInterval(() => void this.writeLiveness(), LIVENESS_MS));
     for (const t of this.timers) t.unref();
     // The demo camera (first start) is registered by DemoSeedService, which then emits camera.changed.
     this.reconciling = this.leases.start().catch((error: unknown) => this.logger.error({ err: error }, 'could not register this worker for camera leases; will retry'));

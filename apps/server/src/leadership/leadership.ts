@@ -129,6 +129,30 @@ export class Leadership {
     return () => this.withdraw(job);
   }
 
+  /**
+   * The usual job: while this process leads `job`, `work` runs every `intervalMs` (and once when
+   * leading starts, with `atStart`); each run is recorded. The timer lives only while leading.
+   * `work` reports its own failures; a rejection is ignored here.
+   */
+  every(job: JobName, intervalMs: number, work: () => Promise<unknown>, opts: { atStart?: boolean } = {}): () => Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const once = () => {
+      this.recordRun(job);
+      void work().catch(() => undefined);
+    };
+    return this.run(job, {
+      start: () => {
+        if (opts.atStart) once();
+        timer = setInterval(once, intervalMs);
+        timer.unref();
+      },
+      stop: () => {
+        if (timer) clearInterval(timer);
+        timer = undefined;
+      },
+    });
+  }
+
   isLeader(job: JobName): boolean {
     return this.jobs.get(job)?.leaderSince != null;
   }

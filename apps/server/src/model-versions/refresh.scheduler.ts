@@ -17,27 +17,16 @@ const TICK_MS = 60_000;
 @Injectable()
 export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ModelRefresh');
-  private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private withdraw?: () => Promise<void>;
 
   constructor(private readonly db: Database, private readonly refresher: RefreshService, private readonly leadership: Leadership) {}
 
   onApplicationBootstrap(): void {
-    this.withdraw = this.leadership.run('refresh-scheduler', {
-      start: () => {
-        this.timer = setInterval(() => void this.tick().finally(() => this.leadership.recordRun('refresh-scheduler')), TICK_MS);
-        this.timer.unref();
-      },
-      stop: () => {
-        if (this.timer) clearInterval(this.timer);
-        this.timer = undefined;
-      },
-    });
+    this.withdraw = this.leadership.every('refresh-scheduler', TICK_MS, () => this.tick());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     await this.withdraw?.();
     await this.ticking;
   }

@@ -53,7 +53,6 @@ export interface RetentionRunOptions {
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Retention');
   private chain: Promise<unknown> = Promise.resolve();
-  private timer?: NodeJS.Timeout;
   private readonly orphans: OrphanMediaSweep;
   private withdraw?: () => Promise<void>;
 
@@ -67,25 +66,11 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    const scheduled = () => {
-      this.leadership.recordRun('retention');
-      void this.run().catch((error: unknown) => this.logger.warn({ err: error }, 'retention run failed; the next run continues where it stopped'));
-    };
-    this.withdraw = this.leadership.run('retention', {
-      start: () => {
-        scheduled();
-        this.timer = setInterval(scheduled, RETENTION_INTERVAL_MS);
-        this.timer.unref();
-      },
-      stop: () => {
-        if (this.timer) clearInterval(this.timer);
-        this.timer = undefined;
-      },
-    });
+    const scheduled = () => this.run().catch((error: unknown) => this.logger.warn({ err: error }, 'retention run failed; the next run continues where it stopped'));
+    this.withdraw = this.leadership.every('retention', RETENTION_INTERVAL_MS, scheduled, { atStart: true });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     await this.withdraw?.();
     await this.chain;
   }
