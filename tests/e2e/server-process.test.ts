@@ -75,12 +75,18 @@ describe('the server as a process on the embedded database', { timeout: 240_000 
 
   it('VIGIL_ADMIN_TOKEN becomes the admin token and replaces the generated one', async () => {
     const secret = 'env-admin-secret-abcdefghijklmnop';
-    const server = spawnServer({ VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_TOKEN: secret });
+    // Also the readable log format a terminal gets (LOG_FORMAT=auto on a TTY): same redaction.
+    const server = spawnServer({ VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_TOKEN: secret, LOG_FORMAT: 'pretty', LOG_LEVEL: 'debug' });
     const url = await server.ready;
     assert.equal((await api(url, 'GET', '/api/persons', secret)).status, 200);
-    assert.ok(!server.output().includes(secret), 'the secret is never printed');
+    // Refused (an unknown query parameter), and logged at warn with the value hidden.
+    assert.equal((await api(url, 'GET', `/api/persons?token=${secret}`, secret)).status, 400);
     server.child.kill('SIGTERM');
     assert.equal((await server.exited).code, 0);
+    const output = server.output();
+    assert.ok(!output.includes(secret), 'the secret is never printed');
+    assert.match(output, /\[\d\d:\d\d:\d\d\.\d{3}\] \S*WARN\S*: \S*request completed.*"url":"\/api\/persons\?token=\*\*\*"/, 'pretty lines: time, level, message, then the fields');
+    assert.doesNotMatch(output, /^\{"level":/m, 'no JSON lines in the pretty format');
   });
 });
 

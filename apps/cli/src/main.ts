@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { TokenIssuer } from '@vigil/auth';
-import { ConfigError, describeDatabase, loadConfig } from '@vigil/config';
+import { ConfigError, describeDatabase, loadConfig, type VigilConfig } from '@vigil/config';
 import { DomainError } from '@vigil/domain';
 import { Database, DatabaseRoleError, DataDirLockedError } from '@vigil/persistence';
 import { calibrateCommand, CALIBRATE_USAGE } from './commands/calibrate';
@@ -10,90 +10,115 @@ import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
 import { exportDatasetCommand, EXPORT_DATASET_USAGE } from './commands/export-dataset';
 import { userCommand, USER_USAGE } from './commands/user';
 
-const USAGE = `Usage: vigil <command> [options]
+const MIGRATE_USAGE = `vigil migrate
+  Applies pending database migrations and exits. With VIGIL_DATABASE_OWNER_URL it runs as that
+  owner role, then grants the DATABASE_URL role what the server needs (README: Database roles).`;
 
-Commands:
-  migrate                     apply pending database migrations and exit; with
-                              VIGIL_DATABASE_OWNER_URL, as that owner role, then grant the
-                              DATABASE_URL role what the server needs (README: Database roles)
-  user add|passwd|disable|enable|list
-                              staff accounts for the web consoles (see below)
-  admin-token --rotate        revoke every admin token and print a new one (needs local
-                              access to the database; stop the server first when embedded)
-  enroll --dir <folder> --list watchlist|employee [--consent <method>] [--augment] [--json]
-                              bulk import of reference photos, one sub-folder per person
-  evaluate --pairs <file> --images <dir> [--threshold t] [--degrade] [--json]
-                              offline verification metrics on a pairs CSV or LFW's pairs.txt
-                              (AUC, FAR, FRR, TAR@FAR, LFW 10-fold accuracy)
-  calibrate --lfw <dir> [--out <dir>] [--full-folds k]
-                              thresholds and descriptor choice from LFW: tables + threshold file
-  export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N]
-                              reviewed crops + labels, stratified split, balance and quality report
-  help                        show this text
-
-${USER_USAGE}
-
-${ENROLL_USAGE}
-
-${EVALUATE_USAGE}
-
-${CALIBRATE_USAGE}
-
-${EXPORT_DATASET_USAGE}
-
-The database comes from DATABASE_URL, or the embedded one in VIGIL_DATA_DIR (./data).
-`;
+const ADMIN_TOKEN_USAGE = `vigil admin-token --rotate
+  Revokes every admin token and prints a new one. Needs local access to the database; stop the
+  server first when it runs on the embedded database.`;
 
 type Out = (text: string) => void;
+type Command = (args: string[], config: VigilConfig, out: Out, err: Out) => Promise<number>;
+
+interface CommandEntry {
+  /** One line (or two) for the overview. */
+  summary: string;
+  /** What `vigil <command> --help` prints. */
+  usage: string;
+  run: Command;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  migrate: {
+    summary: 'apply pending database migrations and exit (with VIGIL_DATABASE_OWNER_URL: as the owner role)',
+    usage: MIGRATE_USAGE,
+    run: migrateCommand,
+  },
+  user: { summary: 'staff accounts for the web consoles: add | passwd | disable | enable | list', usage: USER_USAGE, run: userCommand },
+  'admin-token': { summary: 'revoke every admin token and print a new one (local access to the database)', usage: ADMIN_TOKEN_USAGE, run: adminTokenCommand },
+  enroll: { summary: 'bulk import of reference photos, one sub-folder per person', usage: ENROLL_USAGE, run: enrollCommand },
+  evaluate: { summary: 'offline verification metrics on a pairs CSV or LFW\'s pairs.txt (AUC, FAR, FRR, TAR@FAR)', usage: EVALUATE_USAGE, run: evaluateCommand },
+  calibrate: { summary: 'thresholds and descriptor choice from LFW: tables + threshold file', usage: CALIBRATE_USAGE, run: calibrateCommand },
+  'export-dataset': { summary: 'reviewed crops + labels, stratified split, balance and quality report', usage: EXPORT_DATASET_USAGE, run: exportDatasetCommand },
+};
+
+const USAGE = `Usage: vigil <command> [options]
+       vigil <command> --help     that command's options
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`)
+  .join('\n')}
+  help [command]  this text, or a command's help
+
+The database comes from DATABASE_URL, or the embedded one in VIGIL_DATA_DIR (./data).
+Long work shows a progress bar on a terminal (stderr); none when stderr is a pipe or a file.
+`;
+
+/** The help of one command, or null when there is no such command. */
+export function commandHelp(name: string): string | null {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  return entry ? `${entry.usage}\n` : null;
+}
+
+const wantsHelp = (args: string[]): boolean => args.includes('--help') || args.includes('-h');
 
 export async function run(argv: string[], out: Out, err: Out): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
+  if (!command || command === '--help' || command === '-h') {
     out(USAGE);
     return command ? 0 : 1;
   }
-  const config = loadConfig();
-  switch (command) {
-    case 'migrate': {
-      parseArgs({ args: rest, options: {}, strict: true });
-      const db = await Database.open(config.database, { migrate: false });
-      try {
-        const applied = await db.runMigrations();
-        out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'Schema is up to date.\n');
-      } finally {
-        await db.close();
-      }
+  if (command === 'help') {
+    if (rest.length === 0) {
+      out(USAGE);
       return 0;
     }
-    case 'admin-token': {
-      const { values } = parseArgs({ args: rest, options: { rotate: { type: 'boolean' } }, strict: true });
-      if (!values.rotate) {
-        err('admin-token needs --rotate (admin tokens are stored hashed and cannot be shown again).\n');
-        return 1;
-      }
-      const db = await Database.open(config.database);
-      try {
-        const secret = await new TokenIssuer(db).rotateAdmin();
-        out(`New admin token for ${describeDatabase(config.database)} (every earlier admin token is revoked):\n${secret}\n`);
-      } finally {
-        await db.close();
-      }
-      return 0;
-    }
-    case 'user':
-      return userCommand(rest, config, out, err);
-    case 'enroll':
-      return enrollCommand(rest, config, out, err);
-    case 'evaluate':
-      return evaluateCommand(rest, config, out, err);
-    case 'calibrate':
-      return calibrateCommand(rest, config, out, err);
-    case 'export-dataset':
-      return exportDatasetCommand(rest, config, out, err);
-    default:
-      err(`Unknown command "${command}".\n\n${USAGE}`);
-      return 1;
+    const help = commandHelp(rest[0]!);
+    if (help) out(help);
+    else err(`Unknown command "${rest[0]}".\n\n${USAGE}`);
+    return help ? 0 : 1;
   }
+  const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!entry) {
+    err(`Unknown command "${command}".\n\n${USAGE}`);
+    return 1;
+  }
+  // Help needs no configuration or database: it works on a machine where nothing is set up yet.
+  if (wantsHelp(rest)) {
+    out(`${entry.usage}\n`);
+    return 0;
+  }
+  return entry.run(rest, loadConfig(), out, err);
+}
+
+async function migrateCommand(args: string[], config: VigilConfig, out: Out): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
+  const db = await Database.open(config.database, { migrate: false });
+  try {
+    const applied = await db.runMigrations();
+    out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'Schema is up to date.\n');
+  } finally {
+    await db.close();
+  }
+  return 0;
+}
+
+async function adminTokenCommand(args: string[], config: VigilConfig, out: Out, err: Out): Promise<number> {
+  const { values } = parseArgs({ args, options: { rotate: { type: 'boolean' } }, strict: true });
+  if (!values.rotate) {
+    err(`admin-token needs --rotate (admin tokens are stored hashed and cannot be shown again).\n\n${ADMIN_TOKEN_USAGE}\n`);
+    return 1;
+  }
+  const db = await Database.open(config.database);
+  try {
+    const secret = await new TokenIssuer(db).rotateAdmin();
+    out(`New admin token for ${describeDatabase(config.database)} (every earlier admin token is revoked):\n${secret}\n`);
+  } finally {
+    await db.close();
+  }
+  return 0;
 }
 
 /**
@@ -128,7 +153,8 @@ export function main(argv: string[] = process.argv.slice(2)): void {
       return exitWhenFlushed(2);
     }
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${error.message}\n\n${USAGE}`);
+      // The options of the command that was mistyped, not the whole overview.
+      process.stderr.write(`${error.message}\n\n${(argv[0] && commandHelp(argv[0])) || USAGE}`);
       return exitWhenFlushed(1);
     }
     process.stderr.write(`vigil: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

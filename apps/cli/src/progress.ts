@@ -1,4 +1,4 @@
-import { SingleBar } from 'cli-progress';
+import { MultiBar, type SingleBar } from 'cli-progress';
 
 /**
  * Progress of long CLI work (embedding photos, scanning footage, training): a bar with done/total,
@@ -13,7 +13,12 @@ export interface Progress {
   setTotal(total: number): void;
   /** Replaces the detail text without counting anything. */
   detail(text: string): void;
-  /** Removes the bar (call once, also on failure: a finally block). */
+  /**
+   * Prints a line of the command's output without tearing the bar: above it while the bar is
+   * drawn on the same terminal, else straight through `write` (stdout redirected to a file).
+   */
+  log(text: string, write: (text: string) => void): void;
+  /** Removes the bar before the result is printed; again in a finally block is harmless. */
   stop(): void;
 }
 
@@ -27,9 +32,19 @@ export interface ProgressOptions {
   quiet?: boolean;
   /** Where to draw; process.stderr by default. Only a TTY gets a bar. */
   stream?: NodeJS.WriteStream;
+  /** Where the command's own lines go; process.stdout by default (only its isTTY is read). */
+  output?: { isTTY?: boolean };
 }
 
-const SILENT: Progress = { tick() {}, setTotal() {}, detail() {}, stop() {} };
+const SILENT: Progress = {
+  tick() {},
+  setTotal() {},
+  detail() {},
+  log(text, write) {
+    write(text);
+  },
+  stop() {},
+};
 
 /** Whether a bar would be drawn on `stream` (a TTY, not quiet). */
 export function progressShown(options: Pick<ProgressOptions, 'quiet' | 'stream'> = {}): boolean {
@@ -39,7 +54,7 @@ export function progressShown(options: Pick<ProgressOptions, 'quiet' | 'stream'>
 
 export function createProgress(options: ProgressOptions): Progress {
   if (!progressShown(options)) return SILENT;
-  const bar = new SingleBar({
+  const bars = new MultiBar({
     stream: options.stream ?? process.stderr,
     format: `${options.label} {bar} {value}/{total} ${options.unit} | {rate}/s | ETA {eta_formatted} {detail}`,
     barsize: 24,
@@ -51,11 +66,13 @@ export function createProgress(options: ProgressOptions): Progress {
   const started = Date.now();
   let done = 0;
   let text = '';
+  let stopped = false;
   const payload = () => {
     const seconds = (Date.now() - started) / 1000;
     return { rate: seconds > 0 ? (done / seconds).toFixed(1) : '0.0', detail: text };
   };
-  bar.start(Math.max(0, options.total), 0, payload());
+  const bar: SingleBar = bars.create(Math.max(0, options.total), 0, payload());
+  const sameTerminal = (options.output ?? process.stdout).isTTY === true;
   return {
     tick(n = 1, detailText?: string) {
       done += n;
@@ -69,8 +86,15 @@ export function createProgress(options: ProgressOptions): Progress {
       text = detailText;
       bar.update(done, payload());
     },
+    log(line: string, write: (text: string) => void) {
+      if (stopped || !sameTerminal) write(line);
+      else bars.log(line.endsWith('\n') ? line : `${line}\n`);
+    },
     stop() {
-      bar.stop();
+      if (stopped) return;
+      stopped = true;
+      bars.update(); // writes lines still waiting above the bar
+      bars.stop();
     },
   };
 }

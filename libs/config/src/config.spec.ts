@@ -82,6 +82,7 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_INFERENCE_WORKERS: '0' }, /VIGIL_INFERENCE_WORKERS/],
     [{ VIGIL_TF_BACKEND: 'cpu' }, /VIGIL_TF_BACKEND: must be one of/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ LOG_FORMAT: 'colour' }, /LOG_FORMAT: must be one of: auto, json, pretty/],
     [{ VIGIL_DETECTOR: 'yolo' }, /VIGIL_DETECTOR: must be one of: ssd, tiny/],
     [{ VIGIL_ALERT_ESCALATE_SECONDS: '-1' }, /VIGIL_ALERT_ESCALATE_SECONDS: must be an integer between 0 \(never\) and 86400/],
     [{ VIGIL_ALERT_COOLDOWN_SECONDS: 'soon' }, /VIGIL_ALERT_COOLDOWN_SECONDS/],

@@ -3,7 +3,7 @@ import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DetectorChoice, EnvSchema, LOG_LEVELS, ServerRole, TfBackendChoice } from './env.schema';
+import { DetectorChoice, EnvSchema, LOG_FORMATS, LOG_LEVELS, ServerRole, TfBackendChoice } from './env.schema';
 
 export type DatabaseConfig =
   /**
@@ -35,6 +35,8 @@ export interface VigilConfig {
   inferenceWorkers: number;
   tfBackend: TfBackendChoice;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** How log lines look: auto = pretty on a terminal, JSON otherwise. */
+  logFormat: (typeof LOG_FORMATS)[number];
   /** IANA zone whose calendar day attendance is booked in (default: the machine's). */
   timeZone: string;
   /**
@@ -109,7 +111,7 @@ export class ConfigError extends Error {
 
 const KNOWN = new Set([
   'DATABASE_URL', 'VIGIL_DATA_DIR', 'PORT', 'VIGIL_HOST', 'VIGIL_ROLES', 'VIGIL_ADMIN_TOKEN',
-  'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL',
+  'VIGIL_DEMO', 'VIGIL_ALLOW_FILE_URLS', 'VIGIL_INFERENCE_WORKERS', 'VIGIL_TF_BACKEND', 'VIGIL_TIMEZONE', 'LOG_LEVEL', 'LOG_FORMAT',
   'VIGIL_ALERT_COOLDOWN_SECONDS', 'VIGIL_ALERT_ESCALATE_SECONDS', 'VIGIL_DETECTOR',
   'VIGIL_GALLERY_ANN_MIN_REFERENCES', 'VIGIL_SESSION_IDLE_MINUTES', 'VIGIL_SESSION_MAX_HOURS',
   'VIGIL_SOCKET_REPLAY_MAX', 'VIGIL_SOCKET_UNACKED_MAX', 'VIGIL_SOCKETS_PER_PRINCIPAL',
@@ -170,6 +172,7 @@ export function loadConfig(
     inferenceWorkers,
     tfBackend: parsed.VIGIL_TF_BACKEND ?? 'auto',
     logLevel: parsed.LOG_LEVEL ?? 'info',
+    logFormat: parsed.LOG_FORMAT ?? 'auto',
     timeZone: parsed.VIGIL_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
     detector: parsed.VIGIL_DETECTOR ?? 'ssd',
     alertCooldownSeconds: parsed.VIGIL_ALERT_COOLDOWN_SECONDS ?? 60,

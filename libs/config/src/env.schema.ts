@@ -18,6 +18,8 @@ export type TfBackendChoice = (typeof TF_BACKENDS)[number];
 export const DETECTORS = ['ssd', 'tiny'] as const;
 export type DetectorChoice = (typeof DETECTORS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** auto: readable lines when stdout is a terminal, JSON lines otherwise (a pipe, a file, a container log). */
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 const blankToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -269,4 +271,9 @@ export class EnvSchema {
   @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of: ${LOG_FORMATS.join(', ')} (auto: readable on a terminal, JSON lines otherwise)` })
+  LOG_FORMAT?: (typeof LOG_FORMATS)[number];
 }

@@ -1,3 +1,3 @@
 export * from './config';
-export { SERVER_ROLES, TF_BACKENDS, LOG_LEVELS } from './env.schema';
+export { SERVER_ROLES, TF_BACKENDS, LOG_LEVELS, LOG_FORMATS } from './env.schema';
 export type { ServerRole, TfBackendChoice } from './env.schema';

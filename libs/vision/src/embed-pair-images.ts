@@ -35,6 +35,8 @@ export interface EmbedOptions {
   degrade: boolean;
   /** How errors name the pairs file ("pairs CSV"). */
   label: string;
+  /** Called after each image (its copy included) with the count done so far and the total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -76,6 +78,7 @@ export async function embedPairImages(images: readonly PairImage[], options: Emb
       }
     }
     out.set(image.file, embedding);
+    options.onProgress?.(out.size, images.length);
   });
   return out;
 }

@@ -21,6 +21,8 @@ export interface EvaluatePairsOptions {
   concurrency?: number;
   /** Also evaluate a degraded copy of every image (degradeImage, in memory). Default false. */
   degrade?: boolean;
+  /** Called after each image is embedded: done so far, total (the CLI's progress bar). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface EvaluationResult extends EvaluationFigures {
@@ -75,6 +77,7 @@ export async function evaluatePairs(options: EvaluatePairsOptions): Promise<Eval
     concurrency,
     degrade: options.degrade ?? false,
     label: file.label,
+    onProgress: options.onProgress,
   });
   const figures = (pick: (e: ImageEmbedding) => Float32Array | null | undefined): EvaluationFigures =>
     computeEvaluationFigures({

@@ -7,15 +7,17 @@ import { isPersonList, type PersonList } from '@vigil/domain';
 import { FaceGallery, MAX_REFERENCE_PHOTO_BYTES, MediaStore, rejectionOf } from '@vigil/gallery';
 import { Database, DataDirLockedError, type Actor, type PersonRow } from '@vigil/persistence';
 import { FaceEngine, type ImageFaceDetector } from '@vigil/vision';
+import { createProgress } from '../progress';
 import { formatImageLine, formatSummary, listLabel, summarise, type ImageOutcome, type PersonOutcome } from './enroll-report';
 
-export const ENROLL_USAGE = `vigil enroll --dir <folder> --list watchlist|employee [--consent <method> [--consent-reference <ref>]] [--augment] [--json]
+export const ENROLL_USAGE = `vigil enroll --dir <folder> --list watchlist|employee [--consent <method> [--consent-reference <ref>]] [--augment] [--json] [--quiet]
   Bulk import: one sub-folder per person (the folder name is the person's name; an existing person
   of that name on the list is reused), images inside. Every image passes the same checks as an
   upload (JPEG/PNG/WebP up to 10 MB, exactly one face, the enrolment quality gate) and is reported
   accepted (with its reference id) or rejected (with the reasons). Employees need a consent record
   before any photo is analysed: --consent <method> records one (e.g. signed-form) for each employee
   who has none. --augment also stores flipped, ±8° tilted and ±20 % exposure variants.
+  On a terminal a progress bar (images, rate, ETA) is drawn on stderr; --quiet hides it.
   Exit code: 0 all accepted, 1 some rejected, 2 usage error, 3 database in use by a running server.`;
 
 type Out = (text: string) => void;
@@ -34,6 +36,7 @@ interface Options {
   consent: { method: string; reference: string | null } | null;
   augment: boolean;
   json: boolean;
+  quiet: boolean;
 }
 
 interface PersonFolder {
@@ -84,9 +87,12 @@ export async function enrollCommand(args: string[], config: VigilConfig, out: Ou
   const by = cliActor();
   const images: ImageOutcome[] = [];
   const people: PersonOutcome[] = [];
+  const total = stray.length + folders.reduce((n, f) => n + f.files.length, 0);
+  const progress = createProgress({ label: 'Enrolling', unit: 'images', total, quiet: options.quiet });
   const emit = (image: ImageOutcome) => {
     images.push(image);
-    if (!options.json) out(formatImageLine(image));
+    if (!options.json) progress.log(formatImageLine(image), out);
+    progress.tick(1, image.person ?? '');
   };
 
   try {
@@ -145,6 +151,7 @@ export async function enrollCommand(args: string[], config: VigilConfig, out: Ou
       }
     }
   } finally {
+    progress.stop();
     await db.close();
   }
 
@@ -197,6 +204,7 @@ function parseOptions(args: string[]): Options {
       'consent-reference': { type: 'string' },
       augment: { type: 'boolean' },
       json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
     },
   });
   if (!values.dir) throw new UsageError('--dir <folder> is required.');
@@ -214,6 +222,7 @@ function parseOptions(args: string[]): Options {
     consent: method ? { method, reference: reference || null } : null,
     augment: values.augment ?? false,
     json: values.json ?? false,
+    quiet: values.quiet ?? false,
   };
 }
 

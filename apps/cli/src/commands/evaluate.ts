@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { VigilConfig } from '@vigil/config';
 import { DomainError, InvalidInputError } from '@vigil/domain';
+import { createProgress } from '../progress';
 import {
   evaluatePairs,
   FaceEngine,
@@ -12,7 +13,7 @@ import {
   type NoFacePair,
 } from '@vigil/vision';
 
-export const EVALUATE_USAGE = `vigil evaluate --pairs <file> --images <dir> [--threshold t] [--degrade] [--detector ssd|tiny] [--workers n] [--json]
+export const EVALUATE_USAGE = `vigil evaluate --pairs <file> --images <dir> [--threshold t] [--degrade] [--detector ssd|tiny] [--workers n] [--json] [--quiet]
   Offline verification on a labelled pairs file: LFW's pairs.txt (first line "<folds> <pairs per
   fold>", e.g. "10 300"; --images is then the folder holding <Name>/<Name>_0001.jpg, such as
   images_deepfunneled) or a CSV (header row; first two columns are image paths relative to
@@ -22,7 +23,8 @@ export const EVALUATE_USAGE = `vigil evaluate --pairs <file> --images <dir> [--t
   with their thresholds and, for pairs.txt, LFW's k-fold accuracy (mean ± std).
   --degrade also evaluates a CCTV-like copy of each image made in memory (face ~40 px between the
   eyes, blur, JPEG 30) and reports both. --workers n > 1 embeds on a pool of n worker threads.
-  --json prints one object, per-pair distances included.`;
+  --json prints one object, per-pair distances included. On a terminal a progress bar (images,
+  rate, ETA) is drawn on stderr; --quiet hides it.`;
 
 type Out = (text: string) => void;
 
@@ -51,6 +53,7 @@ export async function evaluateCommand(args: string[], config: VigilConfig, out: 
       workers: { type: 'string' },
       degrade: { type: 'boolean' },
       json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
     },
   });
   if (!values.pairs || !values.images) {
@@ -67,6 +70,7 @@ export async function evaluateCommand(args: string[], config: VigilConfig, out: 
   let engine: ImageFaceDetector & { close?(): Promise<void> };
   if (workers > 1) engine = await InferencePool.create({ workers, engine: { backend: config.tfBackend } });
   else engine = await FaceEngine.create({ backend: config.tfBackend });
+  const progress = createProgress({ label: 'Embedding', unit: 'images', total: 0, quiet: values.quiet });
   try {
     const result = await evaluatePairs({
       pairsPath: values.pairs,
@@ -76,7 +80,12 @@ export async function evaluateCommand(args: string[], config: VigilConfig, out: 
       detectOptions: { detector },
       concurrency: workers,
       degrade: values.degrade ?? false,
+      onProgress: (done, total) => {
+        if (done === 1) progress.setTotal(total);
+        progress.tick();
+      },
     });
+    progress.stop();
     out(values.json ? `${JSON.stringify(evaluationJson(result))}\n` : formatEvaluationReport(result));
     return 0;
   } catch (error) {
@@ -86,6 +95,7 @@ export async function evaluateCommand(args: string[], config: VigilConfig, out: 
     }
     throw error;
   } finally {
+    progress.stop();
     await engine.close?.();
   }
 }

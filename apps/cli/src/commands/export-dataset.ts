@@ -7,17 +7,19 @@ import type { VigilConfig } from '@vigil/config';
 import { DomainError, InvalidInputError, parseSplitRatios, resolveQualityThresholds, stratifiedSplit, truthOf } from '@vigil/domain';
 import { Database, type ReviewedCaseRow } from '@vigil/persistence';
 import { cropStatistics, QUALITY_CROP_SIZE } from '@vigil/vision';
+import { createProgress, type Progress } from '../progress';
 import { buildReport, formatReport, manifestCsv, sortRows, type ManifestRow, type QualityFlag } from './dataset-manifest';
 
 const PART_NAMES: Record<number, string[]> = { 2: ['train', 'test'], 3: ['train', 'test', 'validation'] };
 const DEFAULT_SEED = 42;
 
-export const EXPORT_DATASET_USAGE = `vigil export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N] [--json]
+export const EXPORT_DATASET_USAGE = `vigil export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N] [--json] [--quiet]
   Reviewed face crops with their labels, for training the next embedding model offline: the crops
   whose reviewers agree, split per class (stratified) into train/test (80:20, default) or
   train/test/validation (60:20:20) with a fixed seed (default ${DEFAULT_SEED}: same data + seed → the same
   manifest), manifest.json + manifest.csv, and report.json with the class balance (classes under
-  10 % flagged) and quality counts (blurred, dark, washed-out). <dir> must be new or empty.`;
+  10 % flagged) and quality counts (blurred, dark, washed-out). <dir> must be new or empty. On a
+  terminal a progress bar (crops, rate, ETA) is drawn on stderr; --quiet hides it.`;
 
 type Out = (text: string) => void;
 
@@ -42,7 +44,7 @@ export async function exportDatasetCommand(args: string[], config: VigilConfig, 
 }
 
 async function exportDataset(args: string[], config: VigilConfig, out: Out): Promise<number> {
-  const { values } = parseArgs({ args, strict: true, options: { out: { type: 'string' }, split: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({ args, strict: true, options: { out: { type: 'string' }, split: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } } });
   if (!values.out) throw new InvalidInputError(`export-dataset needs --out <dir>.\n\n${EXPORT_DATASET_USAGE}`);
   const split = values.split ?? '80:20';
   const ratios = parseSplitRatios(split);
@@ -52,6 +54,7 @@ async function exportDataset(args: string[], config: VigilConfig, out: Out): Pro
   await ensureEmptyDir(outDir);
 
   const db = await Database.open(config.database);
+  let progress: Progress | undefined;
   try {
     const mediaRoot = path.join(config.dataDir, 'media');
     const items = await db.repos.reviewedData.reviewedItems();
@@ -59,8 +62,10 @@ async function exportDataset(args: string[], config: VigilConfig, out: Out): Pro
     const skip = (why: string) => (skipped[why] = (skipped[why] ?? 0) + 1);
     const candidates: Candidate[] = [];
     const limits = resolveQualityThresholds('recognition');
+    progress = createProgress({ label: 'Measuring', unit: 'crops', total: items.length, quiet: values.quiet });
     // Measured before the split, so the split covers exactly the crops that are exported.
     for (const item of items) {
+      progress.tick();
       const t = truthOf(item.labels, item.candidatePersonId);
       if (!t.ok) {
         skip(t.reason);
@@ -105,6 +110,7 @@ async function exportDataset(args: string[], config: VigilConfig, out: Out): Pro
         });
       }
     }
+    progress.stop();
     const sorted = sortRows(rows, partNames);
     const report = buildReport(sorted, partNames, { split, seed, skipped });
     // No timestamps in these files: the same data and seed must give byte-identical output.
@@ -120,6 +126,7 @@ async function exportDataset(args: string[], config: VigilConfig, out: Out): Pro
     out(values.json ? `${JSON.stringify(report)}\n` : formatReport(report, outDir));
     return 0;
   } finally {
+    progress?.stop();
     await db.close();
   }
 }

@@ -13,6 +13,27 @@ export const LOGGED_QUERY_KEYS: ReadonlySet<string> = new Set([
   'recent', 'eio', 'transport',
 ]);
 
+export type LogFormat = VigilConfig['logFormat'];
+
+/**
+ * Readable lines for a person at a terminal; JSON lines for machines (a pipe, a file, a container
+ * log collector), where one object per line is what log shippers parse. `auto` decides by whether
+ * stdout is a TTY, so `npm start` in a terminal is readable and `docker logs` stays JSON.
+ */
+export function resolveLogFormat(format: LogFormat, stdoutIsTTY: boolean | undefined): 'json' | 'pretty' {
+  if (format === 'auto') return stdoutIsTTY === true ? 'pretty' : 'json';
+  return format;
+}
+
+/**
+ * pino-pretty runs in pino's transport worker thread: formatting never costs the event loop that
+ * serves frames. Redaction happens before a line leaves pino, so the same fields stay hidden.
+ */
+const PRETTY_TRANSPORT = {
+  target: 'pino-pretty',
+  options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
+};
+
 /**
  * pino for everything. Authorization headers, cookies and socket auth never reach the log;
  * request bodies are not logged at all (they may carry images or consent documents).
@@ -21,6 +42,7 @@ export function loggerParams(config: VigilConfig): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
+      ...(resolveLogFormat(config.logFormat, process.stdout.isTTY) === 'pretty' ? { transport: PRETTY_TRANSPORT } : {}),
       genReqId: (req: IncomingMessage) => {
         const given = req.headers['x-request-id'];
         return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
