@@ -1,3 +1,4 @@
+// @engine-independent: the inference backend reported in health; no SQL of its own
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, TestServer } from '../support/test-server';

@@ -1,3 +1,4 @@
+// @engine-independent: reads the route table of the booted app; no SQL of its own
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';

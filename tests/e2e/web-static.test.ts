@@ -1,3 +1,4 @@
+// @engine-independent: static files, headers and routing; no SQL beyond the boot every e2e file does on both engines
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
