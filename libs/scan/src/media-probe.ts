@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
 import { resolveFfmpeg } from '@vigil/video';
@@ -26,6 +26,25 @@ export function resolveFfprobe(env: NodeJS.ProcessEnv = process.env): Promise<st
     })
     .catch(() => 'ffprobe');
   return ffprobePath;
+}
+
+/** Box types an MP4/MOV file starts with (ISO base media): such a file without its index was cut short. */
+const ISO_FIRST_BOXES = new Set(['ftyp', 'mdat', 'moov', 'free', 'wide', 'skip', 'pnot']);
+
+/** Whether the file starts like an MP4/MOV (ffprobe's mov demuxer also claims text files, then says "moov atom not found"). */
+export function looksLikeIsoMedia(head: Buffer): boolean {
+  return head.length >= 8 && ISO_FIRST_BOXES.has(head.toString('latin1', 4, 8));
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** ffmpeg's and ffprobe's error lines say where the data stops rather than that the data was never media. */
@@ -60,8 +79,10 @@ export async function probeMedia(file: string): Promise<MediaProbe> {
   ffmpeg.setFfprobePath(await resolveFfprobe());
   const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
     ffmpeg.ffprobe(file, (error: Error | null, metadata: ffmpeg.FfprobeData) => (error ? reject(error) : resolve(metadata)));
-  }).catch((error: unknown) => {
-    const { reason, truncated } = ffprobeReason(error instanceof Error ? error.message : String(error));
+  }).catch(async (error: unknown) => {
+    const said = ffprobeReason(error instanceof Error ? error.message : String(error));
+    const truncated = said.truncated && (!/moov atom/i.test(said.reason) || looksLikeIsoMedia(await readHead(file)));
+    const reason = truncated || !said.truncated ? said.reason : 'Invalid data found when processing input';
     throw new MediaUnreadableError(
       file,
       truncated ? 'truncated' : 'not_media',

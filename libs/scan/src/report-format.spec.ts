@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cropFileName, reportCsvRows, reportJson, toCsv } from './report-format';
 import { escapeHtml, renderReportHtml } from './report-html';
 import { cropRegion } from './face-crop';
-import { ffprobeReason } from './media-probe';
+import { ffprobeReason, looksLikeIsoMedia } from './media-probe';
 import type { ScanReport } from './scan-types';
 
 const CROP = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
@@ -97,5 +97,19 @@ describe('scan report formats', () => {
       ['ffprobe exited with code 1\n/x/gone.mp4: No such file or directory\n', 'No such file or directory', false],
     ];
     for (const [message, reason, truncated] of cases) assert.deepEqual(ffprobeReason(message), { reason, truncated }, message);
+  });
+});
+
+describe('looksLikeIsoMedia', () => {
+  it('tells an MP4/MOV cut before its index from a text file ffprobe also calls "moov atom not found"', () => {
+    const cases: Array<[head: Buffer, iso: boolean]> = [
+      [Buffer.from('\0\0\0\x20ftypisom', 'latin1'), true],
+      [Buffer.from('\0\0\0\x08wide\0\0', 'latin1'), true],
+      [Buffer.from('\0\0\x10\0mdat\0\0', 'latin1'), true],
+      [Buffer.from('met at the gate', 'latin1'), false],
+      [Buffer.from('RIFF\0\0\0\0AVI ', 'latin1'), false],
+      [Buffer.from('\0\0', 'latin1'), false],
+    ];
+    for (const [head, iso] of cases) assert.equal(looksLikeIsoMedia(head), iso, JSON.stringify(head.toString('latin1')));
   });
 });
