@@ -33,7 +33,11 @@ export async function* decodeVideo(probe: MediaProbe, fps: number, signal?: Abor
   );
   const stderr = new StderrTail(10);
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  // Listened for from the start: ffmpeg may exit while the consumer is still busy with earlier frames.
+  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once('close', (code) => resolve({ code }));
+    child.once('error', (error) => resolve({ code: null, error }));
+  });
   const onAbort = (): void => void terminateChild(child, 1_000);
   signal?.addEventListener('abort', onAbort, { once: true });
   let index = 0;
@@ -52,10 +56,10 @@ export async function* decodeVideo(probe: MediaProbe, fps: number, signal?: Abor
     }
     reader.end();
     if (signal?.aborted) throw new ScanCancelledError();
-    const exit = await Promise.race([new Promise<{ code: number | null }>((resolve) => child.once('close', (code) => resolve({ code }))), spawnError.then((e) => ({ code: null, error: e }))]);
+    const exit = await exited;
     stderr.flush();
     const lastLine = stderr.last() === undefined ? undefined : cleanFfmpegLine(stderr.last()!);
-    const reason = lastLine ?? ('error' in exit ? String((exit as { error: Error }).error.message) : `ffmpeg exited with ${String(exit.code)}`);
+    const reason = lastLine ?? exit.error?.message ?? `ffmpeg exited with ${String(exit.code)}`;
     const decoded = `${formatVideoTime(index / fps)} of ${formatVideoTime(probe.durationSeconds)} decoded`;
     if (exit.code !== 0) {
       const truncated = TRUNCATION.test(stderr.all().join('\n'));
