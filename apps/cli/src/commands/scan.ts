@@ -21,7 +21,7 @@ import {
   type ScanReport,
 } from '@vigil/scan';
 import { FaceEngine, InferencePool } from '@vigil/vision';
-import { createProgress } from '../progress';
+import { createProgress, type Progress } from '../progress';
 
 export const SCAN_USAGE = `vigil scan <video | image | folder> [--list watchlist|employee|all] [--out <dir>] [--fps n] [--workers n] [--detector ssd|tiny] [--quiet] [--json]
   Looks for enrolled people in recorded footage (a file, or every video and image in a folder and
@@ -96,7 +96,8 @@ export async function scanCommand(args: string[], config: VigilConfig, out: Out,
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
   let engine: (ScanDetector & { close(): Promise<void> }) | undefined;
-  const progress = createProgress({ label: 'Scanning', unit: 'frames', total: 0, quiet });
+  // Drawn from the first report on, when the files are probed and the total is known.
+  let progress: Progress | undefined;
   try {
     const usearch = loadUsearch();
     const matcher = await loadGallerySnapshot(db, { annMinReferences: config.galleryAnnMinReferences, createNeighbourIndex: usearch.ok ? usearch.factory : undefined });
@@ -114,20 +115,21 @@ export async function scanCommand(args: string[], config: VigilConfig, out: Out,
       detector,
       signal: abort.signal,
       onProgress: (p) => {
+        progress ??= createProgress({ label: 'Scanning', unit: 'frames', total: p.framesEstimated, quiet });
         progress.setTotal(Math.max(p.framesEstimated, p.framesAnalysed));
         const file = p.currentFile ? ` file ${Math.min(p.filesDone + 1, p.filesTotal)}/${p.filesTotal} ${path.basename(p.currentFile)}` : '';
         progress.tick(p.framesAnalysed - shown, `${file} | ${p.matches} match(es)`);
         shown = p.framesAnalysed;
       },
     });
-    progress.stop();
+    progress?.stop();
     await writeReports(report, outDir);
     for (const f of report.files) if (f.status === 'failed') err(`vigil scan: ${f.error}\n`);
     if (values.json) out(`${JSON.stringify({ out: outDir, ...reportJson(report) })}\n`);
     else if (!quiet) out(summary(report, outDir));
     return report.status === 'completed' ? 0 : SOME_FAILED;
   } catch (error) {
-    progress.stop();
+    progress?.stop();
     if (error instanceof ScanCancelledError) {
       err('vigil scan: cancelled; no report written.\n');
       return CANCELLED;
