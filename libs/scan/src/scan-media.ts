@@ -2,7 +2,7 @@ import { InvalidInputError } from '@vigil/domain';
 import { scanFile, type FileMatch } from './file-scan';
 import { probeMedia } from './media-probe';
 import { MediaUnreadableError, ScanCancelledError } from './scan-errors';
-import { DEFAULT_ANALYSIS_FPS, expectedFrames, scanStatus, validateAnalysisFps } from './scan-rules';
+import { DEFAULT_ANALYSIS_FPS, expectedFrames, formatVideoTime, scanStatus, validateAnalysisFps } from './scan-rules';
 import type { MediaProbe, ScanFileResult, ScanMatch, ScanOptions, ScanProgress, ScanReport } from './scan-types';
 
 /**
@@ -76,7 +76,7 @@ export async function scanMedia(options: ScanOptions): Promise<ScanReport> {
         file,
         kind: probe.kind,
         status: outcome.error ? 'failed' : 'ok',
-        error: outcome.error ? messageOf(outcome.error) : null,
+        error: outcome.error ? failureOf(file, outcome.error, outcome.framesAnalysed / fps) : null,
         durationSeconds: probe.durationSeconds,
         analysedSeconds,
         framesAnalysed: outcome.framesAnalysed,
@@ -112,6 +112,9 @@ function failedFile(file: string, error: string): ScanFileResult {
   return { file, kind: null, status: 'failed', error, durationSeconds: 0, analysedSeconds: 0, framesAnalysed: 0, facesSeen: 0, tracks: 0, matches: 0, otherListMatches: 0, strangers: 0, undecided: 0 };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** The reason a file failed, naming it (a decoding error already does; an engine failure does not). */
+function failureOf(file: string, error: unknown, atSeconds: number): string {
+  if (error instanceof MediaUnreadableError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${file} could not be analysed after ${formatVideoTime(atSeconds)}: ${message}`;
 }
