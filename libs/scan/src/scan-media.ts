@@ -26,25 +26,25 @@ export async function scanMedia(options: ScanOptions): Promise<ScanReport> {
     if (options.signal?.aborted) throw new ScanCancelledError();
   };
 
+  const progress: ScanProgress = { phase: 'probing', filesTotal: options.files.length, filesDone: 0, currentFile: null, framesAnalysed: 0, framesEstimated: 0, matches: 0, elapsedMs: 0 };
+  const report = (): void => options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+
   // Probe everything first: the progress estimate (ETA) needs every file's duration.
   const probes: Array<MediaProbe | MediaUnreadableError> = [];
   for (const file of options.files) {
     checkCancelled();
-    probes.push(await probeMedia(file).catch((error: unknown) => {
+    progress.currentFile = file;
+    report();
+    const probe = await probeMedia(file).catch((error: unknown) => {
       if (error instanceof MediaUnreadableError) return error;
       throw error;
-    }));
+    });
+    probes.push(probe);
+    progress.framesEstimated += probe instanceof MediaUnreadableError ? 0 : probe.kind === 'image' ? 1 : expectedFrames(probe.durationSeconds, fps);
+    progress.filesDone++;
   }
-  const progress: ScanProgress = {
-    filesTotal: options.files.length,
-    filesDone: 0,
-    currentFile: null,
-    framesAnalysed: 0,
-    framesEstimated: probes.reduce((n, p) => n + (p instanceof MediaUnreadableError ? 0 : p.kind === 'image' ? 1 : expectedFrames(p.durationSeconds, fps)), 0),
-    matches: 0,
-    elapsedMs: 0,
-  };
-  const report = (): void => options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+  progress.phase = 'scanning';
+  progress.filesDone = 0;
 
   const files: ScanFileResult[] = [];
   const found: FileMatch[] = [];
