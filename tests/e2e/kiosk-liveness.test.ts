@@ -69,11 +69,14 @@ describe('kiosk liveness: the server books only after a real head turn', { timeo
     assert.ok(c.nonce.length >= 40);
   });
 
-  it('one frame without a nonce from a liveness kiosk is refused (409) and books nothing', async () => {
+  it('one frame without a nonce from a liveness kiosk only says: run the challenge; nothing booked', async () => {
     const res = await check(kiosk, [livenessPhoto('colin-frontal')]);
-    assert.equal(res.status, 409);
+    assert.equal(res.status, 200);
+    assert.equal(res.body.decision, 'liveness_required');
     assert.match(res.body.message, /must run the liveness challenge/);
+    assert.equal(res.body.person, undefined);
     assert.equal(await attendanceEvents(), 0);
+    assert.equal((await check(kiosk, [livenessPhoto('colin-frontal'), livenessPhoto('colin-left-19')])).status, 400, 'several frames need a nonce');
   });
 
   it('the same photo repeated is not a live person: not_live, nothing booked', async () => {

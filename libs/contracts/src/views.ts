@@ -303,7 +303,9 @@ export type KioskCheckView =
   | { decision: 'already_recorded'; message: string; person: { id: string; name: string }; reason: string }
   | { decision: 'no_face' | 'multiple_faces' | 'retry' | 'not_recognised'; message: string; reasons?: string[] }
   /** The liveness challenge was not passed: nothing booked, nothing recorded about the person. */
-  | { decision: 'not_live'; message: string; reason: string };
+  | { decision: 'not_live'; message: string; reason: string }
+  /** A kiosk token with liveness 'required' sent one frame with a face: run the challenge (nothing matched or booked). */
+  | { decision: 'liveness_required'; message: string };
 
 /** POST /api/kiosk/challenge: what to ask the person, and how to answer (POST /api/kiosk/check with the nonce and the frames). */
 export interface KioskChallengeView {

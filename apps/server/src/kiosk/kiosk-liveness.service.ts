@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { allowanceKeyOf, type Principal } from '@vigil/auth';
-import type { KioskChallengeView } from '@vigil/contracts';
+import type { KioskChallengeView, KioskCheckView } from '@vigil/contracts';
 import {
   assessLiveness,
   ConflictError,
@@ -28,7 +28,7 @@ export const MAX_CHALLENGE_FRAMES = 8;
 const EXPIRED_KEPT_SECONDS = 3600;
 
 export const LIVENESS_REQUIRED_MESSAGE =
-  'This kiosk must run the liveness challenge: ask for one (POST /api/kiosk/challenge), then send its nonce with the frames.';
+  'This kiosk must run the liveness challenge: ask for one (POST /api/kiosk/challenge), then send its nonce with the frames. Nothing was booked.';
 
 const REFUSED_MESSAGES = {
   used: 'This challenge was already used; the kiosk must ask for a new one.',
@@ -78,10 +78,10 @@ export class KioskLivenessService {
     throw result.refused === 'unknown' ? new InvalidInputError(message, { code: 'challenge_unknown' }) : new ConflictError(message, { code: `challenge_${result.refused}` });
   }
 
-  /** A check without a nonce from a kiosk that must run the challenge. */
-  refuseMissing(): never {
+  /** The answer to one frame with a face from a kiosk that must run the challenge. */
+  challengeRequired(): KioskCheckView {
     this.metrics.kioskLiveness.inc({ outcome: 'nonce_missing' });
-    throw new ConflictError(LIVENESS_REQUIRED_MESSAGE, { code: 'liveness_required' });
+    return { decision: 'liveness_required', message: LIVENESS_REQUIRED_MESSAGE };
   }
 
   /** Judges the frames (faces found in each, in capture order) and counts the outcome. */

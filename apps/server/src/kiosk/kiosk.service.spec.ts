@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Principal } from '@vigil/auth';
-import { ConflictError, decideMatch, UnavailableError, type MatchCandidate, type MatchDecision, type MatchPolicy } from '@vigil/domain';
+import { decideMatch, UnavailableError, type MatchCandidate, type MatchDecision, type MatchPolicy } from '@vigil/domain';
 import type { Database } from '@vigil/persistence';
 import { PoolJobError, type DetectedFace, type ImageScheduling } from '@vigil/vision';
 import type { InferenceService } from '../inference/inference.service';
@@ -47,9 +47,7 @@ function kiosk(options: { match?: MatchDecision; detect?: () => Promise<Detected
   const countingMatcher = { ...matcher, match: () => (matched.push('match'), options.match) } as unknown as GalleryMatcher;
   const liveness = {
     required: () => Promise.resolve(options.livenessRequired ?? false),
-    refuseMissing: () => {
-      throw new ConflictError('This kiosk must run the liveness challenge');
-    },
+    challengeRequired: () => ({ decision: 'liveness_required', message: 'run the challenge' }),
     consume: () => Promise.resolve('turn_left'),
     assess: () => (options.live ? { live: true, frontalIndex: 1, turnedIndex: 2, turnDeg: 25, parallax: 0.2, yawsDeg: [] } : { live: false, reason: 'flat' }),
   } as unknown as KioskLivenessService;
@@ -105,10 +103,10 @@ describe('KioskService: a name (and a booking) only on a confident employee matc
 
 describe('KioskService with liveness', () => {
   const clear = decideMatch([c('ana', 0.2)], POLICY);
-  it('a kiosk that must run the challenge and sends one frame without a nonce is refused (409) before any analysis', async () => {
+  it('a kiosk that must run the challenge and sends one frame without a nonce is told so; nothing is matched or booked', async () => {
     const k = kiosk({ match: clear, livenessRequired: true });
-    await assert.rejects(k.service.check(KIOSK, [image]), ConflictError);
-    assert.deepEqual(k.lanes, []);
+    assert.equal((await k.service.check(KIOSK, [image])).decision, 'liveness_required');
+    assert.deepEqual(k.matched, []);
     assert.deepEqual(k.dispatched, []);
   });
 

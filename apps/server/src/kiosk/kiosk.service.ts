@@ -55,18 +55,21 @@ export class KioskService {
 
   /**
    * One frame, or — for a kiosk whose token requires liveness, or any caller that sends a nonce —
-   * the challenge's frames in capture order. Nothing is matched, booked or alerted until the
+   * the challenge's frames in capture order. A liveness kiosk's single frame only says whether
+   * someone is there (no_face / multiple_faces / liveness_required): its idle loop, cheap. Nothing is matched, booked or alerted until the
    * challenge passes; then the frontal-most frame goes the one-frame way.
    */
   async check(kiosk: Principal, images: ReadonlyArray<{ buffer: Buffer }>, nonce?: string): Promise<KioskDecision> {
     if (images.length === 0 || images.some((i) => i.buffer.length === 0)) throw new InvalidInputError('Send the camera frame as multipart/form-data in the field "image".');
     if (images.length > MAX_CHALLENGE_FRAMES) throw new InvalidInputError(`Send at most ${MAX_CHALLENGE_FRAMES} frames.`);
     if (!nonce) {
-      if (await this.liveness.required(kiosk)) this.liveness.refuseMissing();
       if (images.length > 1) throw new InvalidInputError('Several frames are the answer to a liveness challenge; send the challenge\'s nonce with them.');
+      const required = await this.liveness.required(kiosk);
       const faces = await this.detect(images[0]!.buffer);
       if (faces.length === 0) return { decision: 'no_face', message: 'No face found — please look at the camera.' };
       if (faces.length > 1) return { decision: 'multiple_faces', message: 'One person at a time, please.' };
+      // Someone is there, but one frame proves nothing: the kiosk must run the challenge. Nothing is matched.
+      if (required) return this.liveness.challengeRequired();
       return this.decide(kiosk, largestFace(faces)!);
     }
     if (images.reduce((n, i) => n + i.buffer.length, 0) > MAX_CHALLENGE_BYTES) throw new PayloadTooLargeError(`The frames of one challenge may total at most ${MAX_CHALLENGE_BYTES / 1024 / 1024} MiB; send smaller JPEGs.`);
@@ -74,7 +77,12 @@ export class KioskService {
     const action = await this.liveness.consume(kiosk, nonce);
     const frames: DetectedFace[][] = [];
     // One at a time: the kiosk lane is small by design, and a challenge must not crowd other kiosks out.
-    for (const image of images) frames.push(await this.detect(image.buffer));
+    for (const image of images) {
+      const faces = await this.detect(image.buffer);
+      frames.push(faces);
+      // The verdict will be no_face / multiple_faces whatever follows: spare the lane the rest.
+      if (faces.length !== 1) break;
+    }
     const verdict = this.liveness.assess(action, frames);
     if (!verdict.live) return notLive(verdict.reason);
     return this.decide(kiosk, frames[verdict.frontalIndex]![0]!);
