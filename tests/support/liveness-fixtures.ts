@@ -22,6 +22,8 @@ export interface MeasuredFixtures {
   photos: Record<string, MeasuredFrame>;
   /** Warped copies of colin-frontal, by warp name. */
   warpedFrontal: Record<string, MeasuredFrame>;
+  /** Warped copies of colin-left-19 (a photo already turned ~19°), by warp name. */
+  warpedLeft19: Record<string, MeasuredFrame>;
 }
 
 /**
@@ -36,9 +38,10 @@ async function main(): Promise<void> {
     const r2 = (v: number) => Math.round(v * 100) / 100;
     return { faces: faces.length, landmarks: face.landmarks.map((p) => ({ x: r2(p.x), y: r2(p.y) })), descriptor: Array.from(face.descriptor!, (v) => Math.round(v * 1e5) / 1e5) };
   };
-  const out: MeasuredFixtures = { photos: {}, warpedFrontal: {} };
+  const out: MeasuredFixtures = { photos: {}, warpedFrontal: {}, warpedLeft19: {} };
   for (const name of LIVENESS_PHOTOS) out.photos[name] = await measure(livenessPhoto(name));
   for (const [name, warp] of Object.entries(PLANAR_WARPS)) out.warpedFrontal[name] = await measure(await warpPhoto(livenessPhoto('colin-frontal'), warp));
+  for (const [name, warp] of Object.entries(PLANAR_WARPS)) out.warpedLeft19[name] = await measure(await warpPhoto(livenessPhoto('colin-left-19'), warp));
   writeFileSync(join(LIVENESS_FIXTURES, 'measured.json'), `${JSON.stringify(out)}\n`);
 }
 

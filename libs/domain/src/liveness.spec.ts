@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { assessLiveness, DEFAULT_LIVENESS_THRESHOLDS, planarYawDeg, type LivenessAction, type LivenessFailure, type LivenessFrame } from './liveness';
+import { assessLiveness, DEFAULT_LIVENESS_THRESHOLDS, planarYawDeg, withTexturePlanarity, type LivenessAction, type LivenessFailure, type LivenessFrame } from './liveness';
 import { planarResidual, type PlanePoint } from './planar-geometry';
 
 /**
@@ -108,5 +108,26 @@ describe('assessLiveness: warped copies of one photo never pass (printed/phone p
     const span = Math.max(...yaws) - Math.min(...yaws);
     assert.ok(span < T.minTurnDeg, `warps span ${span.toFixed(1)}° of fake yaw`);
     for (const n of names) assert.ok(planarResidual(W['identity']!.landmarks, W[n]!.landmarks) < T.minParallax, n);
+  });
+});
+
+describe('withTexturePlanarity: one homography explaining the pixels means a flat picture', () => {
+  const live = assessLiveness('turn_left', [P['colin-frontal']!, P['colin-left-19']!, P['colin-left-28']!], T);
+  const cases: Array<{ planarity: number; expected: 'live' | LivenessFailure }> = [
+    { planarity: 0.36, expected: 'live' },
+    { planarity: 0.974, expected: 'live' },
+    { planarity: 0.975, expected: 'flat_picture' },
+    { planarity: 0.998, expected: 'flat_picture' },
+    { planarity: Number.NaN, expected: 'flat_picture' },
+  ];
+  for (const c of cases) {
+    it(`NCC ${c.planarity} → ${c.expected}`, () => {
+      const v = withTexturePlanarity(live, c.planarity, T);
+      assert.equal(v.live ? 'live' : v.reason, c.expected);
+    });
+  }
+  it('an already refused sequence stays refused with its own reason', () => {
+    const v = withTexturePlanarity(assessLiveness('turn_right', [P['colin-frontal']!, P['colin-left-28']!, P['colin-left-28']!], T), 0.1, T);
+    assert.equal(!v.live && v.reason, 'wrong_direction');
   });
 });

@@ -33,6 +33,11 @@ export interface LivenessThresholds {
   minParallax: number;
   /** Every frame's descriptor within this distance of the frontal one (the employee threshold). */
   maxIdentityDistance: number;
+  /**
+   * Frontal and turned inner face explained this well (NCC ≥) by ONE homography of the pixels
+   * means a flat picture, whatever the landmarks say (see withTexturePlanarity).
+   */
+  maxTexturePlanarity: number;
 }
 
 /**
@@ -45,13 +50,25 @@ export const DEFAULT_LIVENESS_THRESHOLDS: Omit<LivenessThresholds, 'maxIdentityD
   maxStartYawDeg: 12,
   minTurnDeg: 20,
   minParallax: 0.15,
+  // Warped copies of a photo score 0.986–1.000; different photos of one person 20°+ apart 0.36–0.80.
+  maxTexturePlanarity: 0.975,
 });
 
-export type LivenessFailure = 'too_few_frames' | 'no_face' | 'multiple_faces' | 'not_frontal' | 'identity_changed' | 'wrong_direction' | 'too_little_turn' | 'out_of_order' | 'flat';
+export type LivenessFailure =
+  | 'too_few_frames'
+  | 'no_face'
+  | 'multiple_faces'
+  | 'not_frontal'
+  | 'identity_changed'
+  | 'wrong_direction'
+  | 'too_little_turn'
+  | 'out_of_order'
+  | 'flat'
+  | 'flat_picture';
 
 export type LivenessVerdict =
-  | { live: true; frontalIndex: number; turnedIndex: number; turnDeg: number; parallax: number; yawsDeg: number[] }
-  | { live: false; reason: LivenessFailure; frame?: number; yawsDeg?: number[]; turnDeg?: number; parallax?: number };
+  | { live: true; frontalIndex: number; turnedIndex: number; turnDeg: number; parallax: number; yawsDeg: number[]; texturePlanarity?: number }
+  | { live: false; reason: LivenessFailure; frame?: number; yawsDeg?: number[]; turnDeg?: number; parallax?: number; texturePlanarity?: number };
 
 // 68-point (iBUG) indices: outline ends at the ears, the lower jaw, the nose tip.
 const JAW_LEFT = 0;
@@ -125,4 +142,16 @@ export function assessLiveness(action: LivenessAction, frames: readonly Liveness
   const parallax = planarResidual(frames[frontal]!.landmarks!, frames[turned]!.landmarks!);
   if (!(parallax >= t.minParallax)) return { live: false, reason: 'flat', yawsDeg: yaws, turnDeg, parallax };
   return { live: true, frontalIndex: frontal, turnedIndex: turned, turnDeg, parallax, yawsDeg: yaws };
+}
+
+/**
+ * The last gate, on pixels rather than landmarks: the landmark net is not equivariant (on a
+ * strongly tilted print it places points partly as if the head had turned), but a print's pixels
+ * still map from the frontal to the turned frame by one homography. `planarity` is that fit's NCC
+ * over the inner face (libs/vision texturePlanarity).
+ */
+export function withTexturePlanarity(verdict: LivenessVerdict, planarity: number, t: Pick<LivenessThresholds, 'maxTexturePlanarity'>): LivenessVerdict {
+  if (!verdict.live) return verdict;
+  if (!(planarity < t.maxTexturePlanarity)) return { live: false, reason: 'flat_picture', yawsDeg: verdict.yawsDeg, turnDeg: verdict.turnDeg, parallax: verdict.parallax, texturePlanarity: planarity };
+  return { ...verdict, texturePlanarity: planarity };
 }

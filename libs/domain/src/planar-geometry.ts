@@ -18,7 +18,7 @@ export function applyHomography(h: Homography, p: PlanePoint): PlanePoint {
 }
 
 /** Solves A x = b (n x n) by Gaussian elimination with partial pivoting; null when singular. */
-function solveLinear(a: number[][], b: number[]): number[] | null {
+export function solveLinear(a: number[][], b: number[]): number[] | null {
   const n = b.length;
   const m = a.map((row, i) => [...row, b[i]!]);
   for (let c = 0; c < n; c++) {
@@ -64,11 +64,16 @@ export function fitHomography(from: readonly PlanePoint[], to: readonly PlanePoi
  * well conditioned and its residual independent of where and how large the face is in the frame.
  */
 export function normalisePoints(points: readonly PlanePoint[]): PlanePoint[] {
+  const { cx, cy, k } = pointNormalisation(points);
+  return points.map((p) => ({ x: (p.x - cx) * k, y: (p.y - cy) * k }));
+}
+
+/** The centre and scale normalisePoints uses: normalised = (p − c) · k. */
+export function pointNormalisation(points: readonly PlanePoint[]): { cx: number; cy: number; k: number } {
   const cx = points.reduce((s, p) => s + p.x, 0) / points.length;
   const cy = points.reduce((s, p) => s + p.y, 0) / points.length;
   const spread = points.reduce((s, p) => s + Math.hypot(p.x - cx, p.y - cy), 0) / points.length;
-  const k = spread > 0 ? Math.SQRT2 / spread : 1;
-  return points.map((p) => ({ x: (p.x - cx) * k, y: (p.y - cy) * k }));
+  return { cx, cy, k: spread > 0 ? Math.SQRT2 / spread : 1 };
 }
 
 /**

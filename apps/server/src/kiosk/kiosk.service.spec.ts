@@ -49,7 +49,7 @@ function kiosk(options: { match?: MatchDecision; detect?: () => Promise<Detected
     required: () => Promise.resolve(options.livenessRequired ?? false),
     challengeRequired: () => ({ decision: 'liveness_required', message: 'run the challenge' }),
     consume: () => Promise.resolve('turn_left'),
-    assess: () => (options.live ? { live: true, frontalIndex: 1, turnedIndex: 2, turnDeg: 25, parallax: 0.2, yawsDeg: [] } : { live: false, reason: 'flat' }),
+    assess: () => Promise.resolve(options.live ? { live: true, frontalIndex: 1, turnedIndex: 2, turnDeg: 25, parallax: 0.2, yawsDeg: [] } : { live: false, reason: 'flat' }),
   } as unknown as KioskLivenessService;
   return { service: new KioskService(db, inference, countingMatcher, decisions, metrics, liveness), dispatched, lanes, metrics, matched };
 }

@@ -83,7 +83,7 @@ export class KioskService {
       // The verdict will be no_face / multiple_faces whatever follows: spare the lane the rest.
       if (faces.length !== 1) break;
     }
-    const verdict = this.liveness.assess(action, frames);
+    const verdict = await this.liveness.assess(action, frames, images);
     if (!verdict.live) return notLive(verdict.reason);
     return this.decide(kiosk, frames[verdict.frontalIndex]![0]!);
   }
