@@ -69,6 +69,7 @@ describe('assessLiveness (table): the asked turn, by the same person, in 3-D, in
     { name: 'another person\'s frontal photo, then the turned one', action: 'turn_left', frames: [P['bush-frontal']!, P['colin-left-19']!, P['colin-left-28']!], expected: 'identity_changed' },
     { name: 'out of order: turned first, frontal last', action: 'turn_left', frames: [P['colin-left-28']!, P['colin-left-19']!, P['colin-frontal']!], expected: 'out_of_order' },
     { name: 'only the nose tip moved (landmark jitter, not a head turning)', action: 'turn_left', frames: [P['colin-frontal']!, P['colin-frontal']!, noseOnly], expected: 'flat' },
+    { name: 'no face in the first frame (the server analysed no further)', action: 'turn_left', frames: [noFace], expected: 'no_face' },
     { name: 'too few frames', action: 'turn_left', frames: [P['colin-frontal']!, P['colin-left-28']!], expected: 'too_few_frames' },
     { name: 'a frame without a face', action: 'turn_left', frames: [P['colin-frontal']!, noFace, P['colin-left-28']!], expected: 'no_face' },
     { name: 'a frame with two faces', action: 'turn_left', frames: [P['colin-frontal']!, twoFaces, P['colin-left-28']!], expected: 'multiple_faces' },

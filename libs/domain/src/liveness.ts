@@ -116,12 +116,14 @@ function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * the first failure is the answer.
  */
 export function assessLiveness(action: LivenessAction, frames: readonly LivenessFrame[], t: LivenessThresholds): LivenessVerdict {
-  if (frames.length < t.minFrames) return { live: false, reason: 'too_few_frames' };
+  // Faces first: the server stops analysing at the first frame without exactly one face, so a
+  // short list after such a frame is that frame's fault, not too few frames sent.
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i]!;
     if (f.faces === 0 || !f.landmarks || !f.descriptor) return { live: false, reason: 'no_face', frame: i };
     if (f.faces > 1) return { live: false, reason: 'multiple_faces', frame: i };
   }
+  if (frames.length < t.minFrames) return { live: false, reason: 'too_few_frames' };
   const yaws = frames.map((f) => planarYawDeg(f.landmarks!));
   if (yaws.some((y) => !Number.isFinite(y))) return { live: false, reason: 'no_face', frame: yaws.findIndex((y) => !Number.isFinite(y)) };
   let frontal = 0;

@@ -56,8 +56,10 @@ export class KioskService {
   /**
    * One frame, or — for a kiosk whose token requires liveness, or any caller that sends a nonce —
    * the challenge's frames in capture order. A liveness kiosk's single frame only says whether
-   * someone is there (no_face / multiple_faces / liveness_required): its idle loop, cheap. Nothing is matched, booked or alerted until the
-   * challenge passes; then the frontal-most frame goes the one-frame way.
+   * someone is there (no_face / multiple_faces / liveness_required): its idle loop, cheap.
+   * Nothing is matched, booked or alerted until the challenge passes; then the frontal-most frame
+   * goes the one-frame way. A full kiosk lane mid-challenge is a 503; the nonce is spent and the
+   * kiosk starts over with a new challenge.
    */
   async check(kiosk: Principal, images: ReadonlyArray<{ buffer: Buffer }>, nonce?: string): Promise<KioskDecision> {
     if (images.length === 0 || images.some((i) => i.buffer.length === 0)) throw new InvalidInputError('Send the camera frame as multipart/form-data in the field "image".');
