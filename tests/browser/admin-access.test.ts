@@ -138,6 +138,13 @@ describe('admin console in Chromium, and what other roles may open', { timeout: 
     // Held by the administrator who made it (the select's default, "me").
     await page.getByRole('row', { name: /Lobby kiosk/ }).getByRole('cell', { name: 'ada', exact: true }).waitFor();
     await screenshot(page, 'admin-tokens');
+    // A new kiosk token asks for liveness by default; the admin can turn it off per token (audited server-side).
+    const liveness = page.getByRole('combobox', { name: 'Liveness check for Lobby kiosk' });
+    assert.equal(await liveness.inputValue(), 'required');
+    await liveness.selectOption('off');
+    await page.getByText('“Lobby kiosk” books on one frame again (no liveness check).').waitFor();
+    const listed = ((await t.api('GET', '/api/tokens')).body as Array<{ name: string; liveness: string }>).find((tk) => tk.name === 'Lobby kiosk');
+    assert.equal(listed?.liveness, 'off');
     assert.deepEqual(admin.foreign, []);
     assert.deepEqual(admin.errors, []);
   });

@@ -16,6 +16,7 @@ import { startTestServer, TestServer, TEST_ADMIN_TOKEN } from '../support/test-s
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-kiosk-browser-'));
 let t: TestServer;
 let kioskToken: string;
+let livenessKioskToken: string;
 const browsers: Browser[] = [];
 
 /** A face photo as a webcam: a short 640x480 Y4M clip that Chromium loops as its fake camera. */
@@ -28,11 +29,11 @@ async function webcamClip(name: string, photo: string, crop: { left: number; top
   return clip;
 }
 
-async function kioskWith(clip: string) {
+async function kioskWith(clip: string, token = kioskToken) {
   const browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
   browsers.push(browser);
   const watched = await openPage(browser, t.server.url, { width: 1180, height: 820 }); // a landscape tablet
-  await signInWithToken(watched.page, t.server.url, kioskToken, '/kiosk');
+  await signInWithToken(watched.page, t.server.url, token, '/kiosk');
   return watched;
 }
 
@@ -49,12 +50,28 @@ describe('attendance kiosk in Chromium with a fake webcam', { timeout: 300_000 }
     form.append('image', new Blob([new Uint8Array(await sharp(samplePhotoPath(1)).extract({ left: 250, top: 180, width: 500, height: 560 }).jpeg({ quality: 95 }).toBuffer())], { type: 'image/jpeg' }), 'ana.jpg');
     const enrolled = await fetch(`${t.server.url}/api/persons/${ana}/faces`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: form });
     assert.equal(enrolled.status, 201, await enrolled.text());
-    kioskToken = (await t.api('POST', '/api/tokens', { body: { name: 'Lobby kiosk', role: 'kiosk' } })).body.token;
+    kioskToken = (await t.api('POST', '/api/tokens', { body: { name: 'Lobby kiosk', role: 'kiosk', liveness: 'off' } })).body.token;
+    livenessKioskToken = (await t.api('POST', '/api/tokens', { body: { name: 'Gate kiosk', role: 'kiosk' } })).body.token;
   });
   after(async () => {
     for (const b of browsers) await b.close();
     await t?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('with liveness required, a still photo of an enrolled employee is asked to turn, then refused; nothing booked', async () => {
+    const { page, foreign, errors } = await kioskWith(anaClip, livenessKioskToken);
+    await page.getByTestId('kiosk-prompt').getByText(/^Turn your head to your (LEFT|RIGHT)$/).waitFor({ timeout: 120_000 });
+    const promptSize = await page.getByTestId('kiosk-prompt').evaluate((el: any) => parseFloat((globalThis as any).getComputedStyle(el).fontSize));
+    assert.ok(promptSize >= 40, `the prompt in large type (${promptSize}px)`);
+    const result = page.getByTestId('kiosk-result');
+    await result.getByText('Could not confirm a live person', { exact: true }).waitFor({ timeout: 120_000 });
+    await result.getByText('Please try again and turn your head as shown.').waitFor();
+    await screenshot(page, 'kiosk-not-live');
+    await page.close();
+    assert.deepEqual((await t.api('GET', '/api/attendance')).body.events, [], 'nothing booked for a photo');
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(errors, []);
   });
 
   it('checks an enrolled employee in and says so in large type, with the time', async () => {

@@ -34,7 +34,7 @@ async function metric(name: string, labels: string): Promise<number> {
 }
 
 async function newKioskToken(name: string): Promise<string> {
-  return (await t.api('POST', '/api/tokens', { body: { name, role: 'kiosk' } })).body.token as string;
+  return (await t.api('POST', '/api/tokens', { body: { name, role: 'kiosk', liveness: 'off' } })).body.token as string;
 }
 
 async function enrol(name: string, list: 'employee' | 'watchlist', photo: Buffer): Promise<string> {
@@ -50,7 +50,7 @@ describe('attendance kiosk (POST /api/kiosk/check) and the attendance report', {
   before(async () => {
     // Kiosk limits small enough to reach: 20 checks at once per token, then 1 a minute; one kiosk image waiting.
     t = await startTestServer({ VIGIL_INFERENCE_WORKERS: '1', VIGIL_TIMEZONE: 'Europe/Lisbon', VIGIL_KIOSK_BURST: '20', VIGIL_KIOSK_CHECKS_PER_MINUTE: '1', VIGIL_KIOSK_QUEUE_SIZE: '1' });
-    kioskToken = (await t.api('POST', '/api/tokens', { body: { name: 'Lobby kiosk', role: 'kiosk' } })).body.token;
+    kioskToken = (await t.api('POST', '/api/tokens', { body: { name: 'Lobby kiosk', role: 'kiosk', liveness: 'off' } })).body.token;
     anaId = await enrol('Ana Silva', 'employee', await ana());
     await enrol('Walt Banned', 'watchlist', await walt());
     const security = (await t.api('POST', '/api/tokens', { body: { name: 'Desk', role: 'security' } })).body.token;

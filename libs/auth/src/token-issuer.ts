@@ -1,4 +1,4 @@
-import { canMint, ConflictError, ForbiddenError, InvalidInputError, NotFoundError, Role } from '@vigil/domain';
+import { canMint, ConflictError, ForbiddenError, InvalidInputError, LivenessMode, NotFoundError, Role } from '@vigil/domain';
 import type { ApiTokenEntity, Database } from '@vigil/persistence';
 import { actorOf, Principal } from './principal';
 import { generateTokenSecret, hashTokenSecret } from './token-secret';
@@ -9,6 +9,19 @@ export interface MintRequest {
   expiresAt?: Date | null;
   /** The person who holds the token; default: the user minting it. */
   ownerUserId?: string | null;
+  /** Kiosk tokens only; default 'required' (see defaultLiveness). */
+  liveness?: LivenessMode;
+}
+
+/**
+ * A new kiosk token asks for the liveness challenge unless the admin says otherwise: a kiosk that
+ * books attendance for a photo is worse than none, and the safe default is the one nobody has to
+ * remember. Tokens that existed before liveness keep 'off' (the migration's default) so an
+ * upgrade does not stop deployed kiosks whose screens do not run the challenge yet.
+ */
+export function defaultLiveness(role: Role, requested: LivenessMode | undefined): LivenessMode {
+  if (role !== 'kiosk') return 'off';
+  return requested ?? 'required';
 }
 
 /**
@@ -34,6 +47,7 @@ export class TokenIssuer {
         `Tokens with role "${request.role}" cannot be minted over the API; set VIGIL_ADMIN_TOKEN or run \`npx vigil admin-token --rotate\` on the server.`,
       );
     }
+    if (request.liveness && request.role !== 'kiosk') throw new InvalidInputError('liveness applies to kiosk tokens only.');
     if (request.expiresAt && request.expiresAt.getTime() <= this.now().getTime()) {
       throw new InvalidInputError('expiresAt must be in the future');
     }
@@ -53,16 +67,31 @@ export class TokenIssuer {
         createdBy: by.tokenId,
         ownerUserId,
         expiresAt: request.expiresAt ?? null,
+        liveness: defaultLiveness(request.role, request.liveness),
       });
       await repos.audit.append(actorOf(by), {
         action: 'token.mint',
         objectType: 'api_token',
         objectId: created.id,
-        details: { role: created.role, ownerUserId },
+        details: { role: created.role, ownerUserId, ...(created.role === 'kiosk' ? { liveness: created.liveness } : {}) },
       });
       return created;
     });
     return { token, secret };
+  }
+
+  /** Turns a kiosk token's liveness challenge on or off (audited); takes effect on its next check. */
+  async setLiveness(by: Principal, id: string, liveness: LivenessMode): Promise<ApiTokenEntity> {
+    return this.db.transaction(async (repos) => {
+      const token = await repos.tokens.findById(id);
+      if (!token) throw new NotFoundError(`No API token with id ${id}.`);
+      if (token.role !== 'kiosk') throw new InvalidInputError(`liveness applies to kiosk tokens only; this token's role is "${token.role}".`);
+      if (token.revokedAt) throw new ConflictError('This token is revoked.');
+      if (token.liveness === liveness) return token;
+      const updated = await repos.tokens.setLiveness(id, liveness);
+      await repos.audit.append(actorOf(by), { action: 'token.liveness', objectType: 'api_token', objectId: id, details: { from: token.liveness, to: liveness } });
+      return updated!;
+    });
   }
 
   async revoke(by: Principal, id: string): Promise<ApiTokenEntity> {

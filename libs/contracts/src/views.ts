@@ -82,6 +82,8 @@ export interface TokenView {
   lastUsedAt: string | null;
   /** The user who holds the token (null: VIGIL_ADMIN_TOKEN, the generated admin token, legacy tokens). */
   ownerUserId: string | null;
+  /** Kiosk tokens: 'required' — a check must pass the liveness challenge; 'off' — one frame books. */
+  liveness: 'required' | 'off';
 }
 
 /** A staff account (never its password hash). */
@@ -299,4 +301,20 @@ export interface EnrolledFaceView {
 export type KioskCheckView =
   | { decision: 'checked_in' | 'checked_out'; message: string; person: { id: string; name: string }; at: string; score: number }
   | { decision: 'already_recorded'; message: string; person: { id: string; name: string }; reason: string }
-  | { decision: 'no_face' | 'multiple_faces' | 'retry' | 'not_recognised'; message: string; reasons?: string[] };
+  | { decision: 'no_face' | 'multiple_faces' | 'retry' | 'not_recognised'; message: string; reasons?: string[] }
+  /** The liveness challenge was not passed: nothing booked, nothing recorded about the person. */
+  | { decision: 'not_live'; message: string; reason: string }
+  /** A kiosk token with liveness 'required' sent one frame with a face: run the challenge (nothing matched or booked). */
+  | { decision: 'liveness_required'; message: string };
+
+/** POST /api/kiosk/challenge: what to ask the person, and how to answer (POST /api/kiosk/check with the nonce and the frames). */
+export interface KioskChallengeView {
+  nonce: string;
+  action: 'turn_left' | 'turn_right';
+  /** For the screen, in large text. */
+  prompt: string;
+  expiresAt: string;
+  /** How many frames to capture, and over about how long. */
+  frames: number;
+  captureMs: number;
+}

@@ -41,3 +41,5 @@ export * from './open-set';
 export * from './calibrated-defaults';
 export * from './seeded-random';
 export * from './lease-plan';
+export * from './planar-geometry';
+export * from './liveness';

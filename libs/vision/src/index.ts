@@ -25,3 +25,4 @@ export * from './calibration-analysis';
 export * from './calibration-openset';
 export * from './calibration-decision';
 export * from './calibration-report';
+export * from './texture-planarity';

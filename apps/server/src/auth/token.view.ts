@@ -11,5 +11,6 @@ export function toTokenView(t: ApiTokenEntity): TokenView {
     revokedAt: t.revokedAt?.toISOString() ?? null,
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
     ownerUserId: t.ownerUserId,
+    liveness: t.liveness,
   };
 }

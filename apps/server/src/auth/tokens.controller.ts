@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal, TokenIssuer } from '@vigil/auth';
 import { Database } from '@vigil/persistence';
 import type { MintedTokenView, TokenView } from '@vigil/contracts';
 import { CurrentPrincipal, Roles } from './roles.decorator';
-import { ListTokensQuery, MintTokenDto } from './tokens.dto';
+import { ListTokensQuery, MintTokenDto, PatchTokenDto } from './tokens.dto';
 import { toTokenView } from './token.view';
 import { AppEvents } from '../core/app-events';
 
@@ -29,6 +29,13 @@ export class TokensController {
   @Roles('admin')
   async list(@Query() query: ListTokensQuery): Promise<TokenView[]> {
     return (await this.db.repos.tokens.list(query.includeRevoked)).map(toTokenView);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOperation({ summary: "Change a kiosk token's liveness setting ('required' | 'off'); audited, applies from its next check." })
+  async patch(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: PatchTokenDto): Promise<TokenView> {
+    return toTokenView(await this.issuer.setLiveness(by, id, body.liveness));
   }
 
   @Delete(':id')

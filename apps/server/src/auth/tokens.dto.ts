@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { MINTABLE_ROLES, Role } from '@vigil/domain';
+import { LIVENESS_MODES, LivenessMode, MINTABLE_ROLES, Role } from '@vigil/domain';
 import { trim } from '../platform/dto-transforms';
 
 export class MintTokenDto {
@@ -25,6 +25,17 @@ export class MintTokenDto {
   @IsOptional()
   @IsUUID('all', { message: 'ownerUserId must be a user id' })
   ownerUserId?: string;
+
+  @ApiPropertyOptional({ enum: LIVENESS_MODES, description: "Kiosk tokens: 'required' (default for new kiosk tokens) — a check must pass the head-turn challenge; 'off' — one frame books" })
+  @IsOptional()
+  @IsIn(LIVENESS_MODES, { message: `liveness must be one of: ${LIVENESS_MODES.join(', ')}` })
+  liveness?: LivenessMode;
+}
+
+export class PatchTokenDto {
+  @ApiProperty({ enum: LIVENESS_MODES })
+  @IsIn(LIVENESS_MODES, { message: `liveness must be one of: ${LIVENESS_MODES.join(', ')}` })
+  liveness!: LivenessMode;
 }
 
 export class ListTokensQuery {

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { KioskController } from './kiosk.controller';
 import { KioskRateLimitGuard } from './kiosk-rate-limit.guard';
 import { KioskService } from './kiosk.service';
+import { KioskLivenessService } from './kiosk-liveness.service';
 
 @Module({})
 export class KioskModule {
@@ -10,7 +11,7 @@ export class KioskModule {
       module: KioskModule,
       imports: [deps.core, deps.inference, deps.matcher, deps.decisions, deps.metrics],
       controllers: [KioskController],
-      providers: [KioskService, KioskRateLimitGuard],
+      providers: [KioskService, KioskLivenessService, KioskRateLimitGuard],
     };
   }
 }

@@ -8,6 +8,7 @@ import type { InferenceService } from '../inference/inference.service';
 import { Metrics } from '../metrics/metrics';
 import type { DecisionDispatcher, MatchToDispatch } from '../recognition/decision-dispatcher';
 import type { GalleryMatcher } from '../recognition/gallery-matcher.service';
+import type { KioskLivenessService } from './kiosk-liveness.service';
 import { KioskService } from './kiosk.service';
 
 const POLICY: MatchPolicy = { thresholds: { watchlist: 0.44, employee: 0.53 }, margin: 0.05 };
@@ -23,7 +24,7 @@ const FACE: DetectedFace = {
   quality: { boxSizePx: 200, interOcularPx: 70, sharpness: 0.2, meanLuminance: 120, clippedFraction: 0, yawDeg: 0, rollDeg: 0, detectorScore: 0.95 },
 };
 
-function kiosk(options: { match?: MatchDecision; detect?: () => Promise<DetectedFace[]> }) {
+function kiosk(options: { match?: MatchDecision; detect?: () => Promise<DetectedFace[]>; livenessRequired?: boolean; live?: boolean }) {
   const dispatched: MatchToDispatch[] = [];
   const lanes: Array<ImageScheduling['lane']> = [];
   const pool = {
@@ -42,7 +43,15 @@ function kiosk(options: { match?: MatchDecision; detect?: () => Promise<Detected
   } as unknown as DecisionDispatcher;
   const db = { repos: { persons: { findById: (id: string) => Promise.resolve(PEOPLE[id] ? { id, name: PEOPLE[id] } : null) } } } as unknown as Database;
   const metrics = new Metrics();
-  return { service: new KioskService(db, inference, matcher, decisions, metrics), dispatched, lanes, metrics };
+  const matched: string[] = [];
+  const countingMatcher = { ...matcher, match: () => (matched.push('match'), options.match) } as unknown as GalleryMatcher;
+  const liveness = {
+    required: () => Promise.resolve(options.livenessRequired ?? false),
+    challengeRequired: () => ({ decision: 'liveness_required', message: 'run the challenge' }),
+    consume: () => Promise.resolve('turn_left'),
+    assess: () => Promise.resolve(options.live ? { live: true, frontalIndex: 1, turnedIndex: 2, turnDeg: 25, parallax: 0.2, yawsDeg: [] } : { live: false, reason: 'flat' }),
+  } as unknown as KioskLivenessService;
+  return { service: new KioskService(db, inference, countingMatcher, decisions, metrics, liveness), dispatched, lanes, metrics, matched };
 }
 
 const c = (personId: string, distance: number, list: MatchCandidate['list'] = 'employee'): MatchCandidate => ({ personId, list, distance });
@@ -59,7 +68,7 @@ describe('KioskService: a name (and a booking) only on a confident employee matc
   for (const t of cases) {
     it(t.name, async () => {
       const k = kiosk({ match: decideMatch(t.candidates, POLICY) });
-      const answer = await k.service.check(KIOSK, image);
+      const answer = await k.service.check(KIOSK, [image]);
       assert.equal(answer.decision, t.decision);
       if (answer.decision === 'not_recognised') {
         assert.deepEqual(answer, { decision: 'not_recognised', message: 'Not recognised. Please ask at the front desk.' }, 'the same answer, whoever it was');
@@ -74,14 +83,14 @@ describe('KioskService: a name (and a booking) only on a confident employee matc
 
   it('counts what it withheld, by reason', async () => {
     const k = kiosk({ match: decideMatch([c('ana', 0.51)], POLICY) });
-    await k.service.check(KIOSK, image);
+    await k.service.check(KIOSK, [image]);
     const withheld = await k.metrics.kioskWithheld.get();
     assert.deepEqual(withheld.values.map((v) => [v.labels.reason, v.value]), [['near_threshold', 1]]);
   });
 
   it('a full kiosk lane is a 503 with a retry hint, counted', async () => {
     const k = kiosk({ detect: () => Promise.reject(new PoolJobError('inference busy: 2 kiosk images are already waiting', 'busy')) });
-    await assert.rejects(k.service.check(KIOSK, image), (err: unknown) => {
+    await assert.rejects(k.service.check(KIOSK, [image]), (err: unknown) => {
       assert.ok(err instanceof UnavailableError);
       assert.match(err.message, /busy right now; try again in a moment/);
       assert.deepEqual(err.details, { retryAfterSeconds: 1 });
@@ -89,5 +98,36 @@ describe('KioskService: a name (and a booking) only on a confident employee matc
     });
     const refused = await k.metrics.kioskRefused.get();
     assert.deepEqual(refused.values.map((v) => [v.labels.reason, v.value]), [['busy', 1]]);
+  });
+});
+
+describe('KioskService with liveness', () => {
+  const clear = decideMatch([c('ana', 0.2)], POLICY);
+  it('a kiosk that must run the challenge and sends one frame without a nonce is told so; nothing is matched or booked', async () => {
+    const k = kiosk({ match: clear, livenessRequired: true });
+    assert.equal((await k.service.check(KIOSK, [image])).decision, 'liveness_required');
+    assert.deepEqual(k.matched, []);
+    assert.deepEqual(k.dispatched, []);
+  });
+
+  it('a failed challenge matches nothing, books nothing, alerts nothing, and says not_live', async () => {
+    const k = kiosk({ match: decideMatch([c('walt', 0.2, 'watchlist')], POLICY), livenessRequired: true, live: false });
+    const answer = await k.service.check(KIOSK, [image, image, image], 'n'.repeat(43));
+    assert.deepEqual(answer, { decision: 'not_live', reason: 'flat', message: 'Could not confirm a live person — please try again and turn your head as shown.' });
+    assert.deepEqual(k.matched, []);
+    assert.deepEqual(k.dispatched, []);
+    assert.deepEqual(k.lanes, ['kiosk', 'kiosk', 'kiosk'], 'every frame analysed in the kiosk lane');
+  });
+
+  it('a passed challenge books through the one-frame path', async () => {
+    const k = kiosk({ match: clear, livenessRequired: true, live: true });
+    const answer = await k.service.check(KIOSK, [image, image, image], 'n'.repeat(43));
+    assert.equal(answer.decision, 'checked_in');
+    assert.equal(k.dispatched.length, 1);
+  });
+
+  it('several frames without a nonce are refused (400)', async () => {
+    const k = kiosk({ match: clear });
+    await assert.rejects(k.service.check(KIOSK, [image, image]), /send the challenge's nonce/);
   });
 });

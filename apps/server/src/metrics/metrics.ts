@@ -54,6 +54,12 @@ export class Metrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly kioskLiveness = new Counter({
+    name: 'vigil_kiosk_liveness_total',
+    help: 'Kiosk liveness challenges: issued; answers by outcome — live, a refusal reason (too_few_frames, no_face, multiple_faces, not_frontal, identity_changed, wrong_direction, too_little_turn, out_of_order, flat, flat_picture), or the nonce refused (nonce_used, nonce_expired, nonce_unknown, nonce_missing)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
 
   // Camera leases (worker processes sharing cameras; see CameraLeases).
   readonly leaseCamerasHeld = new Gauge({ name: 'vigil_lease_cameras_held', help: 'Camera leases this worker holds', registers: [this.registry] });

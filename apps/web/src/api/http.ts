@@ -18,6 +18,8 @@ export interface Api {
   del(path: string): Promise<void>;
   /** multipart/form-data with one file in `field` (enrolment, kiosk frames). */
   upload<T>(path: string, field: string, file: Blob, filename: string): Promise<T>;
+  /** multipart/form-data as built by the caller (a liveness challenge's frames and nonce). */
+  form<T>(path: string, form: FormData): Promise<T>;
   /** An image from /api/media as a Blob (kiosk tokens need the header, so no plain <img src>). */
   blob(path: string): Promise<Blob>;
 }
@@ -66,6 +68,7 @@ export function createApi(credentials: Credentials, onUnauthorized: (message: st
       form.append(field, file, filename);
       return json(await send('POST', path, form));
     },
+    form: async (path, form) => json(await send('POST', path, form)),
     blob: async (path) => (await send('GET', path)).blob(),
   };
 }

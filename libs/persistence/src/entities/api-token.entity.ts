@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Role } from '@vigil/domain';
+import type { LivenessMode, Role } from '@vigil/domain';
 
 export type TokenSource = 'minted' | 'env' | 'generated' | 'cli';
 
@@ -35,6 +35,10 @@ export class ApiTokenEntity {
 
   @Column('timestamptz', { name: 'revoked_at', nullable: true })
   revokedAt!: Date | null;
+
+  /** Kiosk tokens: whether a check needs the liveness challenge ('required') or books on one frame ('off'). */
+  @Column('text', { default: 'off' })
+  liveness!: LivenessMode;
 
   @Column('timestamptz', { name: 'last_used_at', nullable: true })
   lastUsedAt!: Date | null;

@@ -6,6 +6,7 @@ import { CameraRepository } from './camera.repository';
 import { CameraLeaseRepository } from './camera-lease.repository';
 import { FaceReferenceRepository } from './face-reference.repository';
 import { GalleryVersionRepository } from './gallery-version.repository';
+import { KioskChallengeRepository } from './kiosk-challenge.repository';
 import { MediaRepository } from './media.repository';
 import { ModelVersionRepository } from './model-version.repository';
 import { PersonRepository } from './person.repository';
@@ -37,6 +38,9 @@ export class Repositories {
   }
   get tokens() {
     return new TokenRepository(this.manager);
+  }
+  get kioskChallenges() {
+    return new KioskChallengeRepository(this.manager);
   }
   get users() {
     return new UserRepository(this.manager);
@@ -124,3 +128,5 @@ export type { ActiveSessionRow, NewUserSession, SessionListRow } from './user-se
 export { CameraLeaseRepository, WorkerNodeRepository };
 export type { CameraLeaseInfo, HeldLease, LeasePlanningState } from './camera-lease.repository';
 export type { WorkerNodeRow } from './worker-node.repository';
+export { KioskChallengeRepository };
+export type { ChallengeRefusal, NewKioskChallenge } from './kiosk-challenge.repository';

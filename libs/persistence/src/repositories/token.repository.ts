@@ -1,5 +1,5 @@
 import { EntityManager, IsNull } from 'typeorm';
-import { ConflictError, Role } from '@vigil/domain';
+import { ConflictError, LivenessMode, Role } from '@vigil/domain';
 import { ApiTokenEntity, TokenSource } from '../entities';
 import { isUniqueViolation } from '../pg-errors';
 
@@ -11,6 +11,7 @@ export interface NewToken {
   createdBy?: string | null;
   ownerUserId?: string | null;
   expiresAt?: Date | null;
+  liveness?: LivenessMode;
 }
 
 /** A token whose owner is disabled stops working with its owner. */
@@ -25,7 +26,7 @@ export class TokenRepository {
 
   async insert(token: NewToken): Promise<ApiTokenEntity> {
     try {
-      const saved = await this.repo.save(this.repo.create({ ...token, createdBy: token.createdBy ?? null, ownerUserId: token.ownerUserId ?? null, expiresAt: token.expiresAt ?? null }));
+      const saved = await this.repo.save(this.repo.create({ ...token, createdBy: token.createdBy ?? null, ownerUserId: token.ownerUserId ?? null, expiresAt: token.expiresAt ?? null, liveness: token.liveness ?? 'off' }));
       return this.repo.findOneByOrFail({ id: saved.id });
     } catch (error) {
       if (isUniqueViolation(error, 'api_token_active_name_uq')) {
@@ -96,6 +97,12 @@ export class TokenRepository {
       .andWhere('t.revoked_at IS NULL')
       .andWhere('(t.expires_at IS NULL OR t.expires_at > :now)', { now })
       .getCount();
+  }
+
+  /** Sets a token's liveness mode; null when no such token. */
+  async setLiveness(id: string, liveness: LivenessMode): Promise<ApiTokenEntity | null> {
+    await this.repo.update({ id }, { liveness });
+    return this.findById(id);
   }
 
   async touch(id: string, at = new Date()): Promise<void> {

@@ -19,6 +19,7 @@ export function TokensAdmin() {
   const [role, setRole] = useState<RoleName>('security');
   const [expires, setExpires] = useState('');
   const [owner, setOwner] = useState('');
+  const [liveness, setLiveness] = useState<TokenView['liveness']>('required');
   const { data: users } = useResource(useCallback(() => session.api.get<UserView[]>('/api/users'), [session.api]));
   const ownerName = (id: string | null) => (id ? (users?.find((u) => u.id === id)?.username ?? '—') : 'nobody (automation)');
 
@@ -28,10 +29,20 @@ export function TokensAdmin() {
     event.preventDefault();
     setMessage(null);
     try {
-      const body = { name, role, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}), ...(owner ? { ownerUserId: owner } : {}) };
+      const body = { name, role, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}), ...(owner ? { ownerUserId: owner } : {}), ...(role === 'kiosk' ? { liveness } : {}) };
       setMinted(await session.api.post<MintedTokenView>('/api/tokens', body));
       setName('');
       setExpires('');
+      reload();
+    } catch (e) {
+      setMessage(errorText(e));
+    }
+  };
+
+  const setTokenLiveness = async (t: TokenView, to: TokenView['liveness']) => {
+    try {
+      await session.api.patch<TokenView>(`/api/tokens/${t.id}`, { liveness: to });
+      setMessage(to === 'required' ? `“${t.name}” now asks people to turn their head before booking.` : `“${t.name}” books on one frame again (no liveness check).`);
       reload();
     } catch (e) {
       setMessage(errorText(e));
@@ -68,6 +79,7 @@ export function TokensAdmin() {
               <th scope="col">Created</th>
               <th scope="col">Expires</th>
               <th scope="col">Last used</th>
+              <th scope="col">Liveness</th>
               <th scope="col">Action</th>
             </tr>
           </thead>
@@ -80,6 +92,22 @@ export function TokensAdmin() {
                 <td>{dateTime(t.createdAt)}</td>
                 <td>{t.expiresAt ? dateTime(t.expiresAt) : 'never'}</td>
                 <td>{dateTime(t.lastUsedAt)}</td>
+                <td>
+                  {t.role !== 'kiosk' ? (
+                    <span className="muted">—</span>
+                  ) : t.revokedAt ? (
+                    t.liveness
+                  ) : (
+                    <select
+                      aria-label={`Liveness check for ${t.name}`}
+                      value={t.liveness}
+                      onChange={(e) => void setTokenLiveness(t, e.target.value as TokenView['liveness'])}
+                    >
+                      <option value="required">required</option>
+                      <option value="off">off</option>
+                    </select>
+                  )}
+                </td>
                 <td>
                   {t.revokedAt ? (
                     `revoked ${dateTime(t.revokedAt)}`
@@ -109,6 +137,15 @@ export function TokensAdmin() {
               </option>
             ))}
           </select>
+          {role === 'kiosk' && (
+            <>
+              <label htmlFor="t-liveness">Liveness check (the kiosk asks people to turn their head, so a photo cannot check in)</label>
+              <select id="t-liveness" value={liveness} onChange={(e) => setLiveness(e.target.value as TokenView['liveness'])}>
+                <option value="required">required (recommended)</option>
+                <option value="off">off — one frame books</option>
+              </select>
+            </>
+          )}
           <label htmlFor="t-owner">Held by (the person answerable for the device)</label>
           <select id="t-owner" value={owner} onChange={(e) => setOwner(e.target.value)}>
             <option value="">me</option>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { KioskCheckView } from '@vigil/contracts';
-import { ApiError, errorText } from '../../api/http';
+import type { KioskChallengeView, KioskCheckView } from '@vigil/contracts';
+import { ApiError, errorText, type Api } from '../../api/http';
 import { clock } from '../../components/format';
 import { useNow } from '../../components/useNow';
 import { useSession } from '../../session-context';
@@ -16,6 +16,8 @@ const HOLD_MS: Record<KioskCheckView['decision'] | 'error', number> = {
   not_recognised: 5000,
   multiple_faces: 3000,
   retry: 2500,
+  not_live: 5000,
+  liveness_required: 0,
   no_face: 0,
   error: 4000,
 };
@@ -23,9 +25,12 @@ const HOLD_MS: Record<KioskCheckView['decision'] | 'error', number> = {
 const FRAME_WIDTH = 960;
 
 /** A shape beside the colour, for people who cannot tell green from red. */
-const MARK: Record<Shown['tone'], string> = { ok: '✓', bad: '✗', warn: '!', info: '✓', idle: '' };
+const MARK: Record<Shown['tone'], string> = { ok: '✓', bad: '✗', warn: '!', info: '✓', idle: '', prompt: '' };
 
-type Shown = { tone: 'ok' | 'info' | 'warn' | 'bad' | 'idle'; title: string; detail?: string; decision: KioskCheckView['decision'] | 'error' | 'idle' };
+type Shown = { tone: 'ok' | 'info' | 'warn' | 'bad' | 'idle' | 'prompt'; title: string; detail?: string; decision: KioskCheckView['decision'] | 'error' | 'idle' | 'challenge' };
+
+/** Gives the person a moment to read the prompt before the first (frontal) frame is taken. */
+const PROMPT_LEAD_MS = 700;
 
 function present(result: KioskCheckView): Shown {
   switch (result.decision) {
@@ -43,6 +48,10 @@ function present(result: KioskCheckView): Shown {
       return { tone: 'warn', decision: result.decision, title: 'One person at a time, please', detail: result.message };
     case 'retry':
       return { tone: 'warn', decision: result.decision, title: result.message.replace(/^Please try again: /, 'Try again: '), detail: 'Hold still, facing the camera.' };
+    case 'not_live':
+      return { tone: 'bad', decision: result.decision, title: 'Could not confirm a live person', detail: 'Please try again and turn your head as shown.' };
+    case 'liveness_required':
+      return { tone: 'idle', decision: result.decision, title: 'Look at the camera to check in or out' };
   }
 }
 
@@ -73,7 +82,9 @@ export function Kiosk({ onSignOut }: { onSignOut: () => void }) {
       try {
         const frame = await grabFrame(video.current!);
         if (frame) {
-          const result = await session.api.upload<KioskCheckView>('/api/kiosk/check', 'image', frame, 'frame.jpg');
+          let result = await session.api.upload<KioskCheckView>('/api/kiosk/check', 'image', frame, 'frame.jpg');
+          // Someone is there and this kiosk must confirm a live person: ask them to turn their head.
+          if (result.decision === 'liveness_required' && !stopped) result = await runChallenge(session.api, video.current!, setShown, () => stopped);
           if (stopped) return;
           setShown(present(result));
           hold = Math.max(HOLD_MS[result.decision], CHECK_EVERY_MS);
@@ -126,7 +137,7 @@ export function Kiosk({ onSignOut }: { onSignOut: () => void }) {
         )}
       </div>
       <div className="kiosk__result" role="status" aria-live="assertive" aria-atomic="true" data-testid="kiosk-result">
-        <p className="kiosk__title">
+        <p className={shown.tone === 'prompt' ? 'kiosk__title kiosk__prompt' : 'kiosk__title'} data-testid={shown.tone === 'prompt' ? 'kiosk-prompt' : undefined}>
           {MARK[shown.tone] && (
             <span className="kiosk__mark" aria-hidden="true">
               {MARK[shown.tone]}
@@ -139,6 +150,29 @@ export function Kiosk({ onSignOut }: { onSignOut: () => void }) {
     </main>
   );
 }
+
+/**
+ * The liveness challenge: the server picks a side; the prompt goes up in large text; the first
+ * frame is taken while the person still faces the camera, the rest while they turn; the server
+ * judges the sequence (the browser decides nothing).
+ */
+async function runChallenge(api: Api, video: HTMLVideoElement, show: (s: Shown) => void, stopped: () => boolean): Promise<KioskCheckView> {
+  const challenge = await api.post<KioskChallengeView>('/api/kiosk/challenge');
+  show({ tone: 'prompt', decision: 'challenge', title: challenge.prompt, detail: 'Slowly, then hold for a moment.' });
+  await sleep(PROMPT_LEAD_MS);
+  const form = new FormData();
+  form.append('nonce', challenge.nonce);
+  const gap = challenge.captureMs / Math.max(1, challenge.frames - 1);
+  for (let i = 0; i < challenge.frames && !stopped(); i++) {
+    if (i > 0) await sleep(gap);
+    const frame = await grabFrame(video);
+    if (frame) form.append('image', frame, `frame-${i}.jpg`);
+  }
+  show({ tone: 'idle', decision: 'challenge', title: 'Checking…' });
+  return api.form<KioskCheckView>('/api/kiosk/check', form);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => window.setTimeout(resolve, ms));
 
 /** For a 429 / 503 refusal: how long the server asked the kiosk to wait (details.retryAfterSeconds); else null. */
 function retryAfterMs(error: unknown): number | null {
