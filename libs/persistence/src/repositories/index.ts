@@ -13,6 +13,7 @@ import { RefreshRunRepository } from './refresh-run.repository';
 import { ReviewItemRepository } from './review-item.repository';
 import { ReviewLabelRepository } from './review-label.repository';
 import { ReviewedDataRepository } from './reviewed-data.repository';
+import { ScanJobRepository } from './scan-job.repository';
 import { SettingRepository } from './setting.repository';
 import { TokenRepository } from './token.repository';
 import { TrackRepository } from './track.repository';
@@ -83,6 +84,9 @@ export class Repositories {
   get refreshRuns() {
     return new RefreshRunRepository(this.manager);
   }
+  get scanJobs() {
+    return new ScanJobRepository(this.manager);
+  }
   get settings() {
     return new SettingRepository(this.manager);
   }
@@ -124,3 +128,5 @@ export type { ActiveSessionRow, NewUserSession, SessionListRow } from './user-se
 export { CameraLeaseRepository, WorkerNodeRepository };
 export type { CameraLeaseInfo, HeldLease, LeasePlanningState } from './camera-lease.repository';
 export type { WorkerNodeRow } from './worker-node.repository';
+export { ScanJobRepository };
+export type { NewScanJob, ScanJobList, ScanJobRow, ScanJobStatus } from './scan-job.repository';
