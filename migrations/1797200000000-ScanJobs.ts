@@ -9,7 +9,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   beating) is marked `failed` by the next worker that looks, so a crash never leaves a job running;
  * - at most one `running` job per worker (a partial unique index): one job at a time per worker;
  * - `revision` grows on every change, so each api process pushes a change (`scan.progress`) once;
- *   a statement trigger NOTIFYs `vigil_scan_job` on commit (empty payload, as the other channels).
+ *   a row trigger NOTIFYs `vigil_scan_job` on commit (empty payload, as the other channels).
  * Jobs do not survive a restart: nothing resumes, the next worker marks them failed.
  */
 export class ScanJobs1797200000000 implements MigrationInterface {
@@ -46,8 +46,10 @@ export class ScanJobs1797200000000 implements MigrationInterface {
     await q.query(`CREATE INDEX scan_job_queued_idx ON scan_job (created_at) WHERE status = 'queued'`);
     await q.query(`CREATE INDEX scan_job_created_idx ON scan_job (created_at DESC)`);
     await q.query(`CREATE INDEX scan_job_finished_idx ON scan_job (finished_at)`);
+    // Per row, not per statement: a worker's claim that finds nothing is an UPDATE of no row, and a
+    // notice for it would wake every worker to claim again (a loop). NOTIFY folds repeats in a transaction.
     await q.query(`CREATE TRIGGER scan_job_notify AFTER INSERT OR UPDATE ON scan_job
-      FOR EACH STATEMENT EXECUTE FUNCTION vigil_notify('vigil_scan_job')`);
+      FOR EACH ROW EXECUTE FUNCTION vigil_notify('vigil_scan_job')`);
   }
 
   async down(q: QueryRunner): Promise<void> {
