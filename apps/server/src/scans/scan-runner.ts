@@ -165,6 +165,8 @@ export class ScanRunner implements OnApplicationBootstrap, BeforeApplicationShut
         matcher: this.scanMatcher(),
         people: databasePeople(this.db, this.media),
         concurrency: this.config.inferenceWorkers,
+        // The cameras' detector (VIGIL_DETECTOR): a recording is scanned as the live path would see it.
+        detector: this.config.detector,
         signal: abort.signal,
         onProgress: (p) => {
           latest = progressView(p);
