@@ -8,6 +8,7 @@ import { calibrateCommand, CALIBRATE_USAGE } from './commands/calibrate';
 import { enrollCommand, ENROLL_USAGE } from './commands/enroll';
 import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
 import { exportDatasetCommand, EXPORT_DATASET_USAGE } from './commands/export-dataset';
+import { scanCommand, SCAN_USAGE } from './commands/scan';
 import { userCommand, USER_USAGE } from './commands/user';
 
 const USAGE = `Usage: vigil <command> [options]
@@ -29,6 +30,8 @@ Commands:
                               thresholds and descriptor choice from LFW: tables + threshold file
   export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N]
                               reviewed crops + labels, stratified split, balance and quality report
+  scan <video|image|folder> [--list watchlist|employee|all] [--out <dir>] [--quiet] [--json]
+                              look for enrolled people in recorded footage: report.json/csv/html
   help                        show this text
 
 ${USER_USAGE}
@@ -40,6 +43,8 @@ ${EVALUATE_USAGE}
 ${CALIBRATE_USAGE}
 
 ${EXPORT_DATASET_USAGE}
+
+${SCAN_USAGE}
 
 The database comes from DATABASE_URL, or the embedded one in VIGIL_DATA_DIR (./data).
 `;
@@ -90,6 +95,8 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
       return calibrateCommand(rest, config, out, err);
     case 'export-dataset':
       return exportDatasetCommand(rest, config, out, err);
+    case 'scan':
+      return scanCommand(rest, config, out, err);
     default:
       err(`Unknown command "${command}".\n\n${USAGE}`);
       return 1;

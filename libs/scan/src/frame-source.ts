@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import sharp from 'sharp';
 import { FrameReader, resolveFfmpeg, StderrTail, terminateChild } from '@vigil/video';
 import type { RgbFrame } from '@vigil/vision';
+import { cleanFfmpegLine } from './media-probe';
 import { MediaUnreadableError, ScanCancelledError } from './scan-errors';
 import { analysisSize, decodedTooShort, formatVideoTime, frameTimeMs } from './scan-rules';
 import type { MediaProbe } from './scan-types';
@@ -32,7 +33,11 @@ export async function* decodeVideo(probe: MediaProbe, fps: number, signal?: Abor
   );
   const stderr = new StderrTail(10);
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  // Listened for from the start: ffmpeg may exit while the consumer is still busy with earlier frames.
+  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once('close', (code) => resolve({ code }));
+    child.once('error', (error) => resolve({ code: null, error }));
+  });
   const onAbort = (): void => void terminateChild(child, 1_000);
   signal?.addEventListener('abort', onAbort, { once: true });
   let index = 0;
@@ -51,9 +56,10 @@ export async function* decodeVideo(probe: MediaProbe, fps: number, signal?: Abor
     }
     reader.end();
     if (signal?.aborted) throw new ScanCancelledError();
-    const exit = await Promise.race([new Promise<{ code: number | null }>((resolve) => child.once('close', (code) => resolve({ code }))), spawnError.then((e) => ({ code: null, error: e }))]);
+    const exit = await exited;
     stderr.flush();
-    const reason = stderr.last() ?? ('error' in exit ? String((exit as { error: Error }).error.message) : `ffmpeg exited with ${String(exit.code)}`);
+    const lastLine = stderr.last() === undefined ? undefined : cleanFfmpegLine(stderr.last()!);
+    const reason = lastLine ?? exit.error?.message ?? `ffmpeg exited with ${String(exit.code)}`;
     const decoded = `${formatVideoTime(index / fps)} of ${formatVideoTime(probe.durationSeconds)} decoded`;
     if (exit.code !== 0) {
       const truncated = TRUNCATION.test(stderr.all().join('\n'));
@@ -64,7 +70,7 @@ export async function* decodeVideo(probe: MediaProbe, fps: number, signal?: Abor
       );
     }
     if (decodedTooShort(probe.durationSeconds, index, fps)) {
-      throw new MediaUnreadableError(probe.file, 'truncated', `${probe.file} is truncated: only ${decoded}${stderr.last() ? ` (${stderr.last()})` : ''}; copy it again from the recorder`);
+      throw new MediaUnreadableError(probe.file, 'truncated', `${probe.file} is truncated: only ${decoded}${lastLine ? ` (${lastLine})` : ''}; copy it again from the recorder`);
     }
     completed = true;
   } finally {

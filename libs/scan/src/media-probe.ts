@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
 import { resolveFfmpeg } from '@vigil/video';
@@ -28,12 +28,44 @@ export function resolveFfprobe(env: NodeJS.ProcessEnv = process.env): Promise<st
   return ffprobePath;
 }
 
-/** The last meaningful line of ffprobe's error (fluent-ffmpeg prefixes its own text and argv). */
-export function ffprobeReason(message: string): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('ffprobe exited'));
-  const last = lines[lines.length - 1] ?? message;
-  // "x.mp4: Invalid data found when processing input" → the part after the file name.
-  return last.replace(/^.*?:\s(?=[A-Z])/u, '');
+/** Box types an MP4/MOV file starts with (ISO base media): such a file without its index was cut short. */
+const ISO_FIRST_BOXES = new Set(['ftyp', 'mdat', 'moov', 'free', 'wide', 'skip', 'pnot']);
+
+/** Whether the file starts like an MP4/MOV (ffprobe's mov demuxer also claims text files, then says "moov atom not found"). */
+export function looksLikeIsoMedia(head: Buffer): boolean {
+  return head.length >= 8 && ISO_FIRST_BOXES.has(head.toString('latin1', 4, 8));
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** ffmpeg's and ffprobe's error lines say where the data stops rather than that the data was never media. */
+export const TRUNCATION_PATTERN = /moov atom not found|partial file|end of file|truncat/i;
+
+/** An ffmpeg/ffprobe stderr line without its "[mov,mp4,… @ 0x55…] " context prefix. */
+export function cleanFfmpegLine(line: string): string {
+  return line.replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/i, '').trim();
+}
+
+/**
+ * What a person needs from ffprobe's error (fluent-ffmpeg prefixes its own text): the line naming
+ * the truncation when there is one ("moov atom not found" comes before the generic "Invalid
+ * data"), else the last line, without the file name ffprobe repeats.
+ */
+export function ffprobeReason(message: string): { reason: string; truncated: boolean } {
+  const lines = message.split('\n').map(cleanFfmpegLine).filter((l) => l && !l.startsWith('ffprobe exited') && !l.startsWith('Error: ffprobe exited'));
+  const truncation = lines.find((l) => TRUNCATION_PATTERN.test(l));
+  const line = truncation ?? lines[lines.length - 1] ?? message;
+  // "/x/y.mp4: Invalid data found when processing input" → the part after the file name.
+  return { reason: line.replace(/^.*?:\s(?=[A-Z])/u, ''), truncated: truncation !== undefined };
 }
 
 /**
@@ -47,13 +79,14 @@ export async function probeMedia(file: string): Promise<MediaProbe> {
   ffmpeg.setFfprobePath(await resolveFfprobe());
   const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
     ffmpeg.ffprobe(file, (error: Error | null, metadata: ffmpeg.FfprobeData) => (error ? reject(error) : resolve(metadata)));
-  }).catch((error: unknown) => {
-    const reason = ffprobeReason(error instanceof Error ? error.message : String(error));
-    const truncated = /moov atom not found|partial file|end of file|truncat/i.test(reason);
+  }).catch(async (error: unknown) => {
+    const said = ffprobeReason(error instanceof Error ? error.message : String(error));
+    const truncated = said.truncated && (!/moov atom/i.test(said.reason) || looksLikeIsoMedia(await readHead(file)));
+    const reason = truncated || !said.truncated ? said.reason : 'Invalid data found when processing input';
     throw new MediaUnreadableError(
       file,
       truncated ? 'truncated' : 'not_media',
-      truncated ? `${file} is truncated (${reason}): the copy is incomplete; copy it again from the recorder` : `${file} is not a video or image ffprobe can read: ${reason}`,
+      truncated ? `${file} is truncated or was never finished (${reason}): copy it again from the recorder, or repair it (e.g. untrunc) and scan the copy` : `${file} is not a video or image ffprobe can read: ${reason}`,
     );
   });
   const stream = data.streams.find((s) => s.codec_type === 'video' && (s.width ?? 0) > 0 && (s.height ?? 0) > 0);

@@ -17,7 +17,8 @@ export interface WrittenReports {
  * holds a whole report.
  */
 export async function writeReports(report: ScanReport, outDir: string): Promise<WrittenReports> {
-  await mkdir(path.join(outDir, 'crops'), { recursive: true });
+  // Faces and names of enrolled people: readable by the owner only.
+  await mkdir(path.join(outDir, 'crops'), { recursive: true, mode: 0o700 });
   const crops: string[] = [];
   for (const m of report.matches) {
     const file = path.join(outDir, cropFileName(m));
