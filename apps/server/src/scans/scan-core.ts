@@ -44,6 +44,7 @@ export interface CoreScan {
   matcher: ScanMatcher;
   people: ScanPeople;
   concurrency: number;
+  detector: 'ssd' | 'tiny';
   signal: AbortSignal;
   onProgress(progress: ScanProgress): void;
 }
@@ -57,6 +58,7 @@ export async function scanUpload(job: CoreScan): Promise<ScanReport> {
     matcher: job.matcher,
     people: job.people,
     concurrency: job.concurrency,
+    detector: job.detector,
     signal: job.signal,
     onProgress: (p) => job.onProgress({ ...p, currentFile: p.currentFile === null ? null : job.originalName }),
   });
