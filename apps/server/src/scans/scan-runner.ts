@@ -181,7 +181,9 @@ export class ScanRunner implements OnApplicationBootstrap, BeforeApplicationShut
         if (this.stopping) await repo().finish(job.id, workerId, { status: 'failed', error: INTERRUPTED }).catch(() => false);
         this.logger.log({ jobId: job.id }, this.stopping ? 'scan job interrupted by shutdown' : 'scan job cancelled');
       } else {
-        const message = error instanceof Error ? error.message : String(error);
+        const raw = error instanceof Error ? error.message : String(error);
+        // The core words this for the CLI; the console's admin enrols in Admin → People.
+        const message = /gallery is empty/.test(raw) ? 'nobody is enrolled yet: enrol the people to look for (Admin → People), then upload the file again' : raw;
         this.logger.warn({ err: error, jobId: job.id }, 'scan job failed');
         await repo().finish(job.id, workerId, { status: 'failed', error: `The scan failed: ${message}` }).catch(() => false);
       }
