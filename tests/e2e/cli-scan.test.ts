@@ -72,7 +72,8 @@ describe('vigil scan (recorded footage)', { timeout: 600_000 }, () => {
   });
 
   it('finds the watchlist person at the second they appear; json, csv and html agree; strangers are only counted', async () => {
-    const before = { rows: await stored(), files: mediaFiles() };
+    const files = mediaFiles();
+    assert.equal(files.length, 1, 'the enrolment photo');
     const out = path.join(root, 'report');
     const r = vigil(['scan', clip, '--list', 'watchlist', '--out', out, '--quiet']);
     assert.equal(r.code, 0, r.stderr);
@@ -113,8 +114,8 @@ describe('vigil scan (recorded footage)', { timeout: 600_000 }, () => {
     assert.equal(html.match(/src="data:image\/jpeg;base64,/g)?.length, 2, 'the crop beside the enrolled photo');
     assert.deepEqual(readdirSync(path.join(out, 'crops')), ['match-0001.jpg'], 'a crop of the match only, none of a stranger');
 
-    assert.deepEqual(await stored(), before.rows, 'no image or embedding stored in the database');
-    assert.deepEqual(mediaFiles(), before.files, 'nothing written to the media store');
+    assert.deepEqual(await stored(), { media: 1, references: 1 }, 'only the enrolment photo and its reference: nothing of the scan stored in the database');
+    assert.deepEqual(mediaFiles(), files, 'nothing written to the media store');
   });
 
   it('names a truncated file and a non-video as failed, exits 1, and reports nothing of them as complete', () => {
@@ -129,7 +130,8 @@ describe('vigil scan (recorded footage)', { timeout: 600_000 }, () => {
     writeFileSync(path.join(bad, 'notes.mp4'), 'met at the gate on Tuesday\n');
     const out = path.join(root, 'bad-report');
 
-    const r = vigil(['scan', bad, '--out', out, '--quiet', '--json']);
+    // One frame a second: what is checked here is how files fail, not who is in them.
+    const r = vigil(['scan', bad, '--out', out, '--quiet', '--json', '--fps', '1']);
     assert.equal(r.code, 1, r.stderr);
     const printed = JSON.parse(r.stdout);
     const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));

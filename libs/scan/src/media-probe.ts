@@ -80,6 +80,10 @@ export async function probeMedia(file: string): Promise<MediaProbe> {
   const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
     ffmpeg.ffprobe(file, (error: Error | null, metadata: ffmpeg.FfprobeData) => (error ? reject(error) : resolve(metadata)));
   }).catch(async (error: unknown) => {
+    // ffprobe itself missing is the machine's problem, not the file's: stop rather than fail every file.
+    if (error instanceof Error && /ENOENT|Cannot find ffprobe/i.test(error.message) && !/No such file or directory/i.test(error.message)) {
+      throw new Error(`cannot run ffprobe (${error.message}): install ffmpeg, which ships ffprobe, or set FFPROBE_PATH`);
+    }
     const said = ffprobeReason(error instanceof Error ? error.message : String(error));
     const truncated = said.truncated && (!/moov atom/i.test(said.reason) || looksLikeIsoMedia(await readHead(file)));
     const reason = truncated || !said.truncated ? said.reason : 'Invalid data found when processing input';

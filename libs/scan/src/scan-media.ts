@@ -2,7 +2,7 @@ import { InvalidInputError } from '@vigil/domain';
 import { scanFile, type FileMatch } from './file-scan';
 import { probeMedia } from './media-probe';
 import { MediaUnreadableError, ScanCancelledError } from './scan-errors';
-import { DEFAULT_ANALYSIS_FPS, expectedFrames, scanStatus, validateAnalysisFps } from './scan-rules';
+import { DEFAULT_ANALYSIS_FPS, expectedFrames, formatVideoTime, scanStatus, validateAnalysisFps } from './scan-rules';
 import type { MediaProbe, ScanFileResult, ScanMatch, ScanOptions, ScanProgress, ScanReport } from './scan-types';
 
 /**
@@ -26,25 +26,25 @@ export async function scanMedia(options: ScanOptions): Promise<ScanReport> {
     if (options.signal?.aborted) throw new ScanCancelledError();
   };
 
+  const progress: ScanProgress = { phase: 'probing', filesTotal: options.files.length, filesDone: 0, currentFile: null, framesAnalysed: 0, framesEstimated: 0, matches: 0, elapsedMs: 0 };
+  const report = (): void => options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+
   // Probe everything first: the progress estimate (ETA) needs every file's duration.
   const probes: Array<MediaProbe | MediaUnreadableError> = [];
   for (const file of options.files) {
     checkCancelled();
-    probes.push(await probeMedia(file).catch((error: unknown) => {
+    progress.currentFile = file;
+    report();
+    const probe = await probeMedia(file).catch((error: unknown) => {
       if (error instanceof MediaUnreadableError) return error;
       throw error;
-    }));
+    });
+    probes.push(probe);
+    progress.framesEstimated += probe instanceof MediaUnreadableError ? 0 : probe.kind === 'image' ? 1 : expectedFrames(probe.durationSeconds, fps);
+    progress.filesDone++;
   }
-  const progress: ScanProgress = {
-    filesTotal: options.files.length,
-    filesDone: 0,
-    currentFile: null,
-    framesAnalysed: 0,
-    framesEstimated: probes.reduce((n, p) => n + (p instanceof MediaUnreadableError ? 0 : p.kind === 'image' ? 1 : expectedFrames(p.durationSeconds, fps)), 0),
-    matches: 0,
-    elapsedMs: 0,
-  };
-  const report = (): void => options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+  progress.phase = 'scanning';
+  progress.filesDone = 0;
 
   const files: ScanFileResult[] = [];
   const found: FileMatch[] = [];
@@ -76,7 +76,7 @@ export async function scanMedia(options: ScanOptions): Promise<ScanReport> {
         file,
         kind: probe.kind,
         status: outcome.error ? 'failed' : 'ok',
-        error: outcome.error ? messageOf(outcome.error) : null,
+        error: outcome.error ? failureOf(file, outcome.error, outcome.framesAnalysed / fps) : null,
         durationSeconds: probe.durationSeconds,
         analysedSeconds,
         framesAnalysed: outcome.framesAnalysed,
@@ -112,6 +112,9 @@ function failedFile(file: string, error: string): ScanFileResult {
   return { file, kind: null, status: 'failed', error, durationSeconds: 0, analysedSeconds: 0, framesAnalysed: 0, facesSeen: 0, tracks: 0, matches: 0, otherListMatches: 0, strangers: 0, undecided: 0 };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** The reason a file failed, naming it (a decoding error already does; an engine failure does not). */
+function failureOf(file: string, error: unknown, atSeconds: number): string {
+  if (error instanceof MediaUnreadableError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${file} could not be analysed after ${formatVideoTime(atSeconds)}: ${message}`;
 }

@@ -53,6 +53,8 @@ export interface ScanMatcher extends RecogniserMatcher {
 
 /** Progress of a scan, reported after every analysed frame and at each file's start and end. */
 export interface ScanProgress {
+  /** probing: reading every file's duration first (filesDone counts files probed); scanning: analysing. */
+  phase: 'probing' | 'scanning';
   filesTotal: number;
   /** Files finished (ok or failed). */
   filesDone: number;

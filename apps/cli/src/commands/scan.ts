@@ -115,6 +115,7 @@ export async function scanCommand(args: string[], config: VigilConfig, out: Out,
       detector,
       signal: abort.signal,
       onProgress: (p) => {
+        if (p.phase === 'probing') return; // ffprobe takes ~50 ms a file: the bar starts once the total is known
         progress ??= createProgress({ label: 'Scanning', unit: 'frames', total: p.framesEstimated, quiet });
         progress.setTotal(Math.max(p.framesEstimated, p.framesAnalysed));
         const file = p.currentFile ? ` file ${Math.min(p.filesDone + 1, p.filesTotal)}/${p.filesTotal} ${path.basename(p.currentFile)}` : '';
