@@ -7,6 +7,7 @@ import { EmployeeReferencesNeedConsent1796200000000 } from './1796200000000-Empl
 import { EvidenceRetention1796500000000 } from './1796500000000-EvidenceRetention';
 import { CameraLeases1797000000000 } from './1797000000000-CameraLeases';
 import { RefreshRuns1797100000000 } from './1797100000000-RefreshRuns';
+import { ScanJobs1797200000000 } from './1797200000000-ScanJobs';
 import { KioskLiveness1797300000000 } from './1797300000000-KioskLiveness';
 
 /**
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   EvidenceRetention1796500000000,
   CameraLeases1797000000000,
   RefreshRuns1797100000000,
+  ScanJobs1797200000000,
   KioskLiveness1797300000000,
 ];

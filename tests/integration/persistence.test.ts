@@ -9,7 +9,7 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const OUR_TABLES = [
   'alert', 'api_token', 'app_user', 'attendance_event', 'audit_event', 'camera', 'camera_event', 'camera_lease', 'face_reference', 'gallery_state', 'kiosk_challenge', 'media',
-  'model_version', 'person', 'person_tombstone', 'refresh_run', 'review_item', 'review_label', 'setting', 'setup_code', 'sighting', 'track', 'user_session', 'worker_node',
+  'model_version', 'person', 'person_tombstone', 'refresh_run', 'review_item', 'review_label', 'scan_job', 'setting', 'setup_code', 'sighting', 'track', 'user_session', 'worker_node',
 ];
 
 async function tables(db: Database): Promise<string[]> {

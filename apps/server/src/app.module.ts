@@ -23,6 +23,7 @@ import { loggerParams } from './platform/logger';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RetentionModule } from './retention/retention.module';
 import { ReviewsCoreModule, ReviewsModule } from './reviews/reviews.module';
+import { ScansModule, ScanWorkerModule } from './scans/scans.module';
 import { WorkerModule } from './worker/worker.module';
 
 /**
@@ -51,13 +52,14 @@ export class AppModule {
       imports.push(PersonsModule.register(core), gallery, CamerasModule.register(core, { liveViews: worker }), AlertsModule.register(alertsCore, core, realtime), realtime);
       imports.push(AttendanceModule.register(attendanceCore), KioskModule.register({ core, inference, matcher, decisions, metrics }));
       imports.push(ReviewsModule.register({ core, reviewsCore, kpi }), RetentionModule.register(core));
-      imports.push(ModelVersionsModule.register({ core, inference, matcher }));
+      imports.push(ModelVersionsModule.register({ core, inference, matcher }), ScansModule.register({ core, realtime }));
     }
     if (worker) {
       const ingest = IngestModule.register(core, metrics);
       imports.push(
         WorkerModule.register(core, inference, ingest),
         RecognitionModule.register({ core, metrics, inference, ingest, matcher, decisions, gallery: api ? gallery : undefined }),
+        ScanWorkerModule.register({ core, inference, ingest, matcher }),
       );
     }
     return { module: AppModule, imports };

@@ -59,6 +59,8 @@ describe('loadConfig accepts', () => {
       assert.deepEqual([/-\d+$/.test(c.worker.name), c.worker.capacity, c.worker.leaseTtlSeconds, c.worker.rebalanceSeconds], [true, 64, 10, 30])],
     ['worker set', { VIGIL_WORKER_NAME: 'gpu-1', VIGIL_WORKER_CAPACITY: '8', VIGIL_LEASE_TTL_SECONDS: '5', VIGIL_LEASE_REBALANCE_SECONDS: '0' }, (c) =>
       assert.deepEqual(c.worker, { name: 'gpu-1', capacity: 8, leaseTtlSeconds: 5, rebalanceSeconds: 0 })],
+    ['scan upload limit default: 2048 MB', {}, (c) => assert.equal(c.scanMaxUploadBytes, 2048 * 1024 * 1024)],
+    ['scan upload limit set', { VIGIL_SCAN_MAX_UPLOAD_MB: '1' }, (c) => assert.equal(c.scanMaxUploadBytes, 1024 * 1024)],
   ];
   for (const [name, env, check] of cases) it(name, () => check(loadConfig(env, opts)));
 });
@@ -104,6 +106,7 @@ describe('loadConfig rejects, naming the variable', () => {
     [{ VIGIL_WORKER_CAPACITY: '0' }, /VIGIL_WORKER_CAPACITY: must be an integer between 1 and 1000/],
     [{ VIGIL_LEASE_TTL_SECONDS: '1' }, /VIGIL_LEASE_TTL_SECONDS: must be an integer between 3 and 300/],
     [{ VIGIL_LEASE_REBALANCE_SECONDS: '-1' }, /VIGIL_LEASE_REBALANCE_SECONDS: must be an integer between 0/],
+    [{ VIGIL_SCAN_MAX_UPLOAD_MB: '0' }, /VIGIL_SCAN_MAX_UPLOAD_MB: must be an integer between 1 and 1048576/],
     [{ VIGIL_PROT: '1' }, /VIGIL_PROT: unknown variable/],
   ];
   for (const [env, pattern] of cases) {

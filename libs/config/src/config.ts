@@ -78,6 +78,8 @@ export interface VigilConfig {
   redisUrl?: string;
   /** This worker process in the camera lease table (see CameraLeases). */
   worker: WorkerSettings;
+  /** Scan jobs from the admin console: an upload larger than this many bytes is refused (413) while it streams. */
+  scanMaxUploadBytes: number;
   version: string;
 }
 
@@ -119,6 +121,7 @@ const KNOWN = new Set([
   'VIGIL_DATABASE_OWNER_URL', 'VIGIL_METRICS_TOKEN', 'VIGIL_TRUST_PROXY',
   'VIGIL_KIOSK_CHECKS_PER_MINUTE', 'VIGIL_KIOSK_BURST', 'VIGIL_KIOSK_QUEUE_SIZE',
   'VIGIL_REDIS_URL', 'VIGIL_WORKER_NAME', 'VIGIL_WORKER_CAPACITY', 'VIGIL_LEASE_TTL_SECONDS', 'VIGIL_LEASE_REBALANCE_SECONDS',
+  'VIGIL_SCAN_MAX_UPLOAD_MB',
 ]);
 
 /**
@@ -202,6 +205,7 @@ export function loadConfig(
       leaseTtlSeconds: parsed.VIGIL_LEASE_TTL_SECONDS ?? 10,
       rebalanceSeconds: parsed.VIGIL_LEASE_REBALANCE_SECONDS ?? 30,
     },
+    scanMaxUploadBytes: (parsed.VIGIL_SCAN_MAX_UPLOAD_MB ?? 2048) * 1024 * 1024,
     version: opts.version ?? readVersion(),
   };
 }

@@ -255,6 +255,13 @@ export class EnvSchema {
 
   @IsOptional()
   @Transform(toInt)
+  @IsInt({ message: 'VIGIL_SCAN_MAX_UPLOAD_MB must be an integer between 1 and 1048576 (megabytes one scan upload may have)' })
+  @Min(1, { message: 'VIGIL_SCAN_MAX_UPLOAD_MB must be an integer between 1 and 1048576 (megabytes one scan upload may have)' })
+  @Max(1048576, { message: 'VIGIL_SCAN_MAX_UPLOAD_MB must be an integer between 1 and 1048576 (megabytes one scan upload may have)' })
+  VIGIL_SCAN_MAX_UPLOAD_MB?: number;
+
+  @IsOptional()
+  @Transform(toInt)
   @IsInt({ message: 'VIGIL_LEASE_TTL_SECONDS must be an integer between 3 and 300' })
   @Min(3, { message: 'VIGIL_LEASE_TTL_SECONDS must be an integer between 3 and 300' })
   @Max(300, { message: 'VIGIL_LEASE_TTL_SECONDS must be an integer between 3 and 300' })

@@ -1,4 +1,5 @@
 import type { RefreshRunView } from './model-versions';
+import type { ScanJobView } from './scans';
 import type { CameraStatusName, KpiBreachView, PersonListName, ReviewItemKind } from './views';
 
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
@@ -124,6 +125,11 @@ export interface ServerToClientEvents {
   'kpi.breach': (event: KpiBreachEvent) => void;
   /** The model refresh run changed (started, a step, finished or failed): to admins. */
   'refresh.progress': (event: RefreshRunView) => void;
+  /**
+   * A scan job changed (queued, started, progress about once a second, finished, failed,
+   * cancelled): to admins, the whole job as GET /api/scans/:id answers it.
+   */
+  'scan.progress': (event: ScanJobView) => void;
   /** Sent once after the handshake: who the server thinks you are. */
   welcome: (info: { role: string; tokenName: string; serverVersion: string }) => void;
 }

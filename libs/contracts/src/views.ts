@@ -139,7 +139,7 @@ export interface HealthView {
     backend: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | null;
     reason: string | null;
     workers: number;
-    stats: { queued: number; kioskQueued: number; inFlight: number; processed: number; dropped: number; refused: number; timeouts: number; crashes: number; workers: number } | null;
+    stats: { queued: number; kioskQueued: number; backgroundQueued: number; inFlight: number; processed: number; dropped: number; refused: number; timeouts: number; crashes: number; workers: number } | null;
     error?: string;
   } | null;
   /** KPI targets missed by the reviewed decisions of the monitor's window; any breach → `degraded`. */

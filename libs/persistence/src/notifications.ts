@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 
-/** NOTIFY channels written by the triggers of migration AddChangeNotifications. */
-export const CHANGE_CHANNELS = ['vigil_gallery', 'vigil_alert', 'vigil_attendance', 'vigil_camera_event'] as const;
+/** NOTIFY channels written by the triggers of migrations AddChangeNotifications and ScanJobs. */
+export const CHANGE_CHANNELS = ['vigil_gallery', 'vigil_alert', 'vigil_attendance', 'vigil_camera_event', 'vigil_scan_job'] as const;
 export type ChangeChannel = (typeof CHANGE_CHANNELS)[number];
 
 export interface ChangeListener {

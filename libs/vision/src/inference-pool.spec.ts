@@ -32,6 +32,7 @@ describe('InferencePool (one worker with fault injection)', () => {
       workers: 1,
       queueSize: 1,
       kioskQueueSize: 2,
+      backgroundQueueSize: 2,
       jobTimeoutMs: 5_000,
       workerScript: FAULTY_WORKER,
       engine: { detector: 'tiny', tinyInputSize: 320 },
@@ -119,6 +120,24 @@ describe('InferencePool (one worker with fault injection)', () => {
     ];
     await Promise.all(jobs);
     assert.deepEqual(order, ['camera 1', 'kiosk 1', 'camera 2', 'kiosk 2']);
+  });
+
+  it('background jobs (scans) wait until no camera frame or kiosk image does, and a full background lane refuses at once', async () => {
+    const order: string[] = [];
+    const track = (name: string, job: Promise<unknown>) => job.then(() => order.push(name));
+    const before = pool.stats();
+    const running = track('camera 1', pool.detect(fresh())); // dispatched at once
+    const scans = [track('scan 1', pool.detect(fresh(), {}, { lane: 'background' })), track('scan 2', pool.detect(fresh(), {}, { lane: 'background' }))];
+    const refused = pool.detect(fresh(), {}, { lane: 'background' }); // the lane holds two
+    const later = [track('camera 2', pool.detect(fresh())), track('kiosk 1', pool.detectImage(Buffer.from(photo), {}, { lane: 'kiosk' }))];
+    assert.equal(pool.stats().backgroundQueued, 2);
+    await assert.rejects(refused, (err: unknown) => isPoolError('busy')(err) && /background jobs are already waiting/.test((err as Error).message));
+    await Promise.all([running, ...scans, ...later]);
+    // Camera and kiosk take turns (which first depends on the previous turn); the scans come after both.
+    assert.deepEqual([order[0], [...order.slice(1, 3)].sort(), order.slice(3)], ['camera 1', ['camera 2', 'kiosk 1'], ['scan 1', 'scan 2']]);
+    const after = pool.stats();
+    assert.equal(after.dropped, before.dropped, 'no camera job was dropped for a scan');
+    assert.equal(after.backgroundQueued, 0);
   });
 
   it('times out a hung job, replaces the worker and keeps serving', async () => {

@@ -29,6 +29,12 @@ export interface InferencePoolOptions {
    * full is refused at once (PoolJobError 'busy') rather than queued without bound. Default 2 × workers.
    */
   kioskQueueSize?: number;
+  /**
+   * Pending background jobs (lane 'background': scans of uploaded footage) kept while all workers
+   * are busy. They are served only when no camera frame and no kiosk image waits, and one arriving
+   * when this lane is full is refused at once (PoolJobError 'busy'). Default 2 × workers.
+   */
+  backgroundQueueSize?: number;
   /** A job running longer than this fails and its worker is replaced. Default 30 000 ms. */
   jobTimeoutMs?: number;
   engine?: FaceEngineOptions;
@@ -47,11 +53,13 @@ export interface PoolStats {
   queued: number;
   /** Kiosk images waiting in their own lane. */
   kioskQueued: number;
+  /** Background jobs (scans) waiting in the lowest lane. */
+  backgroundQueued: number;
   inFlight: number;
   processed: number;
   /** Jobs evicted from (or refused by) the full camera queue. */
   dropped: number;
-  /** Kiosk images refused because the kiosk lane was full. */
+  /** Kiosk images (and background jobs) refused because their lane was full. */
   refused: number;
   timeouts: number;
   crashes: number;
@@ -69,9 +77,13 @@ export class PoolJobError extends Error {
   }
 }
 
-/** Per-job scheduling: `urgent` jobs (a frame continuing an open face track) are served first. */
+/**
+ * Per-job scheduling: `urgent` jobs (a frame continuing an open face track) are served first;
+ * `background` jobs (a scan of uploaded footage) only when nothing else waits, so a scan slows
+ * down under camera load instead of taking frames' places.
+ */
 export interface JobScheduling {
-  lane?: QueueLane;
+  lane?: QueueLane | 'background';
 }
 
 /**
@@ -113,6 +125,8 @@ export class InferencePool {
   private readonly queue: PriorityDropQueue<Job>;
   private readonly kioskQueue: Job[] = [];
   private readonly kioskCapacity: number;
+  private readonly backgroundQueue: Job[] = [];
+  private readonly backgroundCapacity: number;
   /** The previous dispatch served the kiosk lane (for alternating while both lanes wait). */
   private lastWasKiosk = false;
   private readonly counters = { processed: 0, dropped: 0, refused: 0, timeouts: 0, crashes: 0 };
@@ -135,6 +149,8 @@ export class InferencePool {
     if (!Number.isInteger(queueSize) || queueSize < 1) throw new InvalidInputError('queueSize must be a positive integer');
     this.kioskCapacity = options.kioskQueueSize ?? 2 * this.size;
     if (!Number.isInteger(this.kioskCapacity) || this.kioskCapacity < 1) throw new InvalidInputError('kioskQueueSize must be a positive integer');
+    this.backgroundCapacity = options.backgroundQueueSize ?? 2 * this.size;
+    if (!Number.isInteger(this.backgroundCapacity) || this.backgroundCapacity < 1) throw new InvalidInputError('backgroundQueueSize must be a positive integer');
     this.timeoutMs = options.jobTimeoutMs ?? 30_000;
     if (!(this.timeoutMs > 0)) throw new InvalidInputError('jobTimeoutMs must be positive');
     this.queue = new PriorityDropQueue<Job>(queueSize);
@@ -167,7 +183,9 @@ export class InferencePool {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.submit({ kind: 'frame', width: frame.width, height: frame.height, data: frame.data }, options, scheduling.lane ?? 'normal');
+    const input: JobInput = { kind: 'frame', width: frame.width, height: frame.height, data: frame.data };
+    if (scheduling.lane === 'background') return this.submitBounded(input, options, this.backgroundQueue, this.backgroundCapacity, 'background jobs');
+    return this.submit(input, options, scheduling.lane ?? 'normal');
   }
 
   /**
@@ -176,7 +194,7 @@ export class InferencePool {
    */
   detectImage(encoded: Uint8Array, options: DetectOptions = {}, scheduling: ImageScheduling = {}): Promise<DetectedFace[]> {
     const input: JobInput = { kind: 'encoded', data: encoded };
-    return scheduling.lane === 'kiosk' ? this.submitKiosk(input, options) : this.submit(input, options, 'normal');
+    return scheduling.lane === 'kiosk' ? this.submitBounded(input, options, this.kioskQueue, this.kioskCapacity, 'kiosk images') : this.submit(input, options, 'normal');
   }
 
   stats(): PoolStats {
@@ -186,7 +204,7 @@ export class InferencePool {
       if (s.job) inFlight++;
       if (s.ready) workers++;
     }
-    return { queued: this.queue.length, kioskQueued: this.kioskQueue.length, inFlight, ...this.counters, workers };
+    return { queued: this.queue.length, kioskQueued: this.kioskQueue.length, backgroundQueued: this.backgroundQueue.length, inFlight, ...this.counters, workers };
   }
 
   /** Rejects queued and in-flight jobs and terminates every worker. */
@@ -217,24 +235,26 @@ export class InferencePool {
     });
   }
 
-  private submitKiosk(input: JobInput, options: DetectOptions): Promise<DetectedFace[]> {
+  /** A refuse-when-full FIFO lane (kiosk images, background jobs). */
+  private submitBounded(input: JobInput, options: DetectOptions, lane: Job[], capacity: number, what: string): Promise<DetectedFace[]> {
     if (this.closed) return Promise.reject(new PoolJobError('inference pool closed', 'closed'));
-    if (this.kioskQueue.length >= this.kioskCapacity) {
+    if (lane.length >= capacity) {
       this.counters.refused++;
-      return Promise.reject(new PoolJobError(`inference busy: ${this.kioskCapacity} kiosk images are already waiting`, 'busy'));
+      return Promise.reject(new PoolJobError(`inference busy: ${capacity} ${what} are already waiting`, 'busy'));
     }
     return new Promise<DetectedFace[]>((resolve, reject) => {
-      this.kioskQueue.push({ id: this.nextId++, input, options, resolve, reject });
+      lane.push({ id: this.nextId++, input, options, resolve, reject });
       this.pump();
     });
   }
 
   private get pending(): number {
-    return this.queue.length + this.kioskQueue.length;
+    return this.queue.length + this.kioskQueue.length + this.backgroundQueue.length;
   }
 
-  /** The next job for a free worker: the two lanes take turns while both wait. */
+  /** The next job for a free worker: the camera and kiosk lanes take turns while both wait; background jobs only when neither does. */
   private next(): Job | undefined {
+    if (this.queue.length === 0 && this.kioskQueue.length === 0) return this.backgroundQueue.shift();
     const kioskWaiting = this.kioskQueue.length > 0;
     if (kioskWaiting && (this.queue.length === 0 || !this.lastWasKiosk)) {
       this.lastWasKiosk = true;
@@ -245,7 +265,7 @@ export class InferencePool {
   }
 
   private drainAll(): Job[] {
-    return [...this.queue.drain(), ...this.kioskQueue.splice(0)];
+    return [...this.queue.drain(), ...this.kioskQueue.splice(0), ...this.backgroundQueue.splice(0)];
   }
 
   private pump(): void {

@@ -24,6 +24,8 @@ export interface AppEventMap {
   'kpi.breach': [breach: KpiBreachEvent];
   /** The model refresh run changed (stored first): pushed to admins as `refresh.progress`. */
   'refresh.progress': [run: RefreshRunView];
+  /** A scan job was queued, changed or ended (any process): workers look for work, api processes push `scan.progress`. */
+  'scan.changed': [];
   /** A token was revoked: live sockets using it are cut. */
   'token.revoked': [tokenId: string];
   /**

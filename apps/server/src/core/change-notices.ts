@@ -8,6 +8,7 @@ const EVENT_OF: Record<ChangeChannel, WakeEvent> = {
   vigil_alert: 'alert.recorded',
   vigil_attendance: 'attendance.recorded',
   vigil_camera_event: 'camera.event-recorded',
+  vigil_scan_job: 'scan.changed',
 };
 
 /**

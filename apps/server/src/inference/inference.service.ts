@@ -32,7 +32,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
     const stats = () => this.pool?.stats();
     new Gauge({
       name: 'vigil_inference_pool',
-      help: 'Inference pool state: queued (camera queue), kiosk_queued (kiosk lane), in_flight, processed, dropped (evicted from the full camera queue), refused (kiosk images refused by the full kiosk lane), timeouts, crashes, workers',
+      help: 'Inference pool state: queued (camera queue), kiosk_queued (kiosk lane), background_queued (scans, served only when nothing else waits), in_flight, processed, dropped (evicted from the full camera queue), refused (kiosk images refused by the full kiosk lane), timeouts, crashes, workers',
       labelNames: ['stat'],
       registers: [metrics.registry],
       collect() {
@@ -40,6 +40,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
         if (!s) return;
         this.set({ stat: 'queued' }, s.queued);
         this.set({ stat: 'kiosk_queued' }, s.kioskQueued);
+        this.set({ stat: 'background_queued' }, s.backgroundQueued);
         this.set({ stat: 'refused' }, s.refused);
         this.set({ stat: 'in_flight' }, s.inFlight);
         this.set({ stat: 'processed' }, s.processed);

@@ -16,8 +16,8 @@ export interface Api {
   post<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body: unknown): Promise<T>;
   del(path: string): Promise<void>;
-  /** multipart/form-data with one file in `field` (enrolment, kiosk frames). */
-  upload<T>(path: string, field: string, file: Blob, filename: string): Promise<T>;
+  /** multipart/form-data with one file in `field` (enrolment, kiosk frames, scans), after the plain `fields`. */
+  upload<T>(path: string, field: string, file: Blob, filename: string, fields?: Record<string, string>): Promise<T>;
   /** multipart/form-data as built by the caller (a liveness challenge's frames and nonce). */
   form<T>(path: string, form: FormData): Promise<T>;
   /** An image from /api/media as a Blob (kiosk tokens need the header, so no plain <img src>). */
@@ -63,8 +63,9 @@ export function createApi(credentials: Credentials, onUnauthorized: (message: st
     del: async (path) => {
       await send('DELETE', path);
     },
-    upload: async (path, field, file, filename) => {
+    upload: async (path, field, file, filename, fields = {}) => {
       const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
       form.append(field, file, filename);
       return json(await send('POST', path, form));
     },

@@ -14,6 +14,7 @@ import { RefreshRunRepository } from './refresh-run.repository';
 import { ReviewItemRepository } from './review-item.repository';
 import { ReviewLabelRepository } from './review-label.repository';
 import { ReviewedDataRepository } from './reviewed-data.repository';
+import { ScanJobRepository } from './scan-job.repository';
 import { SettingRepository } from './setting.repository';
 import { TokenRepository } from './token.repository';
 import { TrackRepository } from './track.repository';
@@ -87,6 +88,9 @@ export class Repositories {
   get refreshRuns() {
     return new RefreshRunRepository(this.manager);
   }
+  get scanJobs() {
+    return new ScanJobRepository(this.manager);
+  }
   get settings() {
     return new SettingRepository(this.manager);
   }
@@ -130,3 +134,5 @@ export type { CameraLeaseInfo, HeldLease, LeasePlanningState } from './camera-le
 export type { WorkerNodeRow } from './worker-node.repository';
 export { KioskChallengeRepository };
 export type { ChallengeRefusal, NewKioskChallenge } from './kiosk-challenge.repository';
+export { ScanJobRepository };
+export type { NewScanJob, ScanJobList, ScanJobRow, ScanJobStatus } from './scan-job.repository';

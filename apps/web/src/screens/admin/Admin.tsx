@@ -2,6 +2,7 @@ import { Link } from '../../components/Link';
 import { CamerasAdmin } from './CamerasAdmin';
 import { PeopleAdmin } from './PeopleAdmin';
 import { RetentionAdmin } from './RetentionAdmin';
+import { ScansAdmin } from './ScansAdmin';
 import { TokensAdmin } from './TokensAdmin';
 import { UsersAdmin } from './UsersAdmin';
 
@@ -11,6 +12,7 @@ const TABS = [
   { path: '/admin/users', label: 'Users' },
   { path: '/admin/tokens', label: 'Tokens' },
   { path: '/admin/retention', label: 'Retention' },
+  { path: '/admin/scans', label: 'Scans' },
 ] as const;
 
 export function Admin({ path }: { path: string }) {
@@ -24,7 +26,7 @@ export function Admin({ path }: { path: string }) {
           </Link>
         ))}
       </nav>
-      {tab.path === '/admin' ? <PeopleAdmin /> : tab.path === '/admin/cameras' ? <CamerasAdmin /> : tab.path === '/admin/users' ? <UsersAdmin /> : tab.path === '/admin/retention' ? <RetentionAdmin /> : <TokensAdmin />}
+      {tab.path === '/admin' ? <PeopleAdmin /> : tab.path === '/admin/cameras' ? <CamerasAdmin /> : tab.path === '/admin/users' ? <UsersAdmin /> : tab.path === '/admin/retention' ? <RetentionAdmin /> : tab.path === '/admin/scans' ? <ScansAdmin /> : <TokensAdmin />}
     </div>
   );
 }
