@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { Database } from '@vigil/persistence';
 import { JOBS, Leadership } from '../../apps/server/src/leadership/leadership';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { openTwoHandles, type TwoHandles } from '../support/test-database';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const FAST = { campaignIntervalMs: 100, pingIntervalMs: 100, pingTimeoutMs: 1_000 };
@@ -24,18 +24,15 @@ function recorder() {
 }
 
 describe(`job leadership on ${onPostgres ? 'PostgreSQL (two handles, as two processes)' : 'embedded PGlite'}`, { timeout: 60_000 }, () => {
-  let testDb: TestDatabase;
+  let handles: TwoHandles;
   let dbA: Database;
   let dbB: Database;
   before(async () => {
-    testDb = await createTestDatabase();
-    dbA = await Database.open(testDb.config);
-    dbB = onPostgres ? await Database.open(testDb.config, { migrate: false }) : dbA;
+    handles = await openTwoHandles();
+    ({ a: dbA, b: dbB } = handles);
   });
   after(async () => {
-    if (dbB !== dbA) await dbB?.close();
-    await dbA?.close();
-    await testDb?.cleanup();
+    await handles?.close();
   });
 
   if (!onPostgres) {
@@ -66,7 +63,7 @@ describe(`job leadership on ${onPostgres ? 'PostgreSQL (two handles, as two proc
       assert.deepEqual([a.isLeader('escalator'), b.isLeader('escalator')], [true, false], 'exactly one leader');
       assert.deepEqual([ja.calls, jb.calls], [['start'], []]);
 
-      const admin = new Client({ connectionString: (testDb.config as { url: string }).url });
+      const admin = new Client({ connectionString: (handles.config as { url: string }).url });
       await admin.connect();
       try {
         const sessions = (await admin.query<{ application_name: string; locks: string }>(

@@ -6,31 +6,28 @@ import type { Principal } from '@vigil/auth';
 import { Database } from '@vigil/persistence';
 import { AppEvents } from '../../apps/server/src/core/app-events';
 import { RefreshRuns, STALE_SECONDS } from '../../apps/server/src/model-versions/refresh-runs';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { openTwoHandles, type TwoHandles } from '../support/test-database';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const ADMIN: Principal = { tokenId: null, sessionId: null, userId: null, role: 'admin', name: 'Ada Admin' };
 
 describe(`stored model refresh runs on ${onPostgres ? 'PostgreSQL (two handles, as two api processes)' : 'embedded PGlite'}`, { timeout: 60_000 }, () => {
-  let testDb: TestDatabase;
+  let handles: TwoHandles;
   let dbA: Database;
   let dbB: Database;
   let a: RefreshRuns;
   let b: RefreshRuns;
   const pushedA: RefreshRunView[] = [];
   before(async () => {
-    testDb = await createTestDatabase();
-    dbA = await Database.open(testDb.config);
-    dbB = onPostgres ? await Database.open(testDb.config, { migrate: false }) : dbA;
+    handles = await openTwoHandles();
+    ({ a: dbA, b: dbB } = handles);
     const eventsA = new AppEvents();
     eventsA.on('refresh.progress', (run) => pushedA.push(run));
     a = new RefreshRuns(dbA, eventsA, 'api-a');
     b = new RefreshRuns(dbB, new AppEvents(), 'api-b');
   });
   after(async () => {
-    if (dbB !== dbA) await dbB?.close();
-    await dbA?.close();
-    await testDb?.cleanup();
+    await handles?.close();
   });
 
   it('one running run across processes: the other sees it with its progress and cannot start a second; the end is stored', async () => {

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Database, type NewScanJob } from '@vigil/persistence';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { openTwoHandles, type TwoHandles } from '../support/test-database';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
@@ -19,18 +19,15 @@ const job = (name: string): NewScanJob => ({
 });
 
 describe(`scan jobs in the database on ${onPostgres ? 'PostgreSQL (two handles, as two workers)' : 'embedded PGlite'}`, { timeout: 60_000 }, () => {
-  let testDb: TestDatabase;
+  let handles: TwoHandles;
   let dbA: Database;
   let dbB: Database;
   before(async () => {
-    testDb = await createTestDatabase();
-    dbA = await Database.open(testDb.config);
-    dbB = onPostgres ? await Database.open(testDb.config, { migrate: false }) : dbA;
+    handles = await openTwoHandles();
+    ({ a: dbA, b: dbB } = handles);
   });
   after(async () => {
-    if (dbB !== dbA) await dbB?.close();
-    await dbA?.close();
-    await testDb?.cleanup();
+    await handles?.close();
   });
 
   it('workers claiming at once each take a different job, oldest first, and a worker never holds two', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { DatabaseConfig } from '@vigil/config';
+import { Database } from '@vigil/persistence';
 
 export interface TestDatabase {
   config: DatabaseConfig;
@@ -58,6 +59,37 @@ export async function createPostgresDatabase(serverUrl: string, prefix = 'vigil_
       } finally {
         await c.end();
       }
+    },
+  };
+}
+
+/** Two handles on one fresh database (see openTwoHandles). */
+export interface TwoHandles {
+  a: Database;
+  b: Database;
+  onPostgres: boolean;
+  config: DatabaseConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * Two handles on one fresh database, as two processes hold it: two connection pools on PostgreSQL
+ * (DATABASE_URL), and on the embedded database — one process by design — the same handle twice.
+ */
+export async function openTwoHandles(): Promise<TwoHandles> {
+  const testDb = await createTestDatabase();
+  const onPostgres = testDb.config.kind === 'postgres';
+  const a = await Database.open(testDb.config);
+  const b = onPostgres ? await Database.open(testDb.config, { migrate: false }) : a;
+  return {
+    a,
+    b,
+    onPostgres,
+    config: testDb.config,
+    async close() {
+      if (b !== a) await b.close();
+      await a.close();
+      await testDb.cleanup();
     },
   };
 }

@@ -1,18 +1,11 @@
 import type { PersonList } from '@vigil/domain';
 import { listIncluded } from './scan-rules';
-import type { ScanListChoice } from './scan-types';
+import type { FileCounts, ScanListChoice } from './scan-types';
+
+export type { FileCounts };
 
 /** What the recogniser said about a face, as far as the counts need it. */
 export type TallyDecision = { kind: 'match'; trackId: string; list: PersonList } | { kind: 'unknown'; trackId: string };
-
-export interface FileCounts {
-  facesSeen: number;
-  tracks: number;
-  matches: number;
-  otherListMatches: number;
-  strangers: number;
-  undecided: number;
-}
 
 /**
  * The per-file counts of a scan. A track decided unknown and later re-opened into a match (the

@@ -113,16 +113,8 @@ export interface ScanMatch {
 
 export type ScanFileStatus = 'ok' | 'failed';
 
-export interface ScanFileResult {
-  file: string;
-  kind: MediaKind | null;
-  status: ScanFileStatus;
-  /** Why the file failed, for a person to act on; null when ok. */
-  error: string | null;
-  durationSeconds: number;
-  /** Seconds of video actually decoded and analysed (equals duration for a complete file). */
-  analysedSeconds: number;
-  framesAnalysed: number;
+/** What one file's faces came to (FileTally counts them as the recogniser decides). */
+export interface FileCounts {
   /** Face detections, all frames. */
   facesSeen: number;
   /** Distinct face tracks (people, as the tracker followed them). */
@@ -135,6 +127,18 @@ export interface ScanFileResult {
   strangers: number;
   /** Tracks never decided (too few good sightings). */
   undecided: number;
+}
+
+export interface ScanFileResult extends FileCounts {
+  file: string;
+  kind: MediaKind | null;
+  status: ScanFileStatus;
+  /** Why the file failed, for a person to act on; null when ok. */
+  error: string | null;
+  durationSeconds: number;
+  /** Seconds of video actually decoded and analysed (equals duration for a complete file). */
+  analysedSeconds: number;
+  framesAnalysed: number;
 }
 
 /** ok: every file scanned; completed_with_errors: some files failed (see files[].error). */

@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import type { VigilConfig } from '@vigil/config';
 import { isPersonList, type PersonList } from '@vigil/domain';
 import { FaceGallery, MAX_REFERENCE_PHOTO_BYTES, MediaStore, rejectionOf } from '@vigil/gallery';
-import { Database, DataDirLockedError, type Actor, type PersonRow } from '@vigil/persistence';
+import type { Actor, Database, PersonRow } from '@vigil/persistence';
 import { FaceEngine, type ImageFaceDetector } from '@vigil/vision';
+import { DATABASE_IN_USE, openCommandDatabase } from '../open-database';
 import { createProgress } from '../progress';
 import { formatImageLine, formatSummary, listLabel, summarise, type ImageOutcome, type PersonOutcome } from './enroll-report';
 
@@ -23,7 +24,6 @@ export const ENROLL_USAGE = `vigil enroll --dir <folder> --list watchlist|employ
 type Out = (text: string) => void;
 
 const USAGE_ERROR = 2;
-const LOCKED = 3;
 
 /** Who the audit trail names for a CLI import (there is no API token on this path). */
 function cliActor(): Actor {
@@ -59,18 +59,14 @@ export async function enrollCommand(args: string[], config: VigilConfig, out: Ou
     throw error;
   }
 
-  let db: Database;
-  try {
-    db = await Database.open(config.database);
-  } catch (error) {
-    if (!(error instanceof DataDirLockedError)) throw error;
-    err(
-      `vigil enroll: the embedded database is in use by a running Vigil server (pid ${error.holderPid}).\n` +
-        'Stop the server and run the import again (the server picks the new references up when it starts), ' +
-        'or run both against PostgreSQL with DATABASE_URL — then a running server picks imports up within seconds.\n',
-    );
-    return LOCKED;
-  }
+  const db = await openCommandDatabase(
+    config,
+    'enroll',
+    'Stop the server and run the import again (the server picks the new references up when it starts), ' +
+      'or run both against PostgreSQL with DATABASE_URL — then a running server picks imports up within seconds.',
+    err,
+  );
+  if (!db) return DATABASE_IN_USE;
 
   let analysed = 0;
   let engine: Promise<FaceEngine> | undefined;

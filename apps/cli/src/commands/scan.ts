@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import type { VigilConfig } from '@vigil/config';
 import { InvalidInputError } from '@vigil/domain';
 import { loadUsearch, MediaStore } from '@vigil/gallery';
-import { Database, DataDirLockedError } from '@vigil/persistence';
 import {
   databasePeople,
   DEFAULT_ANALYSIS_FPS,
@@ -21,6 +20,7 @@ import {
   type ScanReport,
 } from '@vigil/scan';
 import { FaceEngine, InferencePool } from '@vigil/vision';
+import { DATABASE_IN_USE, openCommandDatabase } from '../open-database';
 import { createProgress, type Progress } from '../progress';
 
 export const SCAN_USAGE = `vigil scan <video | image | folder> [--list watchlist|employee|all] [--out <dir>] [--fps n] [--workers n] [--detector ssd|tiny] [--quiet] [--json]
@@ -43,7 +43,6 @@ type Out = (text: string) => void;
 
 const SOME_FAILED = 1;
 const USAGE_ERROR = 2;
-const LOCKED = 3;
 const CANCELLED = 130;
 
 function defaultOutDir(now = new Date()): string {
@@ -81,17 +80,8 @@ export async function scanCommand(args: string[], config: VigilConfig, out: Out,
   const { files, skipped } = await listMedia(positionals[0]!);
   if (skipped.length > 0 && !quiet) err(`Skipping ${skipped.length} file(s) that are not video or images (e.g. ${skipped[0]}).\n`);
 
-  let db: Database;
-  try {
-    db = await Database.open(config.database);
-  } catch (error) {
-    if (!(error instanceof DataDirLockedError)) throw error;
-    err(
-      `vigil scan: the embedded database is in use by a running Vigil server (pid ${error.holderPid}).\n` +
-        'Stop the server and scan again, or run both against PostgreSQL with DATABASE_URL.\n',
-    );
-    return LOCKED;
-  }
+  const db = await openCommandDatabase(config, 'scan', 'Stop the server and scan again, or run both against PostgreSQL with DATABASE_URL.', err);
+  if (!db) return DATABASE_IN_USE;
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
