@@ -20,6 +20,8 @@ export * from './degrade';
 export * from './face-crop';
 export * from './calibration-sample';
 export * from './calibration-extractor';
+export * from './descriptor-cache';
+export * from './head-training';
 export * from './calibration-variants';
 export * from './calibration-analysis';
 export * from './calibration-openset';
