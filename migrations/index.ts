@@ -7,6 +7,7 @@ import { EmployeeReferencesNeedConsent1796200000000 } from './1796200000000-Empl
 import { EvidenceRetention1796500000000 } from './1796500000000-EvidenceRetention';
 import { CameraLeases1797000000000 } from './1797000000000-CameraLeases';
 import { RefreshRuns1797100000000 } from './1797100000000-RefreshRuns';
+import { ModelHead1797400000000 } from './1797400000000-ModelHead';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the CLI and
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   EvidenceRetention1796500000000,
   CameraLeases1797000000000,
   RefreshRuns1797100000000,
+  ModelHead1797400000000,
 ];

@@ -8,6 +8,7 @@ import { calibrateCommand, CALIBRATE_USAGE } from './commands/calibrate';
 import { enrollCommand, ENROLL_USAGE } from './commands/enroll';
 import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
 import { exportDatasetCommand, EXPORT_DATASET_USAGE } from './commands/export-dataset';
+import { trainHeadCommand, TRAIN_HEAD_USAGE } from './commands/train-head';
 import { userCommand, USER_USAGE } from './commands/user';
 
 const USAGE = `Usage: vigil <command> [options]
@@ -27,6 +28,9 @@ Commands:
                               (AUC, FAR, FRR, TAR@FAR, LFW 10-fold accuracy)
   calibrate --lfw <dir> [--out <dir>] [--full-folds k]
                               thresholds and descriptor choice from LFW: tables + threshold file
+  train-head --lfw <dir> | --from reviews [--epochs n] [--folds k] [--json]
+                              learned head: honest LFW fold rotation, or a head candidate
+                              model version from reviewed faces (docs/learned-head.md)
   export-dataset --out <dir> [--split 80:20|60:20:20] [--seed N]
                               reviewed crops + labels, stratified split, balance and quality report
   help                        show this text
@@ -40,6 +44,8 @@ ${EVALUATE_USAGE}
 ${CALIBRATE_USAGE}
 
 ${EXPORT_DATASET_USAGE}
+
+${TRAIN_HEAD_USAGE}
 
 The database comes from DATABASE_URL, or the embedded one in VIGIL_DATA_DIR (./data).
 `;
@@ -88,6 +94,8 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
       return evaluateCommand(rest, config, out, err);
     case 'calibrate':
       return calibrateCommand(rest, config, out, err);
+    case 'train-head':
+      return trainHeadCommand(rest, config, out, err);
     case 'export-dataset':
       return exportDatasetCommand(rest, config, out, err);
     default:

@@ -22,6 +22,7 @@ export * from './calibration-sample';
 export * from './calibration-extractor';
 export * from './descriptor-cache';
 export * from './head-training';
+export * from './head-lfw-evaluation';
 export * from './calibration-variants';
 export * from './calibration-analysis';
 export * from './calibration-openset';
