@@ -58,6 +58,9 @@ export const HEAD_TRAINING_DEFAULTS = {
   seed: 1,
 } as const;
 
+/** Fewest optimiser steps an epoch takes, however small the data. */
+export const MIN_STEPS_PER_EPOCH = 8;
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function batchLoss(tf: typeof Tf, w: Tf.Variable, eye: Tf.Tensor2D, x: Tf.Tensor2D, same: Tf.Tensor2D, diff: Tf.Tensor2D, o: Required<Pick<HeadTrainingOptions, 'posMargin' | 'negMargin' | 'decay'>>): Tf.Scalar {
@@ -103,7 +106,10 @@ export async function trainHead(samples: readonly HeadSample[], options: HeadTra
   let steps = 0;
   try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
-      const batches = personBatches(persons, { personsPerBatch: o.personsPerBatch, perPerson: o.perPerson, seed: o.seed * 1000 + epoch });
+      // A small data set (a site's first reviews) fills one batch: draw it again, reshuffled, so an
+      // epoch takes at least MIN_STEPS_PER_EPOCH steps and the epoch count means comparable work.
+      const batches: number[][] = [];
+      for (let draw = 0; batches.length < MIN_STEPS_PER_EPOCH; draw++) batches.push(...personBatches(persons, { personsPerBatch: o.personsPerBatch, perPerson: o.perPerson, seed: (o.seed * 1000 + epoch) * 64 + draw }));
       let total = 0;
       for (const [b, batch] of batches.entries()) {
         const x = tf.tensor2d(Float32Array.from(batch.flatMap((i) => Array.from(samples[i]!.descriptor))), [batch.length, DESCRIPTOR_LENGTH]);
