@@ -9,6 +9,7 @@ import { CameraLeases1797000000000 } from './1797000000000-CameraLeases';
 import { RefreshRuns1797100000000 } from './1797100000000-RefreshRuns';
 import { ScanJobs1797200000000 } from './1797200000000-ScanJobs';
 import { KioskLiveness1797300000000 } from './1797300000000-KioskLiveness';
+import { ModelHead1797400000000 } from './1797400000000-ModelHead';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the CLI and
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   RefreshRuns1797100000000,
   ScanJobs1797200000000,
   KioskLiveness1797300000000,
+  ModelHead1797400000000,
 ];

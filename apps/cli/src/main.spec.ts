@@ -9,7 +9,7 @@ async function vigil(...argv: string[]): Promise<{ code: number; stdout: string;
   return { code, stdout, stderr };
 }
 
-const COMMANDS = ['migrate', 'user', 'admin-token', 'enroll', 'evaluate', 'calibrate', 'export-dataset', 'scan'];
+const COMMANDS = ['migrate', 'user', 'admin-token', 'enroll', 'evaluate', 'calibrate', 'export-dataset', 'scan', 'train-head'];
 
 describe('vigil <command> --help', () => {
   // An unknown VIGIL_ variable makes loadConfig refuse to start: help must not need a valid setup.

@@ -9,6 +9,7 @@ import { enrollCommand, ENROLL_USAGE } from './commands/enroll';
 import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate';
 import { exportDatasetCommand, EXPORT_DATASET_USAGE } from './commands/export-dataset';
 import { scanCommand, SCAN_USAGE } from './commands/scan';
+import { trainHeadCommand, TRAIN_HEAD_USAGE } from './commands/train-head';
 import { userCommand, USER_USAGE } from './commands/user';
 
 const MIGRATE_USAGE = `vigil migrate
@@ -42,6 +43,11 @@ const COMMANDS: Record<string, CommandEntry> = {
   evaluate: { summary: 'offline verification metrics on a pairs CSV or LFW\'s pairs.txt (AUC, FAR, FRR, TAR@FAR)', usage: EVALUATE_USAGE, run: evaluateCommand },
   calibrate: { summary: 'thresholds and descriptor choice from LFW: tables + threshold file', usage: CALIBRATE_USAGE, run: calibrateCommand },
   'export-dataset': { summary: 'reviewed crops + labels, stratified split, balance and quality report', usage: EXPORT_DATASET_USAGE, run: exportDatasetCommand },
+  'train-head': {
+    summary: 'learned head: honest LFW fold rotation, or a head candidate model version from reviewed faces',
+    usage: TRAIN_HEAD_USAGE,
+    run: trainHeadCommand,
+  },
   scan: { summary: 'look for enrolled people in recorded footage (file or folder): report.json/csv/html', usage: SCAN_USAGE, run: scanCommand },
 };
 

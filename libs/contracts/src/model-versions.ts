@@ -21,6 +21,17 @@ export interface ModelVersionView {
   promotedAt: string | null;
   /** The gallery version whose reference changes this version made (a bigint, as text). */
   galleryVersion: string;
+  /** The learned head matching projects through (docs/learned-head.md), or null: raw descriptors. */
+  head: ModelHeadView | null;
+}
+
+/** A learned head, without its weights: what it is and what training measured. */
+export interface ModelHeadView {
+  /** Identifies the weights; versions that inherit a head share it. */
+  key: string;
+  dims: number;
+  /** Epochs, samples, persons, loss before → after, held-out persons… */
+  training: Record<string, unknown> | null;
 }
 
 /** Confusion counts and rates of one version on the held-out reviewed faces: the review metrics' shape. */
@@ -47,7 +58,8 @@ export type RefreshRunStatusName = 'running' | 'finished' | 'failed' | 'interrup
 
 /** Where a running refresh is: re-embedding reviewed crops (done of total), scoring, or writing the version. */
 export interface RefreshProgressView {
-  phase: 'preparing' | 'embedding' | 'evaluating' | 'committing';
+  /** `training`: a head run's epochs (done of total). */
+  phase: 'preparing' | 'embedding' | 'training' | 'evaluating' | 'committing';
   done?: number;
   total?: number;
 }
@@ -63,6 +75,8 @@ export interface RefreshRunView {
   /** The stored run's id (a uuid). */
   id: string;
   status: RefreshRunStatusName;
+  /** `refresh`: references and thresholds; `head`: a learned-head candidate (POST /api/model-versions/head). */
+  kind: 'refresh' | 'head';
   trigger: 'admin' | 'schedule';
   /** The admin token's name, or null for the schedule. */
   requestedBy: string | null;

@@ -138,6 +138,15 @@ export function planCandidate(input: {
     })),
   ];
 
+  const { policy, calibration } = calibratePolicy(references, build, parent.policy, input.maxFar);
+  return { additions, removals, reweights, policy, calibration, references };
+}
+
+/**
+ * Per-list thresholds calibrated to the FAR target on build faces against a gallery (leave-one-out:
+ * a face is not compared with a reference made from its own crop); the margin is kept.
+ */
+export function calibratePolicy(references: readonly VersionReference[], build: readonly ReviewedCase[], current: MatchPolicy, maxFar: number): { policy: MatchPolicy; calibration: Record<PersonList, CalibrationResult> } {
   const samples = Object.fromEntries(PERSON_LISTS.map((l) => [l, { genuine: [] as number[], impostor: [] as number[] }])) as Record<PersonList, { genuine: number[]; impostor: number[] }>;
   for (const c of build) {
     const truthId = c.truth.kind === 'person' ? c.truth.personId : null;
@@ -149,13 +158,13 @@ export function planCandidate(input: {
     for (const list of PERSON_LISTS) if (nearestOther[list] !== undefined) samples[list].impostor.push(nearestOther[list]);
   }
   const calibration = Object.fromEntries(
-    PERSON_LISTS.map((l) => [l, calibrateThreshold({ ...samples[l], maxFar: input.maxFar, current: parent.policy.thresholds[l] })]),
+    PERSON_LISTS.map((l) => [l, calibrateThreshold({ ...samples[l], maxFar, current: current.thresholds[l] })]),
   ) as Record<PersonList, CalibrationResult>;
   const policy: MatchPolicy = {
     thresholds: Object.fromEntries(PERSON_LISTS.map((l) => [l, calibration[l].threshold])) as Record<PersonList, number>,
-    margin: parent.policy.margin,
+    margin: current.margin,
   };
-  return { additions, removals, reweights, policy, calibration, references };
+  return { policy, calibration };
 }
 
 /** Scores a version (gallery + policy) on held-out faces: open-set confusion, rates and AUC. */

@@ -34,6 +34,7 @@ export * from './promotion-decision';
 export * from './class-balance';
 export * from './reviewed-truth';
 export * from './candidate-version';
+export * from './projection-head';
 export * from './load-governor';
 export * from './descriptor-ops';
 export * from './distance-distribution';

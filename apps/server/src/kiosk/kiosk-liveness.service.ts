@@ -91,7 +91,9 @@ export class KioskLivenessService {
    * it decodes two frames and costs ~0.1 s.
    */
   async assess(action: LivenessAction, frames: readonly DetectedFace[][], images: ReadonlyArray<{ buffer: Buffer }>): Promise<LivenessVerdict> {
-    const measured: LivenessFrame[] = frames.map((faces) => (faces.length === 1 ? { faces: 1, landmarks: faces[0]!.landmarks, descriptor: faces[0]!.descriptor } : { faces: faces.length }));
+    // Identity is compared at the employee threshold in force, so in the space it was calibrated in.
+    const inSpace = (d: DetectedFace['descriptor']) => (d ? this.matcher.inMatchSpace(d) : d);
+    const measured: LivenessFrame[] = frames.map((faces) => (faces.length === 1 ? { faces: 1, landmarks: faces[0]!.landmarks, descriptor: inSpace(faces[0]!.descriptor) } : { faces: faces.length }));
     const t = { ...DEFAULT_LIVENESS_THRESHOLDS, maxIdentityDistance: this.matcher.policy.thresholds.employee };
     let verdict = assessLiveness(action, measured, t);
     if (verdict.live) {

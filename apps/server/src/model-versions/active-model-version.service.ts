@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DEFAULT_MATCH_POLICY, type MatchPolicy } from '@vigil/domain';
+import { decodeHead, DEFAULT_MATCH_POLICY, type MatchPolicy, type ProjectionHead } from '@vigil/domain';
 import { Database } from '@vigil/persistence';
 import { AppEvents } from '../core/app-events';
 import { policyOf } from './version-policy';
@@ -18,7 +18,7 @@ const POLL_MS = 5_000;
 @Injectable()
 export class ActiveModelVersion implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ModelVersion');
-  private current: { id: number | null; label: string | null; policy: MatchPolicy } = { id: null, label: null, policy: DEFAULT_MATCH_POLICY };
+  private current: { id: number | null; label: string | null; policy: MatchPolicy; head: ProjectionHead | null } = { id: null, label: null, policy: DEFAULT_MATCH_POLICY, head: null };
   private timer?: NodeJS.Timeout;
   private loading: Promise<void> = Promise.resolve();
 
@@ -46,6 +46,11 @@ export class ActiveModelVersion implements OnModuleInit, OnApplicationShutdown {
     return this.current.policy;
   }
 
+  /** The version's learned head (null: matching compares raw descriptors). The matcher applies it. */
+  get head(): ProjectionHead | null {
+    return this.current.head;
+  }
+
   /** Re-reads the active version; serialised, and a failure keeps what is served. */
   reload(): Promise<void> {
     this.loading = this.loading.then(async () => {
@@ -55,9 +60,12 @@ export class ActiveModelVersion implements OnModuleInit, OnApplicationShutdown {
         const policy = policyOf(row.thresholds);
         const changed = row.id !== this.current.id || JSON.stringify(policy) !== JSON.stringify(this.current.policy);
         if (!changed) return;
+        // A head that does not parse is not served with thresholds calibrated for it: the version is
+        // refused (decodeHead throws) and the one served stays, as for bad thresholds.
+        const head = row.head ? decodeHead(row.head) : null;
         const first = this.current.id === null;
-        this.current = { id: row.id, label: row.label, policy };
-        this.logger.log({ modelVersionId: row.id, label: row.label, thresholds: row.thresholds }, `serving model version ${row.label}`);
+        this.current = { id: row.id, label: row.label, policy, head };
+        this.logger.log({ modelVersionId: row.id, label: row.label, thresholds: row.thresholds, head: head ? { key: head.key, dims: head.dims } : null }, `serving model version ${row.label}`);
         if (!first) this.events.emit('gallery.changed');
       } catch (error) {
         this.logger.warn({ err: error }, 'active model version reload failed; keeping the one served');

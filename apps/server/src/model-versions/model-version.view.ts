@@ -13,5 +13,6 @@ export function toModelVersionView(v: ModelVersionRow): ModelVersionView {
     createdAt: new Date(v.createdAt).toISOString(),
     promotedAt: v.promotedAt ? new Date(v.promotedAt).toISOString() : null,
     galleryVersion: v.galleryVersion,
+    head: v.head ? { key: String(v.head.key), dims: Number(v.head.dims), training: (v.head.training as Record<string, unknown> | undefined) ?? null } : null,
   };
 }

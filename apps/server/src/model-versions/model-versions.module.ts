@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CropEmbedder } from './crop-embedder';
 import { EmbeddingUpgrade } from './embedding-upgrade.service';
+import { HeadCandidates } from './head-candidate';
 import { ModelVersionsController } from './model-versions.controller';
 import { ModelVersionsService } from './model-versions.service';
 import { RefreshScheduler } from './refresh.scheduler';
@@ -18,7 +19,7 @@ export class ModelVersionsModule {
       module: ModelVersionsModule,
       imports: [deps.core, deps.inference, deps.matcher],
       controllers: [ModelVersionsController],
-      providers: [CropEmbedder, RefreshService, ModelVersionsService, RefreshScheduler, EmbeddingUpgrade],
+      providers: [CropEmbedder, HeadCandidates, RefreshService, ModelVersionsService, RefreshScheduler, EmbeddingUpgrade],
       exports: [RefreshService, RefreshScheduler, EmbeddingUpgrade],
     };
   }

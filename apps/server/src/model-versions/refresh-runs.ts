@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Principal } from '@vigil/auth';
 import type { RefreshProgressView, RefreshResultView, RefreshRunView } from '@vigil/contracts';
 import { ConflictError } from '@vigil/domain';
-import type { Database, RefreshRunRow } from '@vigil/persistence';
+import type { Database, RefreshRunKind, RefreshRunRow } from '@vigil/persistence';
 import type { AppEvents } from '../core/app-events';
 
 /** A running run stores its heartbeat (and latest progress) at least this often. */
@@ -19,6 +19,7 @@ export function toRefreshRunView(row: RefreshRunRow): RefreshRunView {
   return {
     id: row.id,
     status: row.state === 'succeeded' ? 'finished' : row.state,
+    kind: row.kind,
     trigger: row.trigger,
     requestedBy: row.startedByName,
     startedAt: row.startedAt.toISOString(),
@@ -48,9 +49,10 @@ export class RefreshRuns {
   }
 
   /** Claims the one running run; ConflictError when one runs anywhere. */
-  async claim(by: Principal | null): Promise<RunningRefresh> {
+  async claim(by: Principal | null, kind: RefreshRunKind = 'refresh'): Promise<RunningRefresh> {
     await this.interruptStale();
     const row = await this.db.repos.refreshRuns.start({
+      kind,
       trigger: by ? 'admin' : 'schedule',
       startedByUserId: by?.userId ?? null,
       startedByTokenId: by?.tokenId ?? null,

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Database } from '@vigil/persistence';
+import { readHeadSettings } from './head-settings';
 import { readLifecycleSettings } from './lifecycle-settings';
 import { RefreshService } from './refresh.service';
 import { Leadership } from '../leadership/leadership';
@@ -45,6 +46,9 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationSh
         this.logger.log({ intervalHours: refresh.intervalHours, last }, 'scheduled model refresh starting');
         await this.refresher.refresh(null);
         ran = true;
+        // A learned head only when enabled (off by default: it did not help on LFW).
+        const head = await readHeadSettings(this.db.repos);
+        if (head.enabled) await this.refresher.refreshHead(null);
       } catch (error) {
         this.logger.warn({ err: error }, 'scheduled model refresh failed');
       }

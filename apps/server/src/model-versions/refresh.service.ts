@@ -3,7 +3,10 @@ import { actorOf, Principal } from '@vigil/auth';
 import type { VigilConfig } from '@vigil/config';
 import type { RefreshProgressView, RefreshResultView, RefreshRunView } from '@vigil/contracts';
 import {
+  applyHead,
   ConflictError,
+  decodeHead,
+  type Descriptor,
   DomainError,
   decidePromotion,
   evaluateVersion,
@@ -21,6 +24,8 @@ import { AppEvents } from '../core/app-events';
 import { VIGIL_CONFIG } from '../core/core.module';
 import { ActiveModelVersion } from './active-model-version.service';
 import { CropEmbedder } from './crop-embedder';
+import { HeadCandidates } from './head-candidate';
+import { readHeadSettings } from './head-settings';
 import { readLifecycleSettings, type LifecycleSettings } from './lifecycle-settings';
 import { toModelVersionView } from './model-version.view';
 import { RefreshRuns, type RunningRefresh } from './refresh-runs';
@@ -49,6 +54,8 @@ interface Evaluated {
   after: OutcomeMetrics;
   decision: PromotionDecision;
   metrics: Record<string, unknown>;
+  /** Each case's raw descriptor (what a reference stores), by case id. */
+  raw: Map<string, Float32Array>;
 }
 
 /**
@@ -79,6 +86,7 @@ export class RefreshService {
     private readonly db: Database,
     private readonly embedder: CropEmbedder,
     private readonly active: ActiveModelVersion,
+    private readonly heads: HeadCandidates,
     events: AppEvents,
     @Inject(VIGIL_CONFIG) config: VigilConfig,
   ) {
@@ -101,19 +109,45 @@ export class RefreshService {
    * `by` is the admin who asked, or null for the scheduled job.
    */
   async start(by: Principal | null): Promise<RefreshRunView> {
+    return this.launch(by, 'refresh', async () => {
+      const prepared = await this.prepare();
+      return (report) => this.execute(by, prepared, report);
+    });
+  }
+
+  /**
+   * Starts a learned-head candidate run (docs/learned-head.md) the same way: 409 when a run is
+   * under way, 422 when the data cannot make a head (nothing is changed), else 202 and the run.
+   * `epochs` defaults to the lifecycle.head setting.
+   */
+  async startHead(by: Principal | null, epochs?: number): Promise<RefreshRunView> {
+    return this.launch(by, 'head', async () => {
+      const prepared = await this.prepare();
+      const n = epochs ?? (await readHeadSettings(this.db.repos)).epochs;
+      await this.heads.precheck();
+      return async (report) => {
+        const result = await this.heads.run(by, { ...prepared, epochs: n }, report);
+        if (result.promoted) await this.active.reload(); // the matcher re-projects its gallery through the head
+        return result;
+      };
+    });
+  }
+
+  /** Checks (`prepare`: a failure there is the caller's 4xx), claims the one stored run, runs it in the background. */
+  private async launch(by: Principal | null, kind: 'refresh' | 'head', prepare: () => Promise<(report: (p: RefreshProgressView) => void) => Promise<RefreshResultView>>): Promise<RefreshRunView> {
     if (this.busy) throw new ConflictError('A model refresh is already running; wait for it to finish.');
     this.busy = true;
-    let prepared: Prepared;
+    let work: (report: (p: RefreshProgressView) => void) => Promise<RefreshResultView>;
     let stored: RunningRefresh;
     try {
-      prepared = await this.prepare();
-      stored = await this.runs.claim(by);
+      work = await prepare();
+      stored = await this.runs.claim(by, kind);
     } catch (error) {
       this.busy = false;
       throw error;
     }
     const run: Run = { stored, failed: false, done: Promise.resolve() };
-    run.done = this.execute(by, prepared, (p) => stored.report(p))
+    run.done = work((p) => stored.report(p))
       .then(
         (result) => {
           run.result = result;
@@ -122,7 +156,7 @@ export class RefreshService {
         (error: unknown) => {
           run.failed = true;
           run.error = error;
-          this.logger.warn({ err: error, run: stored.view.id }, 'model refresh failed; nothing was changed');
+          this.logger.warn({ err: error, run: stored.view.id, kind }, 'model refresh failed; nothing was changed');
           return stored.fail(error instanceof DomainError ? error.message : 'The refresh failed unexpectedly; the server log has the details. Nothing was changed.');
         },
       )
@@ -133,9 +167,19 @@ export class RefreshService {
     return stored.view;
   }
 
+  /** A head run to its end (the scheduled job, when lifecycle.head.enabled); rejects with its error. */
+  async refreshHead(by: Principal | null): Promise<RefreshResultView> {
+    await this.startHead(by);
+    return this.awaitLatest();
+  }
+
   /** Runs a refresh to its end (the scheduled job); rejects with the run's error when it fails. */
   async refresh(by: Principal | null): Promise<RefreshResultView> {
     await this.start(by);
+    return this.awaitLatest();
+  }
+
+  private async awaitLatest(): Promise<RefreshResultView> {
     const run = this.latest!;
     await run.done;
     if (run.failed) throw run.error;
@@ -175,7 +219,11 @@ export class RefreshService {
     const repos = this.db.repos;
     const parentPolicy = policyOf(parent.thresholds);
     const live = await repos.galleryVersions.liveReferences(EMBEDDING_MODEL_ID);
-    const references: VersionReference[] = live.map((r) => ({ referenceId: r.id, personId: r.personId, list: r.list, embedding: r.embedding, weight: r.weight, sourceMediaId: r.sourceMediaId }));
+    // With a learned head active, the refresh plans, calibrates and compares in the head's space
+    // (what the matcher decides in) and keeps the head; what it stores stays raw.
+    const head = parent.head ? decodeHead(parent.head) : null;
+    const space = (e: Descriptor): Float32Array => (head ? applyHead(head, e) : Float32Array.from(e));
+    const references: VersionReference[] = live.map((r) => ({ referenceId: r.id, personId: r.personId, list: r.list, embedding: space(r.embedding), weight: r.weight, sourceMediaId: r.sourceMediaId }));
 
     const items = await repos.reviewedData.reviewedItems();
     const persons = await this.personFacts(repos, items.flatMap((i) => [i.candidatePersonId, ...i.labels.map((l) => l.actualPersonId)]));
@@ -188,7 +236,10 @@ export class RefreshService {
       report({ phase: 'embedding', done: ++done, total });
       return embedded;
     } };
-    const { cases, skipped } = await loadCases(items, lists, counting);
+    const loaded = await loadCases(items, lists, counting);
+    const skipped = loaded.skipped;
+    const raw = new Map(loaded.cases.map((c) => [c.id, c.embedding]));
+    const cases = loaded.cases.map((c) => ({ ...c, embedding: space(c.embedding) }));
     report({ phase: 'evaluating' });
 
     const heldOutPercent = settings.refresh.heldOutPercent;
@@ -227,7 +278,7 @@ export class RefreshService {
         downWeighted: plan.reweights,
       },
     };
-    return { parent, settings, plan, before, after, decision, metrics };
+    return { parent, settings, plan, before, after, decision, metrics, raw };
   }
 
   private async personFacts(repos: Repositories, ids: Array<string | null>): Promise<Map<string, PersonFacts>> {
@@ -256,10 +307,11 @@ export class RefreshService {
         decisionReason: decision.reason,
         parentId: parent.id,
         createdBy: by?.tokenId ?? null,
+        head: parent.head,
       };
       let version: ModelVersionRow;
       if (decision.promote) {
-        await this.applyChanges(repos, plan, galleryVersion);
+        await this.applyChanges(repos, plan, galleryVersion, e.raw);
         await repos.modelVersions.setStatus(parent.id, 'retired');
         version = await repos.modelVersions.insert({ ...common, status: 'active', promotedAt: new Date() });
       } else {
@@ -288,9 +340,9 @@ export class RefreshService {
   }
 
   /** Writes the candidate's reference changes, all under its gallery version (so a rollback can undo exactly them). */
-  private async applyChanges(repos: Repositories, plan: CandidatePlan, galleryVersion: string): Promise<void> {
+  private async applyChanges(repos: Repositories, plan: CandidatePlan, galleryVersion: string, raw: ReadonlyMap<string, Float32Array>): Promise<void> {
     for (const a of plan.additions) {
-      await repos.galleryVersions.add({ personId: a.personId, embedding: a.embedding, modelId: EMBEDDING_MODEL_ID, source: 'review', sourceMediaId: a.cropMediaId, quality: { reviewItemId: a.caseId } }, galleryVersion);
+      await repos.galleryVersions.add({ personId: a.personId, embedding: raw.get(a.caseId)!, modelId: EMBEDDING_MODEL_ID, source: 'review', sourceMediaId: a.cropMediaId, quality: { reviewItemId: a.caseId } }, galleryVersion);
     }
     await repos.galleryVersions.remove(plan.removals.map((r) => r.referenceId), galleryVersion);
     for (const w of plan.reweights) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { VigilConfig } from '@vigil/config';
-import { decideMatch, HybridGalleryIndex, MatchDecision, type Descriptor, type HybridGalleryStats, type MatchPolicy } from '@vigil/domain';
+import { applyHead, decideMatch, HybridGalleryIndex, MatchDecision, type Descriptor, type HybridGalleryStats, type MatchPolicy, type ProjectionHead } from '@vigil/domain';
 import { loadUsearch } from '@vigil/gallery';
 import { Database } from '@vigil/persistence';
 import { EMBEDDING_MODEL_ID } from '@vigil/vision';
@@ -21,11 +21,19 @@ const POLL_MS = 10_000;
  * it in every transaction that changes references, whichever process made it). An update applies
  * only the differences, so the HNSW index, minutes to build at 1 M references, survives it; while
  * it is (re)built in the background, matching carries on exactly.
+ *
+ * A learned head (docs/learned-head.md) is applied HERE, to references and to every probe, so no
+ * caller (cameras, kiosk) can forget it. The index holds the references in the space of the head it
+ * was built with; when the active version's head changes, a new index is filled in that space and
+ * swapped in with one assignment, together with the policy of that version. Until then probes are
+ * projected with the old head and decided with the old version's thresholds: the references, the
+ * probe and the thresholds always belong to one space.
  */
 @Injectable()
 export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Matcher');
-  private readonly index: HybridGalleryIndex;
+  private served: { index: HybridGalleryIndex; head: ProjectionHead | null; policy: MatchPolicy };
+  private readonly newIndex: (dimension?: number) => HybridGalleryIndex;
   private stamp: string | null = null;
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
@@ -40,10 +48,17 @@ export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShut
   ) {
     const usearch = loadUsearch();
     if (!usearch.ok) this.logger.warn({ reason: usearch.reason }, 'approximate gallery index unavailable on this platform; searching exactly');
-    this.index = new HybridGalleryIndex({
-      annMinReferences: config.galleryAnnMinReferences,
-      createNeighbourIndex: usearch.ok ? usearch.factory : undefined,
-    });
+    this.newIndex = (dimension) =>
+      new HybridGalleryIndex({
+        dimension,
+        annMinReferences: config.galleryAnnMinReferences,
+        createNeighbourIndex: usearch.ok ? usearch.factory : undefined,
+      });
+    this.served = { index: this.newIndex(), head: null, policy: active.policy };
+  }
+
+  private get index(): HybridGalleryIndex {
+    return this.served.index;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -62,9 +77,17 @@ export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShut
     return this.index.size;
   }
 
-  /** The active model version's thresholds and margin (they switch when another version is activated). */
+  /**
+   * The thresholds and margin decisions are made with: the active version's, unless its head differs
+   * from the one the index is in (a reload under way), then those of the version the index was built for.
+   */
   get policy(): MatchPolicy {
-    return this.active.policy;
+    return this.active.head?.key === this.served.head?.key ? this.active.policy : this.served.policy;
+  }
+
+  /** The learned head references and probes are projected through now (null: raw descriptors). */
+  get head(): ProjectionHead | null {
+    return this.served.head;
   }
 
   /** The active model version, recorded on what its decisions produce (alerts, attendance). */
@@ -72,8 +95,18 @@ export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShut
     return this.active.id;
   }
 
+  /**
+   * A descriptor in the space `policy`'s thresholds are for: through the learned head when one is
+   * served. For callers that compare faces with each other at those thresholds (the kiosk's
+   * same-person-throughout check) rather than against the gallery.
+   */
+  inMatchSpace(descriptor: Descriptor): Descriptor {
+    const { head } = this.served;
+    return head ? applyHead(head, descriptor) : descriptor;
+  }
+
   match(descriptor: Descriptor): MatchDecision {
-    return decideMatch(this.index.bestPerPerson(descriptor, 2), this.active.policy);
+    return decideMatch(this.served.index.bestPerPerson(this.inMatchSpace(descriptor), 2), this.policy);
   }
 
   /** How the gallery is searched right now (exact or approximate, indexing progress). */
@@ -109,9 +142,27 @@ export class GalleryMatcher implements OnApplicationBootstrap, OnApplicationShut
     this.loading = this.loading.then(async () => {
       try {
         const stamp = await this.db.repos.faceReferences.galleryStamp();
-        if (stamp === this.stamp) return;
+        const head = this.active.head;
+        const policy = this.active.policy;
+        const headChanged = head?.key !== this.served.head?.key;
+        if (stamp === this.stamp && !headChanged) return;
         const refs = await this.db.repos.faceReferences.currentWithList(EMBEDDING_MODEL_ID);
-        const changes = await this.index.sync(refs.map((r) => ({ referenceId: r.id, personId: r.personId, list: r.list, embedding: r.embedding, weight: r.weight })));
+        const wanted = [];
+        for (const [i, r] of refs.entries()) {
+          // Projecting 1 M references takes seconds: yield now and then so matching carries on.
+          if (head && i % 2048 === 2047) await new Promise<void>((resolve) => setImmediate(resolve));
+          wanted.push({ referenceId: r.id, personId: r.personId, list: r.list, embedding: head ? applyHead(head, r.embedding) : r.embedding, weight: r.weight });
+        }
+        let changes;
+        if (headChanged) {
+          const index = this.newIndex(head?.dims);
+          changes = await index.sync(wanted);
+          this.served = { index, head, policy };
+          this.logger.log({ head: head ? { key: head.key, dims: head.dims } : null }, head ? 'gallery re-projected through the learned head' : 'learned head off: matching raw descriptors');
+        } else {
+          changes = await this.index.sync(wanted);
+          this.served = { ...this.served, policy };
+        }
         // A change committed between the two reads bumps the revision past this one: the next refresh reloads.
         this.stamp = stamp;
         const { references, mode, indexed, waiting } = this.index.stats();

@@ -116,7 +116,7 @@ export { alreadyLabelled } from './review-label.repository';
 export type { NewReviewItem, ReviewItemRow, ReviewQueueQuery, ReviewedItemRow } from './review-item.repository';
 export type { NewReviewLabel, ReviewLabelRow } from './review-label.repository';
 export { GalleryVersionRepository, ModelVersionRepository, RefreshRunRepository, ReviewedDataRepository };
-export type { NewRefreshRun, RefreshRunRow, RefreshRunState } from './refresh-run.repository';
+export type { NewRefreshRun, RefreshRunKind, RefreshRunRow, RefreshRunState } from './refresh-run.repository';
 export type { LiveReference, VersionedReference } from './gallery-version.repository';
 export type { ModelVersionRow, ModelVersionStatus, NewModelVersion, VersionThresholds } from './model-version.repository';
 export type { PersonFactsRow, ReviewedCaseRow } from './reviewed-data.repository';

@@ -24,6 +24,8 @@ export interface ModelVersionRow {
   createdBy: string | null;
   createdAt: Date;
   promotedAt: Date | null;
+  /** The learned head (a StoredHead of @vigil/domain) matching projects through, or null: raw descriptors. */
+  head: Record<string, unknown> | null;
 }
 
 export interface NewModelVersion {
@@ -38,12 +40,13 @@ export interface NewModelVersion {
   parentId?: number | null;
   createdBy?: string | null;
   promotedAt?: Date | null;
+  head?: Record<string, unknown> | null;
 }
 
 const SELECT = `
   SELECT id, label, status, embedding_model AS "embeddingModel", detector, gallery_version::text AS "galleryVersion",
          thresholds, metrics, decision_reason AS "decisionReason", parent_id AS "parentId", created_by AS "createdBy",
-         created_at AS "createdAt", promoted_at AS "promotedAt"
+         created_at AS "createdAt", promoted_at AS "promotedAt", head
     FROM model_version`;
 
 /**
@@ -92,12 +95,12 @@ export class ModelVersionRepository {
 
   async insert(v: NewModelVersion): Promise<ModelVersionRow> {
     const [row] = (await this.manager.query(
-      `INSERT INTO model_version (label, status, embedding_model, detector, gallery_version, thresholds, metrics, decision_reason, parent_id, created_by, promoted_at)
-       VALUES ($1, $2, $3, $4, $5::bigint, $6::jsonb, $7::jsonb, $8, $9, $10, $11) RETURNING id`,
+      `INSERT INTO model_version (label, status, embedding_model, detector, gallery_version, thresholds, metrics, decision_reason, parent_id, created_by, promoted_at, head)
+       VALUES ($1, $2, $3, $4, $5::bigint, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12::jsonb) RETURNING id`,
       [
         v.label, v.status, v.embeddingModel, v.detector, v.galleryVersion, JSON.stringify(v.thresholds),
         v.metrics == null ? null : JSON.stringify(v.metrics), v.decisionReason ?? null, v.parentId ?? null, v.createdBy ?? null,
-        v.promotedAt ?? null,
+        v.promotedAt ?? null, v.head == null ? null : JSON.stringify(v.head),
       ],
     )) as Array<{ id: number }>;
     return (await this.findById(row!.id))!;

@@ -3,9 +3,13 @@ import { rowsOf } from './returned-rows';
 
 export type RefreshRunState = 'running' | 'succeeded' | 'failed' | 'interrupted';
 
+/** What a run builds: a refresh (references and thresholds) or a learned-head candidate. */
+export type RefreshRunKind = 'refresh' | 'head';
+
 export interface RefreshRunRow {
   id: string;
   state: RefreshRunState;
+  kind: RefreshRunKind;
   trigger: 'admin' | 'schedule';
   startedAt: Date;
   finishedAt: Date | null;
@@ -24,6 +28,7 @@ export interface RefreshRunRow {
 }
 
 export interface NewRefreshRun {
+  kind?: RefreshRunKind;
   trigger: 'admin' | 'schedule';
   startedByUserId: string | null;
   startedByTokenId: string | null;
@@ -32,7 +37,7 @@ export interface NewRefreshRun {
   progress: Record<string, unknown> | null;
 }
 
-const COLUMNS = `id, state, trigger, started_at AS "startedAt", finished_at AS "finishedAt",
+const COLUMNS = `id, state, kind, trigger, started_at AS "startedAt", finished_at AS "finishedAt",
   started_by_user_id AS "startedByUserId", started_by_token_id AS "startedByTokenId", started_by_name AS "startedByName",
   progress, outcome, error, owner_node AS "ownerNode", heartbeat_at AS "heartbeatAt"`;
 
@@ -47,11 +52,11 @@ export class RefreshRunRepository {
   async start(run: NewRefreshRun): Promise<RefreshRunRow | null> {
     const rows = rowsOf<RefreshRunRow>(
       await this.manager.query(
-        `INSERT INTO refresh_run (state, trigger, started_by_user_id, started_by_token_id, started_by_name, owner_node, progress)
-         VALUES ('running', $1, $2, $3, $4, $5, $6)
+        `INSERT INTO refresh_run (state, trigger, started_by_user_id, started_by_token_id, started_by_name, owner_node, progress, kind)
+         VALUES ('running', $1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT DO NOTHING
          RETURNING ${COLUMNS}`,
-        [run.trigger, run.startedByUserId, run.startedByTokenId, run.startedByName, run.ownerNode, run.progress === null ? null : JSON.stringify(run.progress)],
+        [run.trigger, run.startedByUserId, run.startedByTokenId, run.startedByName, run.ownerNode, run.progress === null ? null : JSON.stringify(run.progress), run.kind ?? 'refresh'],
       ),
     );
     return rows[0] ?? null;

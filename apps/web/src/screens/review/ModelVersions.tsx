@@ -55,6 +55,18 @@ export function ModelVersions() {
     }
   };
 
+  const trainHead = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      setRun((await session.api.post<{ run: RefreshRunView }>('/api/model-versions/head', {})).run);
+    } catch (e) {
+      setMessage(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const rollback = async (v: ModelVersionView) => {
     if (!window.confirm(`Make ${v.label} the active version again? Recognition switches to its thresholds and gallery at once.`)) return;
     setBusy(true);
@@ -79,10 +91,16 @@ export function ModelVersions() {
             {running ? 'Refreshing…' : 'Refresh now'}
           </button>
         )}
+        {admin && (
+          <button type="button" className="button" disabled={busy || running} onClick={() => void trainHead()} data-testid="train-head">
+            Train a head candidate
+          </button>
+        )}
       </div>
       <p className="muted">
         A refresh recalibrates thresholds on reviewed decisions and updates the gallery; the candidate is promoted only if it does better than the active
-        version.{admin ? '' : ' Only administrators can refresh or roll back.'}
+        version. A head candidate learns a projection of the face descriptors from some people's photos and reviewed faces and is judged on the
+        others.{admin ? '' : ' Only administrators can refresh or roll back.'}
       </p>
       <p className="feedback" role="status" aria-live="polite" data-testid="refresh-status">
         {message ?? (run && runText(run))}
@@ -99,6 +117,7 @@ export function ModelVersions() {
               <th scope="col">Status</th>
               <th scope="col">Thresholds (watchlist / employee / margin)</th>
               <th scope="col">Precision / recall</th>
+              <th scope="col">Learned head</th>
               <th scope="col">Decision</th>
               <th scope="col">Created</th>
               <th scope="col">Promoted</th>
@@ -115,6 +134,9 @@ export function ModelVersions() {
                 </td>
                 <td>
                   {percent(v.metrics?.heldOut?.candidate.precision ?? null)} / {percent(v.metrics?.heldOut?.candidate.recall ?? null)}
+                </td>
+                <td>
+                  <HeadCell v={v} />
                 </td>
                 <td>{v.decisionReason ?? '—'}</td>
                 <td>{dateTime(v.createdAt)}</td>
@@ -137,7 +159,28 @@ export function ModelVersions() {
   );
 }
 
+/** A head version's figures: size, training, and held-out FAR / FRR of the champion → this candidate. */
+function HeadCell({ v }: { v: ModelVersionView }) {
+  if (!v.head) return <>—</>;
+  const t = (v.head.training ?? {}) as { epochs?: number; samples?: number; persons?: number; heldOutPersons?: number };
+  const h = v.metrics?.heldOut;
+  const trainedHere = (v.metrics as { kind?: string } | null)?.kind === 'head';
+  return (
+    <span data-testid={`head-${v.label}`}>
+      {v.head.dims}-d, {t.epochs ?? '?'} epochs, {t.samples ?? '?'} faces of {t.persons ?? '?'} people
+      {trainedHere && h && (
+        <>
+          ; held out ({t.heldOutPersons ?? '?'} people): FAR {percent(h.champion.far, 2)} → {percent(h.candidate.far, 2)}, FRR {percent(h.champion.frr, 2)} →{' '}
+          {percent(h.candidate.frr, 2)}
+        </>
+      )}
+      {!trainedHere && ' (inherited)'}
+    </span>
+  );
+}
+
 function runText(run: RefreshRunView): string {
+  if (run.kind === 'head') return headRunText(run);
   const who = run.trigger === 'schedule' ? 'the schedule' : (run.requestedBy ?? 'an administrator');
   if (run.status === 'running') return `A refresh started by ${who} at ${dateTime(run.startedAt)} is running: ${progressText(run.progress)}.`;
   if (run.status === 'failed' || run.status === 'interrupted') return `The refresh started at ${dateTime(run.startedAt)} failed: ${run.error ?? 'no reason given'}`;
@@ -145,7 +188,16 @@ function runText(run: RefreshRunView): string {
   return r.promoted ? `Candidate ${r.candidate.label} was promoted: ${r.reason}` : `Candidate ${r.candidate.label} was not promoted: ${r.reason}`;
 }
 
+function headRunText(run: RefreshRunView): string {
+  const who = run.trigger === 'schedule' ? 'the schedule' : (run.requestedBy ?? 'an administrator');
+  if (run.status === 'running') return `A head candidate started by ${who} at ${dateTime(run.startedAt)} is training: ${progressText(run.progress)}.`;
+  if (run.status === 'failed' || run.status === 'interrupted') return `The head candidate started at ${dateTime(run.startedAt)} failed: ${run.error ?? 'no reason given'}`;
+  const r = run.result!;
+  return r.promoted ? `Head candidate ${r.candidate.label} was promoted: ${r.reason}` : `Head candidate ${r.candidate.label} was not promoted: ${r.reason}`;
+}
+
 function progressText(p: RefreshRunView['progress']): string {
+  if (p?.phase === 'training' && p.total !== undefined) return `training the head (epoch ${p.done ?? 0} of ${p.total})`;
   if (p?.phase === 'embedding' && p.total !== undefined) return `re-embedding reviewed faces (${p.done ?? 0} of ${p.total})`;
   if (p?.phase === 'evaluating') return 'scoring both versions on the held-out faces';
   if (p?.phase === 'committing') return 'recording the new version';
