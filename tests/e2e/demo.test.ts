@@ -1,3 +1,4 @@
+// @engine-independent: the demo is npm start's embedded default; what it writes (people, references, alerts, attendance) goes through repositories that recognition, enrolment, alerts and kiosk e2e files run on both engines. Its 60 s cooldown wait is the longest idle stretch of the PostgreSQL pass.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

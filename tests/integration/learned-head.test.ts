@@ -11,7 +11,9 @@ import { CropEmbedder, type CropEmbedding } from '../../apps/server/src/model-ve
 import { GalleryMatcher } from '../../apps/server/src/recognition/gallery-matcher.service';
 import { insertReviewedItem } from '../support/reviewed-items';
 import { until } from '../support/socket-client';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../support/test-server';
+import type { VigilConfig } from '@vigil/config';
+import { trainHeadFromReviews } from '../../apps/cli/src/commands/train-head-reviews';
 
 /**
  * Learned-head candidates end to end on synthetic descriptors (the crop embedder is replaced by a
@@ -112,6 +114,21 @@ describe('learned head candidates: trained on some persons, judged on others, ap
     assert.match(res.body.message, /needs at least 4 people with 2 or more faces .*there are 0.*Nothing was changed/);
     assert.equal((await t.api('GET', '/api/model-versions')).body.items.length, 1);
     assert.equal((await t.api('POST', '/api/model-versions/head', { body: { epochs: 0 } })).status, 400);
+  });
+
+  it('vigil train-head --from reviews says the same on the terminal (exit 2), and names a server that does not answer', async () => {
+    const { hostname, port } = new URL(t.server.url);
+    const cli = async (config: Partial<VigilConfig>) => {
+      let stderr = '';
+      const code = await trainHeadFromReviews({ epochs: 5, json: false, quiet: true }, config as VigilConfig, () => {}, (text) => (stderr += text));
+      return { code, stderr };
+    };
+    const refused = await cli({ adminToken: TEST_ADMIN_TOKEN, host: hostname, port: Number(port) });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /needs at least 4 people with 2 or more faces .*Nothing was changed/);
+    await assert.rejects(cli({ adminToken: undefined, host: hostname, port: Number(port) }), /needs VIGIL_ADMIN_TOKEN/);
+    // A closed port on loopback (the server's own port once it is gone is not knowable here; port 9 is discard).
+    await assert.rejects(cli({ adminToken: TEST_ADMIN_TOKEN, host: '127.0.0.1', port: 9 }), /no Vigil server answers at http:\/\/127\.0\.0\.1:9\/api\/model-versions/);
   });
 
   it('records and rejects a head that does not beat the champion on held-out persons; the matcher stays raw', async () => {

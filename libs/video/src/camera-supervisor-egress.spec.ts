@@ -6,6 +6,9 @@ import path from 'node:path';
 import { CameraSupervisor, type CameraStatusEvent } from './camera-supervisor';
 
 /**
+ * (The fake ffmpeg's log is read while the shell may still be writing it: the shell creates the
+ * file before the line lands, so only lines ending in the \x01 marker count as runs.)
+ *
  * Security review #13, hole 3, at connect time: the supervisor resolves the camera's name itself
  * (stubbed here: nothing is ever resolved or contacted), checks every address, and hands ffmpeg
  * the checked address. A fake ffmpeg records its argv and http_proxy: a refused camera must never
@@ -17,9 +20,9 @@ let counter = 0;
 function recordingFfmpeg(): { binary: { path: string; major: number; versionLine: string }; runs: () => string[] } {
   const log = path.join(dir, `runs-${++counter}.txt`);
   const file = path.join(dir, `ffmpeg-${counter}`);
-  writeFileSync(file, `#!/bin/sh\necho "proxy=$http_proxy no_proxy=$no_proxy argv=$*" >> '${log}'\nexit 1\n`);
+  writeFileSync(file, `#!/bin/sh\nprintf 'proxy=%s no_proxy=%s argv=%s\\001\\n' "$http_proxy" "$no_proxy" "$*" >> '${log}'\nexit 1\n`);
   chmodSync(file, 0o755);
-  return { binary: { path: file, major: 5, versionLine: 'fake' }, runs: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []) };
+  return { binary: { path: file, major: 5, versionLine: 'fake' }, runs: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((line) => line.endsWith('\u0001')).map((line) => line.slice(0, -1)) : []) };
 }
 
 type Answer = string[] | Error;
