@@ -1,13 +1,12 @@
-import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '@vigil/domain';
 import type { BackendPreference } from './backend';
 import { DESCRIPTOR_PARTS, type DescriptorPart, type FaceSample, type ImageSample } from './calibration-sample';
 import { descriptorMethod, embeddingModelId } from './descriptor-method';
 import type { DetectorKind } from './face-engine';
+import { readNdjsonCache } from './ndjson-cache';
 
 /** Samples hold face-api's own descriptor and the crops' parts: the base model, whatever the product's method. */
 export const CALIBRATION_MODEL_ID = embeddingModelId(descriptorMethod('faceapi'));
@@ -72,25 +71,7 @@ function hasParts(line: CachedLine, parts: readonly DescriptorPart[]): boolean {
   return true;
 }
 
-async function readCache(file: string): Promise<Map<string, CachedLine>> {
-  const lines = new Map<string, CachedLine>();
-  try {
-    await stat(file);
-  } catch {
-    return lines;
-  }
-  const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const text of rl) {
-    if (!text.trim()) continue;
-    try {
-      const line = JSON.parse(text) as CachedLine;
-      lines.set(line.image, line);
-    } catch {
-      // A line cut short by an interrupted run: that photo is embedded again.
-    }
-  }
-  return lines;
-}
+const readCache = (file: string): Promise<Map<string, CachedLine>> => readNdjsonCache<CachedLine>(file);
 
 /**
  * Embeds every photo (clean and degraded) on `workers` worker threads, one FaceEngine each,

@@ -1,13 +1,12 @@
-import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '@vigil/domain';
 import type { BackendPreference } from './backend';
 import { EMBEDDING_MODEL_ID } from './descriptor-method';
 import type { DetectorKind } from './face-engine';
+import { readNdjsonCache } from './ndjson-cache';
 
 /** Bump when what a cached descriptor means changes (detector settings, crop…). */
 export const DESCRIPTOR_CACHE_VERSION = 1;
@@ -39,25 +38,7 @@ interface CacheLine {
   d: string | null;
 }
 
-async function readCache(file: string): Promise<Map<string, CacheLine>> {
-  const lines = new Map<string, CacheLine>();
-  try {
-    await stat(file);
-  } catch {
-    return lines;
-  }
-  const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const text of rl) {
-    if (!text.trim()) continue;
-    try {
-      const line = JSON.parse(text) as CacheLine;
-      lines.set(line.image, line);
-    } catch {
-      // A line cut short by an interrupted run: that photo is embedded again.
-    }
-  }
-  return lines;
-}
+const readCache = (file: string): Promise<Map<string, CacheLine>> => readNdjsonCache<CacheLine>(file);
 
 const decode = (b64: string | null): Float32Array | null => {
   if (b64 === null) return null;
