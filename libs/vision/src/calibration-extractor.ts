@@ -6,7 +6,7 @@ import type { BackendPreference } from './backend';
 import { DESCRIPTOR_PARTS, type DescriptorPart, type FaceSample, type ImageSample } from './calibration-sample';
 import { descriptorMethod, embeddingModelId } from './descriptor-method';
 import type { DetectorKind } from './face-engine';
-import { readNdjsonCache } from './ndjson-cache';
+import { cacheKeyMatches, readNdjsonCache, type ImageCacheKey } from './ndjson-cache';
 
 /** Samples hold face-api's own descriptor and the crops' parts: the base model, whatever the product's method. */
 export const CALIBRATION_MODEL_ID = embeddingModelId(descriptorMethod('faceapi'));
@@ -32,13 +32,8 @@ export interface ExtractOptions {
   onProgress?(done: number, total: number): void;
 }
 
-interface CachedLine {
-  v: number;
-  model: string;
+interface CachedLine extends ImageCacheKey {
   detector: DetectorKind;
-  image: string;
-  size: number;
-  mtimeMs: number;
   sample: { clean: unknown; degraded: unknown; degradeScale: number | null };
 }
 
@@ -87,7 +82,7 @@ export async function extractCalibrationSamples(options: ExtractOptions): Promis
   for (const image of new Set(options.images)) {
     const s = await stat(path.join(options.imagesDir, image));
     const hit = cache.get(image);
-    if (hit && hasParts(hit, parts) && hit.v === CALIBRATION_SAMPLE_VERSION && hit.model === CALIBRATION_MODEL_ID && hit.detector === options.detector && hit.size === s.size && hit.mtimeMs === s.mtimeMs) {
+    if (hit && hasParts(hit, parts) && cacheKeyMatches(hit, { v: CALIBRATION_SAMPLE_VERSION, model: CALIBRATION_MODEL_ID, detector: options.detector, image, size: s.size, mtimeMs: s.mtimeMs })) {
       out.set(image, { clean: decodeFace(hit.sample.clean), degraded: decodeFace(hit.sample.degraded), degradeScale: hit.sample.degradeScale });
     } else {
       todo.push({ image, size: s.size, mtimeMs: s.mtimeMs });

@@ -6,7 +6,7 @@ import { InvalidInputError } from '@vigil/domain';
 import type { BackendPreference } from './backend';
 import { EMBEDDING_MODEL_ID } from './descriptor-method';
 import type { DetectorKind } from './face-engine';
-import { readNdjsonCache } from './ndjson-cache';
+import { cacheKeyMatches, readNdjsonCache, type ImageCacheKey } from './ndjson-cache';
 
 /** Bump when what a cached descriptor means changes (detector settings, crop…). */
 export const DESCRIPTOR_CACHE_VERSION = 1;
@@ -27,13 +27,8 @@ export interface EmbedCachedOptions {
   onProgress?(done: number, total: number): void;
 }
 
-interface CacheLine {
-  v: number;
-  model: string;
+interface CacheLine extends ImageCacheKey {
   detector: DetectorKind;
-  image: string;
-  size: number;
-  mtimeMs: number;
   /** base64 of the Float32Array, or null when no face was found. */
   d: string | null;
 }
@@ -65,7 +60,7 @@ export async function embedImagesCached(options: EmbedCachedOptions): Promise<Ma
       throw new InvalidInputError(`image not found: ${path.join(options.imagesDir, image)}`);
     }
     const hit = cache.get(image);
-    if (hit && hit.v === DESCRIPTOR_CACHE_VERSION && hit.model === EMBEDDING_MODEL_ID && hit.detector === detector && hit.size === s.size && hit.mtimeMs === s.mtimeMs) {
+    if (hit && cacheKeyMatches(hit, { v: DESCRIPTOR_CACHE_VERSION, model: EMBEDDING_MODEL_ID, detector, image, size: s.size, mtimeMs: s.mtimeMs })) {
       out.set(image, decode(hit.d));
     } else {
       todo.push({ image, size: s.size, mtimeMs: s.mtimeMs });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readNdjsonCache } from './ndjson-cache';
+import { cacheKeyMatches, readNdjsonCache, type ImageCacheKey } from './ndjson-cache';
 
 describe('readNdjsonCache', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-ndjson-'));
@@ -23,5 +23,20 @@ describe('readNdjsonCache', () => {
       const lines = await readNdjsonCache<{ image: string; v: number }>(file);
       assert.deepEqual(Object.fromEntries([...lines].map(([k, line]) => [k, line.v])), c.want);
     });
+  }
+});
+
+describe('cacheKeyMatches', () => {
+  const key: ImageCacheKey = { v: 1, model: 'm', detector: 'tiny', image: 'a.jpg', size: 10, mtimeMs: 5 };
+  const cases: Array<[string, Partial<ImageCacheKey>, boolean]> = [
+    ['the same key', {}, true],
+    ['another cache format', { v: 2 }, false],
+    ['another model', { model: 'n' }, false],
+    ['another detector', { detector: 'ssd' }, false],
+    ['the file changed size', { size: 11 }, false],
+    ['the file was touched', { mtimeMs: 6 }, false],
+  ];
+  for (const [name, change, want] of cases) {
+    it(`${name} → ${want}`, () => assert.equal(cacheKeyMatches({ ...key, ...change }, key), want));
   }
 });

@@ -26,3 +26,18 @@ export async function readNdjsonCache<T extends { image: string }>(file: string)
   }
   return lines;
 }
+
+/** What makes a cached line about an image still valid: the cache format, the model and detector, and the file itself. */
+export interface ImageCacheKey {
+  v: number;
+  model: string;
+  detector: string;
+  image: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Whether `line` was computed for exactly `key` (a changed file, model or format is computed again). */
+export function cacheKeyMatches(line: ImageCacheKey, key: ImageCacheKey): boolean {
+  return line.v === key.v && line.model === key.model && line.detector === key.detector && line.image === key.image && line.size === key.size && line.mtimeMs === key.mtimeMs;
+}

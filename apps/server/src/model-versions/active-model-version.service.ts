@@ -55,11 +55,14 @@ export class ActiveModelVersion implements OnModuleInit, OnApplicationShutdown {
   reload(): Promise<void> {
     this.loading = this.loading.then(async () => {
       try {
-        const row = await this.db.repos.modelVersions.active();
+        // Every 5 s in every process: the cheap stamp first, the whole row (head weights) only on a change.
+        const stamp = await this.db.repos.modelVersions.activeStamp();
+        if (!stamp) return;
+        const changed = stamp.id !== this.current.id || JSON.stringify(policyOf(stamp.thresholds)) !== JSON.stringify(this.current.policy);
+        if (!changed) return;
+        const row = await this.db.repos.modelVersions.findById(stamp.id);
         if (!row) return;
         const policy = policyOf(row.thresholds);
-        const changed = row.id !== this.current.id || JSON.stringify(policy) !== JSON.stringify(this.current.policy);
-        if (!changed) return;
         // A head that does not parse is not served with thresholds calibrated for it: the version is
         // refused (decodeHead throws) and the one served stays, as for bad thresholds.
         const head = row.head ? decodeHead(row.head) : null;

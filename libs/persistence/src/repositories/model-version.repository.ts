@@ -66,6 +66,15 @@ export class ModelVersionRepository {
     return row ?? null;
   }
 
+  /**
+   * The active version's id and thresholds, without its learned head (a 128×128 head is ~90 kB of
+   * jsonb): what a poll needs to tell whether anything changed before reading the whole row.
+   */
+  async activeStamp(): Promise<{ id: number; thresholds: VersionThresholds } | null> {
+    const [row] = (await this.manager.query(`SELECT id, thresholds FROM model_version WHERE status = 'active'`)) as Array<{ id: number; thresholds: VersionThresholds }>;
+    return row ?? null;
+  }
+
   /** The active version's id, or null while none is active: what decisions and labels record. */
   async activeId(): Promise<number | null> {
     const [row] = (await this.manager.query(`SELECT id FROM model_version WHERE status = 'active'`)) as Array<{ id: number }>;
